@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto'
+import type { Capabilities, Dialect, Provisioner, ServerInfo } from './dialect.js'
+import { DELBENCH_VERSION } from './delbench-version.js'
+import { SafetyError } from './errors.js'
+import { InstrumentedConnection, type SqlLogger } from './instrumented-connection.js'
+import { assertOwnName, hasMarker, OWN_PREFIX, unmarkedError, writeMarker } from './ownership.js'
+
+/** A database on the server whose name carries delbench's prefix, and whether it carries the marker too. */
+export interface OwnDatabase {
+  readonly name: string
+  readonly marked: boolean
+}
+
+/** What `describe` finds out about a server. */
+export interface ServerDescription {
+  readonly server: ServerInfo
+  readonly capabilities: Capabilities
+}
+
+/**
+ * A server (or SQLite folder) as delbench may use it. Every path to a database goes through here, and
+ * here the safety rule is enforced: delbench creates databases only under its own prefix, marks each
+ * one, and opens or drops only databases that carry its marker. The database named in a URL is used by
+ * the provisioner only to create and drop databases, never opened through this class.
+ */
+export class DatabaseServer {
+  readonly dialect: Dialect
+  /** The server as it may be printed: no password. */
+  readonly display: string
+  readonly #provisioner: Provisioner
+  readonly #logger: SqlLogger | undefined
+  readonly #onClose: () => Promise<void>
+
+  constructor(options: {
+    dialect: Dialect
+    provisioner: Provisioner
+    display: string
+    logger?: SqlLogger
+    onClose?: () => Promise<void>
+  }) {
+    this.dialect = options.dialect
+    this.display = options.display
+    this.#provisioner = options.provisioner
+    this.#logger = options.logger
+    this.#onClose = options.onClose ?? (async () => {})
+  }
+
+  /** A fresh name for a new database: `delbench_<purpose>_<random>` so concurrent runs never collide. */
+  static uniqueName(purpose: string): string {
+    const slug = purpose
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')
+      .slice(0, 36)
+    return `${OWN_PREFIX}${slug || 'db'}_${randomBytes(5).toString('hex')}`
+  }
+
+  /** Creates an empty, marked database. Fails if a database of that name exists, marked or not. */
+  async createDatabase(name: string, purpose: string): Promise<void> {
+    assertOwnName(name)
+    if ((await this.#provisioner.listDatabases(name)).includes(name)) {
+      throw new SafetyError(
+        `database '${name}' exists already on ${this.display}: delbench will not reuse or overwrite it`,
+      )
+    }
+    await this.#provisioner.createDatabase(name)
+    const conn = new InstrumentedConnection(await this.#provisioner.connect(name), this.#logger)
+    try {
+      await writeMarker(conn, purpose, DELBENCH_VERSION)
+    } finally {
+      await conn.close()
+    }
+  }
+
+  /** Opens a connection on one of delbench's own databases; refuses any database without the marker. */
+  async openDatabase(name: string): Promise<InstrumentedConnection> {
+    assertOwnName(name)
+    const conn = new InstrumentedConnection(await this.#provisioner.connect(name), this.#logger)
+    try {
+      if (!(await hasMarker(conn, this.dialect.adapter))) throw unmarkedError(name, this.display)
+      for (const sql of this.dialect.sessionSetup()) await conn.query(sql)
+    } catch (error) {
+      await conn.close()
+      throw error
+    }
+    conn.resetCounters()
+    return conn
+  }
+
+  /** Drops one of delbench's own databases, after checking its marker. */
+  async dropDatabase(name: string): Promise<void> {
+    await (await this.openDatabase(name)).close()
+    await this.#provisioner.dropDatabase(name)
+  }
+
+  /** Databases with delbench's prefix, each checked for the marker. */
+  async listDatabases(): Promise<OwnDatabase[]> {
+    const names = await this.#provisioner.listDatabases(OWN_PREFIX)
+    const found: OwnDatabase[] = []
+    for (const name of names) {
+      let marked = false
+      try {
+        await (await this.openDatabase(name)).close()
+        marked = true
+      } catch (error) {
+        if (!(error instanceof SafetyError)) throw error
+      }
+      found.push({ name, marked })
+    }
+    return found
+  }
+
+  /** Product, version, settings and capabilities, probed in a scratch database that is dropped after. */
+  async describe(): Promise<ServerDescription> {
+    const name = DatabaseServer.uniqueName('probe')
+    await this.createDatabase(name, 'probe server capabilities')
+    try {
+      const conn = await this.openDatabase(name)
+      try {
+        return await this.dialect.introspect(conn)
+      } finally {
+        await conn.close()
+      }
+    } finally {
+      await this.dropDatabase(name)
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#provisioner.close()
+    } finally {
+      await this.#onClose()
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { Connection, DriverSession } from './connection.js'
+
+export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
+export type DialectName = (typeof DIALECT_NAMES)[number]
+
+/** One value per dialect: a missing dialect is a compile error. */
+export type PerDialect<T> = Readonly<Record<DialectName, T>>
+
+/** What a dialect can do; probed on the live server where a probe is possible, never guessed. */
+export interface Capabilities {
+  /** Most bind parameters one statement may carry. */
+  readonly maxParams: number
+  /** `DELETE ... LIMIT n` works natively (probed by running one on a scratch table). */
+  readonly deleteLimit: boolean
+  /** The server has named advisory locks (`pg_advisory_lock`, `GET_LOCK`); SQLite uses a lock file. */
+  readonly advisoryLock: boolean
+  /** DDL can be rolled back with the transaction around it. */
+  readonly transactionalDdl: boolean
+}
+
+/** The database product behind a connection, as detected from its own version string. */
+export interface ServerInfo {
+  /** e.g. `PostgreSQL`, `MariaDB`, `MySQL`, `SQLite`, `CockroachDB`, `TiDB`. */
+  readonly product: string
+  /** The product's version number, e.g. `15.20` or `10.11.19`. */
+  readonly version: string
+  /** The server's full version string, verbatim. */
+  readonly versionString: string
+  /** Durability and isolation settings in force (journal mode, fsync, flush at commit, ...). */
+  readonly settings: Readonly<Record<string, string>>
+  /** Differences from the stock product worth knowing when reading results (one line each). */
+  readonly notes: readonly string[]
+}
+
+/** The SQL syntax of a dialect: small, pure, no connection needed. */
+export interface SqlAdapter {
+  /** The placeholder for the i-th parameter, counting from 1: `$1` or `?`. */
+  placeholder(index: number): string
+  /** Quotes an identifier (table, column, database name). */
+  quote(identifier: string): string
+  /** A statement whose single row has a column `found` > 0 when `table` exists in the current database. */
+  tableExistsSql(table: string): string
+}
+
+/** Opens raw sessions on one server (or SQLite directory) and manages its databases, with no checks. */
+export interface Provisioner {
+  /** Names of the databases on the server that start with `prefix`. */
+  listDatabases(prefix: string): Promise<string[]>
+  /** Creates an empty database; fails if it exists. */
+  createDatabase(name: string): Promise<void>
+  /** Opens a session on a database. */
+  connect(name: string): Promise<DriverSession>
+  /** Drops a database. */
+  dropDatabase(name: string): Promise<void>
+  close(): Promise<void>
+}
+
+/** A dialect is a factory for its small role objects (after Kysely). */
+export interface Dialect {
+  readonly name: DialectName
+  readonly adapter: SqlAdapter
+  /** Statements run on every new connection before anything is counted (durability pragmas, ...). */
+  sessionSetup(): string[]
+  /** Detects the product, version, settings and capabilities over an open connection to an own database. */
+  introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }>
+}

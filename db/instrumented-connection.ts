@@ -1,0 +1,141 @@
+import type { Connection, DriverSession, QueryResult, Row } from './connection.js'
+import { classifyStatement, STATEMENT_KINDS, type StatementKind } from './statement-kind.js'
+
+/** Exact statement counts by kind, with their total (results file field `statements`). */
+export type StatementCounts = Readonly<Record<StatementKind | 'total', number>>
+
+/** What the instrumentation has counted since the last reset. */
+export interface Counters {
+  readonly statements: StatementCounts
+  /** Trips to the server and back (calls into the engine for SQLite). */
+  readonly roundTrips: number
+}
+
+/** One executed statement, as handed to a `--log-sql` logger. */
+export interface SqlLogEntry {
+  readonly sql: string
+  readonly params: readonly unknown[]
+  readonly kind: StatementKind
+  readonly ms: number
+  readonly affected: number
+  readonly rows: number
+  readonly error?: string
+}
+
+export type SqlLogger = (entry: SqlLogEntry) => void
+
+export class TransactionNestingError extends Error {
+  constructor() {
+    super('transactions do not nest: this connection is already inside a transaction')
+    this.name = 'TransactionNestingError'
+  }
+}
+
+function zeroCounts(): Record<StatementKind | 'total', number> {
+  const counts = { total: 0 } as Record<StatementKind | 'total', number>
+  for (const kind of STATEMENT_KINDS) counts[kind] = 0
+  return counts
+}
+
+/**
+ * The single choke point every statement passes through. It counts statements by kind and round trips
+ * exactly, and logs each statement when a logger is attached. Transactions are plain BEGIN / COMMIT /
+ * ROLLBACK statements sent through the same path, so they are counted like any other statement.
+ */
+export class InstrumentedConnection implements Connection {
+  readonly #session: DriverSession
+  readonly #logger: SqlLogger | undefined
+  #counts = zeroCounts()
+  #roundTrips = 0
+  #inTransaction = false
+  #closed = false
+
+  constructor(session: DriverSession, logger?: SqlLogger) {
+    this.#session = session
+    this.#logger = logger
+  }
+
+  async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    if (this.#closed) throw new Error('query on a closed connection')
+    const kind = classifyStatement(sql)
+    this.#counts[kind]++
+    this.#counts.total++
+    this.#roundTrips++
+    const started = performance.now()
+    try {
+      const result = await this.#session.execute(sql, params)
+      this.#log(sql, params, kind, started, result.affected, result.rows.length)
+      return result as QueryResult<R>
+    } catch (error) {
+      this.#log(sql, params, kind, started, 0, 0, error instanceof Error ? error.message : String(error))
+      throw error
+    }
+  }
+
+  async transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    if (this.#inTransaction) throw new TransactionNestingError()
+    this.#inTransaction = true
+    try {
+      await this.query('BEGIN')
+      let result: T
+      try {
+        result = await fn(this)
+      } catch (error) {
+        await this.query('ROLLBACK')
+        throw error
+      }
+      await this.query('COMMIT')
+      return result
+    } finally {
+      this.#inTransaction = false
+    }
+  }
+
+  /** The counts so far, as an immutable copy. */
+  counters(): Counters {
+    return { statements: Object.freeze({ ...this.#counts }), roundTrips: this.#roundTrips }
+  }
+
+  /** Starts counting from zero (e.g. after setup, before the timed strategy). */
+  resetCounters(): void {
+    this.#counts = zeroCounts()
+    this.#roundTrips = 0
+  }
+
+  get inTransaction(): boolean {
+    return this.#inTransaction
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#session.close()
+  }
+
+  #log(
+    sql: string,
+    params: readonly unknown[],
+    kind: StatementKind,
+    started: number,
+    affected: number,
+    rows: number,
+    error?: string,
+  ): void {
+    if (!this.#logger) return
+    const ms = performance.now() - started
+    this.#logger(
+      error === undefined
+        ? { sql, params, kind, ms, affected, rows }
+        : { sql, params, kind, ms, affected, rows, error },
+    )
+  }
+}
+
+/** The difference of two counter snapshots (`after - before`), e.g. one strategy iteration's share. */
+export function countersBetween(before: Counters, after: Counters): Counters {
+  const statements = zeroCounts()
+  for (const key of Object.keys(statements) as (StatementKind | 'total')[]) {
+    statements[key] = after.statements[key] - before.statements[key]
+  }
+  return { statements: Object.freeze(statements), roundTrips: after.roundTrips - before.roundTrips }
+}

@@ -1,0 +1,62 @@
+import type { Connection } from '../connection.js'
+import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
+import { probeDeleteLimit, scalar } from '../probes.js'
+import { detectMysqlProduct } from '../server-version.js'
+import { mysqlAdapter } from './mysql-adapter.js'
+
+/** Settings that decide how expensive a commit and a deleted row are, and how locks behave. */
+const SETTINGS = [
+  'innodb_flush_log_at_trx_commit',
+  'sync_binlog',
+  'log_bin',
+  'innodb_doublewrite',
+  'transaction_isolation',
+  'tx_isolation',
+  'innodb_lock_wait_timeout',
+  'innodb_buffer_pool_size',
+  'default_storage_engine',
+  'local_infile',
+]
+
+/** Prepared statements carry at most 65,535 parameters; delbench keeps text-protocol chunks under it too. */
+const MAX_PARAMS = 65535
+
+export class MysqlDialect implements Dialect {
+  readonly name = 'mysql' as const
+  readonly adapter = mysqlAdapter
+
+  sessionSetup(): string[] {
+    return []
+  }
+
+  async introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }> {
+    const { rows: versionRows } = await conn.query<{ v: string; c: string }>(
+      'SELECT VERSION() AS v, @@version_comment AS c',
+    )
+    const versionString = versionRows[0]?.v ?? ''
+    const detected = detectMysqlProduct(versionString, versionRows[0]?.c ?? '')
+    const placeholders = SETTINGS.map(() => '?').join(', ')
+    const { rows } = await conn.query<{ Variable_name: string; Value: string }>(
+      `SHOW VARIABLES WHERE Variable_name IN (${placeholders})`,
+      SETTINGS,
+    )
+    const settings = Object.fromEntries(
+      rows.map((r) => [r.Variable_name, r.Value]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+    )
+    return {
+      server: {
+        product: detected.product,
+        version: detected.version,
+        versionString,
+        settings,
+        notes: detected.notes,
+      },
+      capabilities: {
+        maxParams: MAX_PARAMS,
+        deleteLimit: await probeDeleteLimit(conn),
+        advisoryLock: (await scalar(conn, "SELECT IS_FREE_LOCK('delbench_probe')")) !== '',
+        transactionalDdl: false,
+      },
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { Connection } from './connection.js'
+import type { SqlAdapter } from './dialect.js'
+import { SafetyError } from './errors.js'
+
+/** Every database delbench creates carries this prefix ... */
+export const OWN_PREFIX = 'delbench_'
+/** ... and this table, holding one row that says delbench made it. */
+export const MARKER_TABLE = 'delbench_marker'
+const MARKER_TEXT = 'created by delbench'
+
+/** Lower-case letters, digits and underscores only: valid unquoted on every dialect, at most 63 bytes. */
+const OWN_NAME = /^delbench_[a-z0-9_]{1,54}$/
+
+/** Rejects a name delbench would not have given one of its own databases. */
+export function assertOwnName(name: string): void {
+  if (!OWN_NAME.test(name)) {
+    throw new SafetyError(
+      `refusing to use database '${name}': delbench only works in databases it names ${OWN_PREFIX}<lower-case letters, digits, _>`,
+    )
+  }
+}
+
+/** Writes the marker into a database delbench has just created. */
+export async function writeMarker(conn: Connection, purpose: string, version: string): Promise<void> {
+  await conn.query(
+    `CREATE TABLE ${MARKER_TABLE} (marker VARCHAR(64) NOT NULL, purpose VARCHAR(200) NOT NULL, delbench_version VARCHAR(32) NOT NULL, created_at VARCHAR(32) NOT NULL)`,
+  )
+  await conn.query(
+    `INSERT INTO ${MARKER_TABLE} (marker, purpose, delbench_version, created_at) VALUES ('${MARKER_TEXT}', '${purpose.replaceAll("'", "''")}', '${version}', '${new Date().toISOString()}')`,
+  )
+}
+
+/** Whether the connected database carries delbench's marker. Reads nothing but the marker. */
+export async function hasMarker(conn: Connection, adapter: SqlAdapter): Promise<boolean> {
+  const { rows } = await conn.query<{ found: number | string }>(adapter.tableExistsSql(MARKER_TABLE))
+  if (Number(rows[0]?.found ?? 0) === 0) return false
+  const marker = await conn.query(`SELECT marker FROM ${MARKER_TABLE} WHERE marker = '${MARKER_TEXT}'`)
+  return marker.rows.length > 0
+}
+
+/** The refusal for a database that has delbench's name but not its marker. */
+export function unmarkedError(name: string, where: string): SafetyError {
+  return new SafetyError(
+    `refusing to touch database '${name}' on ${where}: it has no ${MARKER_TABLE} table, so delbench did not create it; drop it yourself if it is yours to lose`,
+  )
+}

@@ -1,0 +1,57 @@
+import type { Connection } from '../connection.js'
+import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
+import { probeDeleteLimit, scalar } from '../probes.js'
+import { detectPostgresProduct } from '../server-version.js'
+import { postgresAdapter } from './postgres-adapter.js'
+
+/** Settings that decide how expensive a commit and a deleted row are. */
+const SETTINGS = [
+  'fsync',
+  'synchronous_commit',
+  'full_page_writes',
+  'wal_level',
+  'wal_compression',
+  'default_transaction_isolation',
+  'shared_buffers',
+  'max_wal_size',
+  'autovacuum',
+]
+
+/** The PostgreSQL protocol's bind-parameter count is a 16-bit field. */
+const MAX_PARAMS = 65535
+
+export class PostgresDialect implements Dialect {
+  readonly name = 'postgres' as const
+  readonly adapter = postgresAdapter
+
+  sessionSetup(): string[] {
+    return []
+  }
+
+  async introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }> {
+    const versionString = await scalar(conn, 'SELECT version()')
+    const detected = detectPostgresProduct(versionString)
+    const { rows } = await conn.query<{ name: string; setting: string; unit: string | null }>(
+      'SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1) ORDER BY name',
+      [SETTINGS],
+    )
+    const settings = Object.fromEntries(
+      rows.map((r) => [r.name, r.unit ? `${r.setting} (${r.unit})` : r.setting]),
+    )
+    return {
+      server: {
+        product: detected.product,
+        version: detected.version,
+        versionString,
+        settings,
+        notes: detected.notes,
+      },
+      capabilities: {
+        maxParams: MAX_PARAMS,
+        deleteLimit: await probeDeleteLimit(conn),
+        advisoryLock: detected.product !== 'CockroachDB',
+        transactionalDdl: true,
+      },
+    }
+  }
+}

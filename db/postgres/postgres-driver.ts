@@ -1,0 +1,71 @@
+import pg from 'pg'
+import type { DriverSession, QueryResult, Row } from '../connection.js'
+import { CONNECT_TIMEOUT_MS, connectFailure } from '../connect-errors.js'
+import type { ServerAddress } from '../database-url.js'
+
+const INT8_OID = 20
+const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'])
+
+/** COUNT(*) and bigint ids come back as strings by default; delbench's ids and counts fit a double. */
+function parseInt8(text: string): number | string {
+  const n = Number(text)
+  return Number.isSafeInteger(n) ? n : text
+}
+
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? parseInt8
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+/** Human name of a server for messages: product, host and port; never the password. */
+export function postgresWhere(address: ServerAddress): string {
+  return `PostgreSQL at ${address.host}:${address.port}`
+}
+
+/** One pg client: every parameterised query is one round trip (the extended protocol, pipelined). */
+class PostgresSession implements DriverSession {
+  readonly #client: pg.Client
+
+  constructor(client: pg.Client) {
+    this.#client = client
+  }
+
+  async execute(sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
+    const result = await this.#client.query<Row>(sql, params as unknown[])
+    return {
+      rows: result.rows ?? [],
+      affected: WRITE_COMMANDS.has(result.command) ? (result.rowCount ?? 0) : 0,
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#client.end()
+  }
+}
+
+/** Opens a session on one database of the server. */
+export async function openPostgresSession(address: ServerAddress, database: string): Promise<DriverSession> {
+  const client = new pg.Client({
+    host: address.host,
+    port: address.port,
+    user: address.user,
+    password: address.password ?? '',
+    database,
+    ssl: address.ssl ? { rejectUnauthorized: false } : false,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'delbench',
+    types,
+  })
+  // An error after connecting (server shut down, backend killed) must not crash the process as an
+  // unhandled 'error' event: the next query fails and reports it.
+  client.on('error', () => {})
+  try {
+    await client.connect()
+  } catch (error) {
+    await client.end().catch(() => {})
+    throw connectFailure(error, postgresWhere(address), address.user, database)
+  }
+  return new PostgresSession(client)
+}

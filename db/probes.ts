@@ -1,0 +1,32 @@
+import type { Connection } from './connection.js'
+
+/**
+ * Whether `DELETE ... LIMIT n` runs on this server: tried on a temporary table, never assumed from the
+ * product name (SQLite has it only when compiled in, MariaDB and MySQL have it, PostgreSQL does not).
+ */
+export async function probeDeleteLimit(conn: Connection): Promise<boolean> {
+  const table = 'delbench_probe_delete_limit'
+  await conn.query(`CREATE TEMPORARY TABLE ${table} (x INTEGER)`)
+  try {
+    await conn.query(`INSERT INTO ${table} (x) VALUES (1), (2)`)
+    const result = await conn.query(`DELETE FROM ${table} LIMIT 1`)
+    return result.affected === 1
+  } catch {
+    return false
+  } finally {
+    await conn.query(`DROP TABLE ${table}`)
+  }
+}
+
+/** The value of the first column of the first row, as a string ('' when there is none). */
+export async function scalar(
+  conn: Connection,
+  sql: string,
+  params: readonly unknown[] = [],
+): Promise<string> {
+  const { rows } = await conn.query(sql, params)
+  const first = rows[0]
+  if (first === undefined) return ''
+  const value = Object.values(first)[0]
+  return value === null || value === undefined ? '' : String(value)
+}

@@ -1,0 +1,57 @@
+import type { Connection } from '../connection.js'
+import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
+import { probeDeleteLimit, scalar } from '../probes.js'
+import { sqliteAdapter } from './sqlite-adapter.js'
+import type { SqliteOptions } from './sqlite-options.js'
+
+const SYNCHRONOUS_NAMES = ['off', 'normal', 'full', 'extra']
+
+/** The SQLite dialect; its options set the durability pragmas on every connection. */
+export class SqliteDialect implements Dialect {
+  readonly name = 'sqlite' as const
+  readonly adapter = sqliteAdapter
+  readonly #options: SqliteOptions
+
+  constructor(options: SqliteOptions = {}) {
+    this.#options = Object.freeze({ ...options })
+  }
+
+  /** Statements run on every new connection, before anything is counted. */
+  sessionSetup(): string[] {
+    // better-sqlite3 already defaults foreign keys on; saying so keeps that true for any build.
+    const setup = ['PRAGMA foreign_keys = ON']
+    if (this.#options.journal) setup.push(`PRAGMA journal_mode = ${this.#options.journal.toUpperCase()}`)
+    if (this.#options.synchronous)
+      setup.push(`PRAGMA synchronous = ${this.#options.synchronous.toUpperCase()}`)
+    return setup
+  }
+
+  async introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }> {
+    const version = await scalar(conn, 'SELECT sqlite_version()')
+    const synchronous = Number(await scalar(conn, 'PRAGMA synchronous'))
+    const settings = {
+      journal_mode: await scalar(conn, 'PRAGMA journal_mode'),
+      synchronous: SYNCHRONOUS_NAMES[synchronous] ?? String(synchronous),
+      foreign_keys: (await scalar(conn, 'PRAGMA foreign_keys')) === '1' ? 'on' : 'off',
+      page_size: await scalar(conn, 'PRAGMA page_size'),
+    }
+    const { rows } = await conn.query<{ compile_options: string }>('PRAGMA compile_options')
+    const maxVariables = rows
+      .map((r) => /^MAX_VARIABLE_NUMBER=(\d+)$/.exec(r.compile_options)?.[1])
+      .find((v) => v !== undefined)
+    const notes: string[] = []
+    if (settings.journal_mode !== 'wal' && settings.synchronous === 'full') {
+      notes.push('rollback journal with synchronous=full: every commit waits for fsync (SQLite defaults)')
+    }
+    return {
+      server: { product: 'SQLite', version, versionString: `SQLite ${version}`, settings, notes },
+      capabilities: {
+        // SQLite's compiled-in default since 3.32 unless the build overrides it.
+        maxParams: maxVariables === undefined ? 32766 : Number(maxVariables),
+        deleteLimit: await probeDeleteLimit(conn),
+        advisoryLock: false,
+        transactionalDdl: true,
+      },
+    }
+  }
+}

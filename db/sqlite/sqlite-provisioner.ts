@@ -1,0 +1,91 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { DriverSession } from '../connection.js'
+import type { Provisioner } from '../dialect.js'
+import { DelbenchError } from '../errors.js'
+import { openSqliteSession } from './sqlite-driver.js'
+
+const EXTENSION = '.sqlite'
+const SIDE_FILES = ['-wal', '-shm', '-journal']
+
+/**
+ * SQLite has no server: delbench's databases are files `<name>.sqlite` in one folder. Files that do not
+ * carry delbench's name are never opened, and the folder is never a file of someone else's.
+ */
+export class SqliteProvisioner implements Provisioner {
+  readonly #directory: string
+
+  constructor(directory: string) {
+    this.#directory = directory
+  }
+
+  fileOf(name: string): string {
+    return path.join(this.#directory, name + EXTENSION)
+  }
+
+  async listDatabases(prefix: string): Promise<string[]> {
+    let entries: string[]
+    try {
+      entries = await fs.promises.readdir(this.#directory)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
+      throw this.#folderError(error)
+    }
+    return entries
+      .filter((entry) => entry.startsWith(prefix) && entry.endsWith(EXTENSION))
+      .map((entry) => entry.slice(0, -EXTENSION.length))
+      .sort()
+  }
+
+  async createDatabase(name: string): Promise<void> {
+    try {
+      await fs.promises.mkdir(this.#directory, { recursive: true })
+    } catch (error) {
+      throw this.#folderError(error)
+    }
+    try {
+      // 'wx' fails if the file exists: an empty file is a valid new SQLite database.
+      await (await fs.promises.open(this.fileOf(name), 'wx')).close()
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new DelbenchError(`cannot create ${this.fileOf(name)}: the file exists already`)
+      }
+      throw this.#folderError(error)
+    }
+  }
+
+  async connect(name: string): Promise<DriverSession> {
+    try {
+      return openSqliteSession(this.fileOf(name))
+    } catch (error) {
+      throw new DelbenchError(
+        `cannot open SQLite database ${this.fileOf(name)}: ${(error as Error).message}`,
+        1,
+      )
+    }
+  }
+
+  async dropDatabase(name: string): Promise<void> {
+    for (const suffix of ['', ...SIDE_FILES]) {
+      await fs.promises.rm(this.fileOf(name) + suffix, { force: true })
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  #folderError(error: unknown): DelbenchError {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOTDIR' || code === 'EEXIST') {
+      return new DelbenchError(
+        `sqlite:${this.#directory} must be a folder for delbench's database files, and it is a file`,
+      )
+    }
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+      return new DelbenchError(
+        `cannot write to ${this.#directory} (${code}): choose another folder with --db sqlite:PATH`,
+        1,
+      )
+    }
+    return new DelbenchError(`cannot use folder ${this.#directory}: ${(error as Error).message}`, 1)
+  }
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { parseDatabaseSpec } from '../db/database-url.js'
+import { openServer } from '../db/open-server.js'
+import { skipped, TEST_DATABASES } from './support/servers.js'
+import { openTestServer, tempFolder } from './support/test-server.js'
+
+/** What each dialect must find on the servers of this project's machines (PostgreSQL 15, MariaDB 10.11). */
+const EXPECTED = {
+  sqlite: {
+    product: /^SQLite$/,
+    deleteLimit: true,
+    advisoryLock: false,
+    maxParams: 32766,
+    setting: 'journal_mode',
+  },
+  postgres: {
+    product: /^PostgreSQL$/,
+    deleteLimit: false,
+    advisoryLock: true,
+    maxParams: 65535,
+    setting: 'synchronous_commit',
+  },
+  mysql: {
+    product: /^(MariaDB|MySQL)$/,
+    deleteLimit: true,
+    advisoryLock: true,
+    maxParams: 65535,
+    setting: 'innodb_flush_log_at_trx_commit',
+  },
+} as const
+
+for (const db of TEST_DATABASES) {
+  describe.skipIf(skipped(db))(`server detection on ${db.dialect}`, () => {
+    it('reports product, version, durability settings and probed capabilities, and leaves no database behind', async () => {
+      const server = await openTestServer(db)
+      try {
+        const before = await server.listDatabases()
+        const { server: info, capabilities } = await server.describe()
+        const expected = EXPECTED[db.dialect]
+        expect(info.product).toMatch(expected.product)
+        expect(info.version).toMatch(/^\d+\.\d+/)
+        expect(info.versionString).toContain(info.version)
+        expect(info.settings[expected.setting]).toBeDefined()
+        expect(capabilities).toMatchObject({
+          deleteLimit: expected.deleteLimit,
+          advisoryLock: expected.advisoryLock,
+          maxParams: expected.maxParams,
+        })
+        expect(await server.listDatabases()).toEqual(before)
+      } finally {
+        await server.close()
+      }
+    })
+  })
+}
+
+describe('SQLite durability settings', () => {
+  it("keeps SQLite's own defaults unless told, and reports what is in force", async () => {
+    const server = await openServer(parseDatabaseSpec(`sqlite:${tempFolder('durability')}`))
+    const { server: info } = await server.describe()
+    expect(info.settings).toMatchObject({ journal_mode: 'delete', synchronous: 'full', foreign_keys: 'on' })
+    expect(info.notes.join(' ')).toMatch(/fsync/)
+    await server.close()
+  })
+
+  it('applies --sqlite-journal and --sqlite-synchronous', async () => {
+    const spec = parseDatabaseSpec(`sqlite:${tempFolder('durability')}`)
+    const server = await openServer(spec, { sqlite: { journal: 'wal', synchronous: 'off' } })
+    const { server: info } = await server.describe()
+    expect(info.settings).toMatchObject({ journal_mode: 'wal', synchronous: 'off', foreign_keys: 'on' })
+    await server.close()
+  })
+})

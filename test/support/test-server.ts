@@ -1,0 +1,62 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parseDatabaseSpec } from '../../db/database-url.js'
+import { afterAll, beforeAll } from 'vitest'
+import { DatabaseServer } from '../../db/database-server.js'
+import type { InstrumentedConnection, SqlLogger } from '../../db/instrumented-connection.js'
+import { openServer } from '../../db/open-server.js'
+import { requireUrl, type TestDatabase } from './servers.js'
+
+/** A fresh folder under the OS temp dir, for SQLite files a test makes. */
+export function tempFolder(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `delbench-test-${label}-`))
+}
+
+/** The `--db` value a test uses: a fresh folder for SQLite, the configured URL for a server. */
+export function testDbValue(db: TestDatabase): string {
+  return db.dialect === 'sqlite' ? `sqlite:${tempFolder('sqlite')}` : requireUrl(db)
+}
+
+export async function openTestServer(db: TestDatabase, logger?: SqlLogger): Promise<DatabaseServer> {
+  return openServer(parseDatabaseSpec(testDbValue(db)), logger ? { logger } : {})
+}
+
+/** A marked scratch database for one describe block: created before its tests, dropped after. */
+export interface ScratchDatabase {
+  readonly server: DatabaseServer
+  readonly name: string
+  open(): Promise<InstrumentedConnection>
+}
+
+export function useScratchDatabase(
+  db: TestDatabase,
+  purpose: string,
+  options: { logger?: SqlLogger; setup?: (conn: InstrumentedConnection) => Promise<void> } = {},
+): ScratchDatabase {
+  let server: DatabaseServer | undefined
+  const name = DatabaseServer.uniqueName(purpose)
+  beforeAll(async () => {
+    server = await openTestServer(db, options.logger)
+    await server.createDatabase(name, `${purpose} test`)
+    if (options.setup) {
+      const conn = await server.openDatabase(name)
+      await options.setup(conn).finally(() => conn.close())
+    }
+  })
+  afterAll(async () => {
+    await server?.dropDatabase(name)
+    await server?.close()
+  })
+  const current = (): DatabaseServer => {
+    if (!server) throw new Error('the scratch database is not set up yet')
+    return server
+  }
+  return {
+    get server() {
+      return current()
+    },
+    name,
+    open: () => current().openDatabase(name),
+  }
+}
