@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander'
 import { DELBENCH_VERSION } from '../db/delbench-version.js'
 import { DelbenchError } from '../db/errors.js'
 import { registerEnvironmentSecrets } from '../db/redact.js'
+import { cleanCommand } from './commands/clean.js'
 import { listCommand } from './commands/list.js'
 import { probeCommand } from './commands/probe.js'
+import { seedCommand } from './commands/seed.js'
 import { err } from './output.js'
 
 /** The `delbench` command: builds the command tree, parses argv, turns errors into one line each. */
@@ -13,7 +15,9 @@ export function buildProgram(): Command {
     .version(DELBENCH_VERSION)
     .option('--verbose', 'on an error, print its stack too')
     .addCommand(listCommand())
+    .addCommand(seedCommand())
     .addCommand(probeCommand())
+    .addCommand(cleanCommand())
   // Every command parses strictly: a misspelt option is an error, not silently ignored.
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({

@@ -30,5 +30,10 @@ export interface Connection {
  */
 export interface DriverSession {
   execute(sql: string, params: readonly unknown[]): Promise<QueryResult<Row>>
+  /**
+   * Streams text into one bulk-load statement (`COPY ... FROM STDIN`, `LOAD DATA LOCAL INFILE`): one
+   * statement, one round trip. Returns the rows loaded. Absent where the driver has no such path.
+   */
+  copyIn?(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number>
   close(): Promise<void>
 }

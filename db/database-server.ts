@@ -3,6 +3,7 @@ import type { Capabilities, Dialect, Provisioner, ServerInfo } from './dialect.j
 import { DELBENCH_VERSION } from './delbench-version.js'
 import { SafetyError } from './errors.js'
 import { InstrumentedConnection, type SqlLogger } from './instrumented-connection.js'
+import type { TableSpec } from './table-spec.js'
 import { assertOwnName, hasMarker, OWN_PREFIX, unmarkedError, writeMarker } from './ownership.js'
 
 /** A database on the server whose name carries delbench's prefix, and whether it carries the marker too. */
@@ -91,6 +92,34 @@ export class DatabaseServer {
   async dropDatabase(name: string): Promise<void> {
     await (await this.openDatabase(name)).close()
     await this.#provisioner.dropDatabase(name)
+  }
+
+  /** Creates `target` as an exact copy of the marked database `source`. */
+  async cloneDatabase(source: string, target: string): Promise<void> {
+    assertOwnName(target)
+    await (await this.openDatabase(source)).close()
+    if ((await this.#provisioner.listDatabases(target)).includes(target)) {
+      throw new SafetyError(
+        `database '${target}' exists already on ${this.display}: delbench will not overwrite it`,
+      )
+    }
+    await this.#provisioner.cloneDatabase(source, target)
+  }
+
+  /** Whether the dialect can repair a copy in place (`refreshDatabase`), which beats a full copy there. */
+  get canRefresh(): boolean {
+    return this.#provisioner.refreshDatabase !== undefined
+  }
+
+  /**
+   * Brings the marked copy `target` back to equal the marked `source` by repairing what differs; false
+   * when the dialect cannot or the result could not be proven exact.
+   */
+  async refreshDatabase(source: string, target: string, tables: readonly TableSpec[]): Promise<boolean> {
+    if (!this.#provisioner.refreshDatabase) return false
+    await (await this.openDatabase(source)).close()
+    await (await this.openDatabase(target)).close()
+    return this.#provisioner.refreshDatabase(source, target, tables)
   }
 
   /** Databases with delbench's prefix, each checked for the marker. */

@@ -1,4 +1,6 @@
 import type { Connection, DriverSession } from './connection.js'
+import type { InstrumentedConnection } from './instrumented-connection.js'
+import type { CellValue, TableSpec } from './table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
 export type DialectName = (typeof DIALECT_NAMES)[number]
@@ -42,12 +44,33 @@ export interface SqlAdapter {
   tableExistsSql(table: string): string
 }
 
+/**
+ * DDL for a scenario's tables, split so each dialect loads fastest: what can be added after the rows
+ * are in (primary keys on PostgreSQL, secondary indexes, foreign keys) is left out of `createTable`.
+ */
+export interface SchemaBuilder {
+  createTable(table: TableSpec): string[]
+  /** Primary key (if deferred), secondary indexes and FK-backing indexes; after every table is loaded. */
+  indexTable(table: TableSpec): string[]
+  /** Foreign keys (if deferred); after every table is indexed. */
+  constrainTable(table: TableSpec): string[]
+  /** Planner statistics, so plans after seeding are those of a live table (autovacuum may be off). */
+  analyzeTable(table: TableSpec): string[]
+}
+
 /** Opens raw sessions on one server (or SQLite directory) and manages its databases, with no checks. */
 export interface Provisioner {
   /** Names of the databases on the server that start with `prefix`. */
   listDatabases(prefix: string): Promise<string[]>
   /** Creates an empty database; fails if it exists. */
   createDatabase(name: string): Promise<void>
+  /** Creates `target` as an exact copy of `source` (schema, rows, marker), the fastest way the dialect has. */
+  cloneDatabase(source: string, target: string): Promise<void>
+  /**
+   * Brings an existing copy back to equal `source` by repairing only what differs, where the dialect has
+   * no cheap full copy (MySQL). Resolves false when it could not prove the copy exact.
+   */
+  refreshDatabase?(source: string, target: string, tables: readonly TableSpec[]): Promise<boolean>
   /** Opens a session on a database. */
   connect(name: string): Promise<DriverSession>
   /** Drops a database. */
@@ -59,8 +82,17 @@ export interface Provisioner {
 export interface Dialect {
   readonly name: DialectName
   readonly adapter: SqlAdapter
+  readonly schema: SchemaBuilder
   /** Statements run on every new connection before anything is counted (durability pragmas, ...). */
   sessionSetup(): string[]
+  /** Session statements before a seed load (e.g. FK checks off) and after it (back on). */
+  readonly loadSession: { readonly before: readonly string[]; readonly after: readonly string[] }
+  /** Loads rows (in column order) into a table by the dialect's fastest path; returns the rows loaded. */
+  bulkLoad(
+    conn: InstrumentedConnection,
+    table: TableSpec,
+    batches: Iterable<readonly CellValue[][]>,
+  ): Promise<number>
   /** Detects the product, version, settings and capabilities over an open connection to an own database. */
   introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }>
 }

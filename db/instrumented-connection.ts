@@ -56,6 +56,27 @@ export class InstrumentedConnection implements Connection {
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    return this.#send(sql, params, async () => (await this.#session.execute(sql, params)) as QueryResult<R>)
+  }
+
+  /** Whether this connection has a streaming bulk-load path (`copyIn`). */
+  get canCopyIn(): boolean {
+    return this.#session.copyIn !== undefined
+  }
+
+  /** One bulk-load statement fed from a text stream: counted as one statement and one round trip. */
+  async copyIn(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+    const copy = this.#session.copyIn?.bind(this.#session)
+    if (!copy) throw new Error('this driver has no streaming bulk-load path')
+    const result = await this.#send(sql, [], async () => ({ rows: [], affected: await copy(sql, chunks) }))
+    return result.affected
+  }
+
+  async #send<R>(
+    sql: string,
+    params: readonly unknown[],
+    run: () => Promise<QueryResult<R>>,
+  ): Promise<QueryResult<R>> {
     if (this.#closed) throw new Error('query on a closed connection')
     const kind = classifyStatement(sql)
     this.#counts[kind]++
@@ -63,9 +84,9 @@ export class InstrumentedConnection implements Connection {
     this.#roundTrips++
     const started = performance.now()
     try {
-      const result = await this.#session.execute(sql, params)
+      const result = await run()
       this.#log(sql, params, kind, started, result.affected, result.rows.length)
-      return result as QueryResult<R>
+      return result
     } catch (error) {
       this.#log(sql, params, kind, started, 0, 0, error instanceof Error ? error.message : String(error))
       throw error

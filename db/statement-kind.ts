@@ -18,6 +18,7 @@ const VERB_KINDS: Readonly<Record<string, StatementKind>> = {
   INSERT: 'insert',
   REPLACE: 'insert',
   COPY: 'insert',
+  LOAD: 'insert',
   UPDATE: 'update',
   DELETE: 'delete',
   BEGIN: 'begin',

@@ -3,6 +3,8 @@ import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
 import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'
+import { mysqlBulkLoad } from './mysql-bulk-load.js'
+import { mysqlSchema } from './mysql-schema.js'
 
 /** Settings that decide how expensive a commit and a deleted row are, and how locks behave. */
 const SETTINGS = [
@@ -24,6 +26,12 @@ const MAX_PARAMS = 65535
 export class MysqlDialect implements Dialect {
   readonly name = 'mysql' as const
   readonly adapter = mysqlAdapter
+  readonly schema = mysqlSchema
+  readonly loadSession = {
+    before: ['SET foreign_key_checks = 0', 'SET unique_checks = 0'],
+    after: ['SET foreign_key_checks = 1', 'SET unique_checks = 1'],
+  }
+  readonly bulkLoad = mysqlBulkLoad
 
   sessionSetup(): string[] {
     return []

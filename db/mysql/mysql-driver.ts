@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream'
 import mysql from 'mysql2/promise'
 import type { DriverSession, QueryResult, Row } from '../connection.js'
 import { CONNECT_TIMEOUT_MS, connectFailure } from '../connect-errors.js'
@@ -35,6 +36,14 @@ class MysqlSession implements DriverSession {
     return { rows: result as Row[], affected: 0 }
   }
 
+  /** `LOAD DATA LOCAL INFILE` fed from a stream instead of a file (the server must allow local_infile). */
+  async copyIn(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+    // mysql2 writes the stream's chunks to the socket as they are: they must be Buffers.
+    const buffers = Readable.from(chunks).map((chunk: string) => Buffer.from(chunk, 'utf8'))
+    const [result] = await this.#conn.query({ sql, infileStreamFactory: () => buffers })
+    return isHeader(result) ? result.affectedRows : 0
+  }
+
   async close(): Promise<void> {
     await this.#conn.end().catch(() => this.#conn.destroy())
   }
@@ -58,6 +67,8 @@ export async function openMysqlSession(
       supportBigNumbers: true,
       bigNumberStrings: false,
       decimalNumbers: true,
+      // DATETIME as its text, not a Date in the client's time zone: the same text every dialect returns.
+      dateStrings: true,
       multipleStatements: false,
     })
   } catch (error) {

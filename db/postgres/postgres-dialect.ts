@@ -3,6 +3,8 @@ import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
 import { detectPostgresProduct } from '../server-version.js'
 import { postgresAdapter } from './postgres-adapter.js'
+import { postgresBulkLoad } from './postgres-bulk-load.js'
+import { postgresSchema } from './postgres-schema.js'
 
 /** Settings that decide how expensive a commit and a deleted row are. */
 const SETTINGS = [
@@ -23,6 +25,9 @@ const MAX_PARAMS = 65535
 export class PostgresDialect implements Dialect {
   readonly name = 'postgres' as const
   readonly adapter = postgresAdapter
+  readonly schema = postgresSchema
+  readonly loadSession = { before: [], after: [] }
+  readonly bulkLoad = postgresBulkLoad
 
   sessionSetup(): string[] {
     return []

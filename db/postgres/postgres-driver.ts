@@ -1,9 +1,13 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
+import { from as copyFrom } from 'pg-copy-streams'
 import type { DriverSession, QueryResult, Row } from '../connection.js'
 import { CONNECT_TIMEOUT_MS, connectFailure } from '../connect-errors.js'
 import type { ServerAddress } from '../database-url.js'
 
 const INT8_OID = 20
+const TIMESTAMP_OIDS = new Set([1114, 1184])
 const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'])
 
 /** COUNT(*) and bigint ids come back as strings by default; delbench's ids and counts fit a double. */
@@ -12,11 +16,17 @@ function parseInt8(text: string): number | string {
   return Number.isSafeInteger(n) ? n : text
 }
 
+/**
+ * int8 as numbers; timestamps as the server's text (`YYYY-MM-DD HH:MM:SS`), not JavaScript Dates in the
+ * client's time zone: the same text the loaders wrote and MySQL and SQLite return.
+ */
 const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary'
-      ? parseInt8
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (format === 'binary') return pg.types.getTypeParser(oid, format)
+    if (oid === INT8_OID) return parseInt8
+    if (TIMESTAMP_OIDS.has(oid)) return (text: string) => text
+    return pg.types.getTypeParser(oid, format)
+  }) as typeof pg.types.getTypeParser,
 }
 
 /** Human name of a server for messages: product, host and port; never the password. */
@@ -38,6 +48,12 @@ class PostgresSession implements DriverSession {
       rows: result.rows ?? [],
       affected: WRITE_COMMANDS.has(result.command) ? (result.rowCount ?? 0) : 0,
     }
+  }
+
+  async copyIn(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+    const stream = this.#client.query(copyFrom(sql))
+    await pipeline(Readable.from(chunks), stream)
+    return stream.rowCount
   }
 
   async close(): Promise<void> {

@@ -36,6 +36,19 @@ export class PostgresProvisioner implements Provisioner {
     await admin.query(`CREATE DATABASE ${postgresAdapter.quote(name)}`)
   }
 
+  /**
+   * A template copy. FILE_COPY (PostgreSQL 15+) copies the files without WAL-logging each block: ~3×
+   * faster than the default WAL_LOG here. The template must have no open connection.
+   */
+  async cloneDatabase(source: string, target: string): Promise<void> {
+    const admin = await this.#admin.get()
+    const fileCopy =
+      Number(await scalar(admin, 'SHOW server_version_num')) >= 150000 ? ' STRATEGY FILE_COPY' : ''
+    await admin.query(
+      `CREATE DATABASE ${postgresAdapter.quote(target)} TEMPLATE ${postgresAdapter.quote(source)}${fileCopy}`,
+    )
+  }
+
   connect(name: string) {
     return openPostgresSession(this.#address, name)
   }

@@ -2,6 +2,8 @@ import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
+import { sqliteBulkLoad } from './sqlite-bulk-load.js'
+import { sqliteSchema } from './sqlite-schema.js'
 import type { SqliteOptions } from './sqlite-options.js'
 
 const SYNCHRONOUS_NAMES = ['off', 'normal', 'full', 'extra']
@@ -10,6 +12,9 @@ const SYNCHRONOUS_NAMES = ['off', 'normal', 'full', 'extra']
 export class SqliteDialect implements Dialect {
   readonly name = 'sqlite' as const
   readonly adapter = sqliteAdapter
+  readonly schema = sqliteSchema
+  readonly loadSession = { before: ['PRAGMA foreign_keys = OFF'], after: ['PRAGMA foreign_keys = ON'] }
+  readonly bulkLoad = sqliteBulkLoad
   readonly #options: SqliteOptions
 
   constructor(options: SqliteOptions = {}) {

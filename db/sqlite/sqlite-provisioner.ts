@@ -54,6 +54,14 @@ export class SqliteProvisioner implements Provisioner {
     }
   }
 
+  /** A file copy: the source is closed (its WAL, if any, checkpointed) whenever delbench clones it. */
+  async cloneDatabase(source: string, target: string): Promise<void> {
+    await fs.promises.copyFile(this.fileOf(source), this.fileOf(target), fs.constants.COPYFILE_EXCL)
+    const wal = this.fileOf(source) + '-wal'
+    if (fs.existsSync(wal))
+      await fs.promises.copyFile(wal, this.fileOf(target) + '-wal', fs.constants.COPYFILE_EXCL)
+  }
+
   async connect(name: string): Promise<DriverSession> {
     try {
       return openSqliteSession(this.fileOf(name))

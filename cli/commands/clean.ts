@@ -1,0 +1,32 @@
+import { Command } from 'commander'
+import { openServer } from '../../db/open-server.js'
+import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
+import { out } from '../output.js'
+
+export function cleanCommand(): Command {
+  const command = new Command('clean').description(
+    'drop every database delbench created on each --db (seeded data and leftovers); databases without its marker are listed and left alone',
+  )
+  return addDatabaseOptions(command).action(async (flags: Partial<DatabaseFlags>) => {
+    const { specs, open } = databaseSelection(flags)
+    for (const spec of specs) {
+      const server = await openServer(spec, open)
+      try {
+        const databases = await server.listDatabases()
+        for (const db of databases) {
+          if (db.marked) {
+            await server.dropDatabase(db.name)
+            out(`${spec.display}: dropped ${db.name}`)
+          } else {
+            out(
+              `${spec.display}: left ${db.name} alone: it has no delbench marker, so delbench did not create it`,
+            )
+          }
+        }
+        if (databases.length === 0) out(`${spec.display}: no delbench databases`)
+      } finally {
+        await server.close()
+      }
+    }
+  })
+}

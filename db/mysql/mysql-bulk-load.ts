@@ -1,0 +1,20 @@
+import type { InstrumentedConnection } from '../instrumented-connection.js'
+import type { CellValue, TableSpec } from '../table-spec.js'
+import { tsvChunks } from '../tsv.js'
+import { mysqlAdapter } from './mysql-adapter.js'
+
+/**
+ * MySQL's fastest path: `LOAD DATA LOCAL INFILE` fed from a stream (about twice multi-row INSERT's
+ * rate here), with FK and unique checks off for the session (see the dialect's `loadSession`).
+ */
+export async function mysqlBulkLoad(
+  conn: InstrumentedConnection,
+  table: TableSpec,
+  batches: Iterable<readonly CellValue[][]>,
+): Promise<number> {
+  const q = mysqlAdapter.quote
+  const sql =
+    `LOAD DATA LOCAL INFILE 'delbench-rows.tsv' INTO TABLE ${q(table.name)} CHARACTER SET utf8mb4 ` +
+    `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${table.columns.map((c) => q(c.name)).join(', ')})`
+  return conn.copyIn(sql, tsvChunks(batches))
+}

@@ -1,0 +1,66 @@
+import type { Connection } from '../connection.js'
+import type { TableSpec } from '../table-spec.js'
+import { mysqlAdapter } from './mysql-adapter.js'
+
+const q = mysqlAdapter.quote
+
+/**
+ * MySQL has no database template: a full copy recreates each table from `SHOW CREATE TABLE` (which,
+ * unlike `CREATE TABLE ... LIKE`, keeps foreign keys) and copies its rows with INSERT ... SELECT.
+ * `conn` is a session on the (new, empty) target database.
+ */
+export async function copyAllTables(conn: Connection, source: string): Promise<void> {
+  const { rows } = await conn.query<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name",
+    [source],
+  )
+  await conn.query('SET foreign_key_checks = 0')
+  for (const { name } of rows) {
+    const created = await conn.query<Record<string, string>>(`SHOW CREATE TABLE ${q(source)}.${q(name)}`)
+    const ddl = created.rows[0]?.['Create Table']
+    if (!ddl) throw new Error(`SHOW CREATE TABLE ${source}.${name} returned nothing`)
+    await conn.query(ddl)
+    await conn.query(`INSERT INTO ${q(name)} SELECT * FROM ${q(source)}.${q(name)}`)
+  }
+  await conn.query('SET foreign_key_checks = 1')
+}
+
+/**
+ * Repairs a copy in place instead of copying everything again: per table, rows the copy has and the
+ * source has not are deleted, rows it lacks are re-inserted, and `CHECKSUM TABLE` must then agree; a
+ * table that still differs (updated rows) has every row rewritten from the source and is checked again.
+ * After a delete benchmark this costs about the deleted rows, not the whole database. Returns false
+ * if a table could not be proven equal, so the caller falls back to a full copy.
+ */
+export async function refreshTables(
+  conn: Connection,
+  source: string,
+  tables: readonly TableSpec[],
+): Promise<boolean> {
+  await conn.query('SET foreign_key_checks = 0')
+  try {
+    for (const table of tables) {
+      const t = q(table.name)
+      const s = `${q(source)}.${t}`
+      const pk = q(table.primaryKey)
+      await conn.query(`DELETE w FROM ${t} w LEFT JOIN ${s} s ON s.${pk} = w.${pk} WHERE s.${pk} IS NULL`)
+      await conn.query(
+        `INSERT INTO ${t} SELECT s.* FROM ${s} s LEFT JOIN ${t} w ON w.${pk} = s.${pk} WHERE w.${pk} IS NULL`,
+      )
+      if (await sameChecksum(conn, t, s)) continue
+      const columns = table.columns.map((c) => `${q(c.name)} = VALUES(${q(c.name)})`).join(', ')
+      await conn.query(`INSERT INTO ${t} SELECT * FROM ${s} ON DUPLICATE KEY UPDATE ${columns}`)
+      if (!(await sameChecksum(conn, t, s))) return false
+    }
+    return true
+  } finally {
+    await conn.query('SET foreign_key_checks = 1')
+  }
+}
+
+async function sameChecksum(conn: Connection, a: string, b: string): Promise<boolean> {
+  const { rows } = await conn.query<{ Checksum: number | string | null }>(`CHECKSUM TABLE ${a}, ${b}`)
+  return (
+    rows.length === 2 && rows[0]?.Checksum !== null && String(rows[0]?.Checksum) === String(rows[1]?.Checksum)
+  )
+}

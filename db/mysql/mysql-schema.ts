@@ -1,0 +1,39 @@
+import type { SchemaBuilder } from '../dialect.js'
+import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
+import { foreignKeyName, type ColumnSpec, type TableSpec } from '../table-spec.js'
+import { mysqlAdapter } from './mysql-adapter.js'
+
+const q = mysqlAdapter.quote
+
+const TYPES: Readonly<Record<ColumnSpec['type'], string>> = {
+  integer: 'INT',
+  bigint: 'BIGINT',
+  varchar: 'VARCHAR',
+  text: 'TEXT',
+  timestamp: 'DATETIME',
+  json: 'JSON',
+}
+
+/**
+ * InnoDB clusters rows on the primary key, so it is part of CREATE TABLE (rows arrive in key order);
+ * secondary indexes and foreign keys are added after the load, with FK checks off. InnoDB insists on an
+ * index for every FK column and creates one itself if none exists: "FK not indexed" cannot be had here.
+ */
+export const mysqlSchema: SchemaBuilder = {
+  createTable(table: TableSpec): string[] {
+    const columns = table.columns.map((c) => {
+      const type = TYPES[c.type] + (c.type === 'varchar' ? `(${c.length ?? 255})` : '')
+      return `${q(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}`
+    })
+    return [
+      `CREATE TABLE ${q(table.name)} (${columns.join(', ')}, PRIMARY KEY (${q(table.primaryKey)})) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ]
+  },
+  indexTable: (table) => secondaryIndexes(table, q),
+  analyzeTable: (table) => [`ANALYZE TABLE ${q(table.name)}`],
+  constrainTable: (table) =>
+    table.foreignKeys.map(
+      (fk) =>
+        `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(foreignKeyName(table.name, fk.column))} FOREIGN KEY (${q(fk.column)}) REFERENCES ${q(fk.references)} (${q(fk.referencedColumn)})${onDeleteClause(fk)}`,
+    ),
+}

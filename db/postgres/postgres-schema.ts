@@ -1,0 +1,39 @@
+import type { SchemaBuilder } from '../dialect.js'
+import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
+import { foreignKeyName, type ColumnSpec, type TableSpec } from '../table-spec.js'
+import { postgresAdapter } from './postgres-adapter.js'
+
+const q = postgresAdapter.quote
+
+const TYPES: Readonly<Record<ColumnSpec['type'], string>> = {
+  integer: 'integer',
+  bigint: 'bigint',
+  varchar: 'varchar',
+  text: 'text',
+  timestamp: 'timestamp(0) without time zone',
+  json: 'jsonb',
+}
+
+/**
+ * Bare tables for COPY, then primary keys and indexes, then foreign keys (validated as they are added):
+ * about 3× faster than loading into constrained tables (NOTES: 505k vs 154k rows/s).
+ */
+export const postgresSchema: SchemaBuilder = {
+  createTable(table: TableSpec): string[] {
+    const columns = table.columns.map((c) => {
+      const type = TYPES[c.type] + (c.type === 'varchar' && c.length ? `(${c.length})` : '')
+      return `${q(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}`
+    })
+    return [`CREATE TABLE ${q(table.name)} (${columns.join(', ')})`]
+  },
+  indexTable: (table) => [
+    `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(`pk_${table.name}`)} PRIMARY KEY (${q(table.primaryKey)})`,
+    ...secondaryIndexes(table, q),
+  ],
+  analyzeTable: (table) => [`ANALYZE ${q(table.name)}`],
+  constrainTable: (table) =>
+    table.foreignKeys.map(
+      (fk) =>
+        `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(foreignKeyName(table.name, fk.column))} FOREIGN KEY (${q(fk.column)}) REFERENCES ${q(fk.references)} (${q(fk.referencedColumn)})${onDeleteClause(fk)}`,
+    ),
+}

@@ -1,0 +1,29 @@
+import { indexName, type ForeignKeySpec, type TableSpec } from './table-spec.js'
+
+/** `restrict` is the ORMs' default, NO ACTION (no clause): checked at the end of each statement. */
+export function onDeleteClause(fk: ForeignKeySpec): string {
+  return fk.onDelete === 'cascade'
+    ? ' ON DELETE CASCADE'
+    : fk.onDelete === 'set null'
+      ? ' ON DELETE SET NULL'
+      : ''
+}
+
+/** CREATE INDEX for the declared indexes and for FK columns marked indexed (and not the primary key). */
+export function secondaryIndexes(table: TableSpec, quote: (id: string) => string): string[] {
+  const indexes = [
+    ...table.indexes,
+    ...table.foreignKeys
+      .filter((fk) => fk.indexed && fk.column !== table.primaryKey)
+      .map((fk) => ({ columns: [fk.column], unique: false })),
+  ]
+  const seen = new Set<string>()
+  return indexes.flatMap((ix) => {
+    const name = indexName(table.name, ix.columns)
+    if (seen.has(name)) return []
+    seen.add(name)
+    return [
+      `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${quote(name)} ON ${quote(table.name)} (${ix.columns.map(quote).join(', ')})`,
+    ]
+  })
+}

@@ -1,0 +1,50 @@
+import type { InstrumentedConnection } from '../instrumented-connection.js'
+import type { CellValue, TableSpec } from '../table-spec.js'
+import { sqliteAdapter } from './sqlite-adapter.js'
+
+/** Rows per INSERT: many rows per statement amortise the per-call cost; bounded by SQLite's parameter limit. */
+const ROWS_PER_STATEMENT = 200
+/** Rows per transaction: large, so commits (and their fsyncs) are rare, but the journal stays small. */
+const ROWS_PER_TRANSACTION = 100_000
+
+/** SQLite's fastest path from JavaScript: prepared multi-row INSERTs in large transactions. */
+export async function sqliteBulkLoad(
+  conn: InstrumentedConnection,
+  table: TableSpec,
+  batches: Iterable<readonly CellValue[][]>,
+): Promise<number> {
+  const q = sqliteAdapter.quote
+  const width = table.columns.length
+  const perStatement = Math.max(1, Math.min(ROWS_PER_STATEMENT, Math.floor(32766 / width)))
+  const head = `INSERT INTO ${q(table.name)} (${table.columns.map((c) => q(c.name)).join(', ')}) VALUES `
+  const tuple = `(${new Array(width).fill('?').join(', ')})`
+  const sqlFor = (rows: number): string => head + new Array(rows).fill(tuple).join(', ')
+  const full = sqlFor(perStatement)
+
+  let loaded = 0
+  let inTransaction = 0
+  await conn.query('BEGIN')
+  try {
+    for (const batch of batches) {
+      for (let start = 0; start < batch.length; start += perStatement) {
+        const rows = batch.slice(start, start + perStatement)
+        const { affected } = await conn.query(
+          rows.length === perStatement ? full : sqlFor(rows.length),
+          rows.flat(),
+        )
+        loaded += affected
+        inTransaction += rows.length
+      }
+      if (inTransaction >= ROWS_PER_TRANSACTION) {
+        await conn.query('COMMIT')
+        await conn.query('BEGIN')
+        inTransaction = 0
+      }
+    }
+    await conn.query('COMMIT')
+  } catch (error) {
+    await conn.query('ROLLBACK').catch(() => {})
+    throw error
+  }
+  return loaded
+}

@@ -1,0 +1,95 @@
+import type { Scenario } from '../scenario.js'
+import { daysFrom } from '../../seeds/timestamps.js'
+import { risingCutoff, risingTimestamp } from './oldest-fraction.js'
+
+const ROWS = 3_000_000
+const SPAN_DAYS = 90
+const TARGET_FRACTION = 0.9
+
+/**
+ * Field report 3: an error tracker deletes the 90% of its occurrences older than a cutoff. One DELETE
+ * holds its locks for the whole run and stalls the application; a loop of small DELETEs keeps each
+ * lock short. The application keeps inserting new occurrences and reading recent ones meanwhile.
+ */
+export const errorLog: Scenario = {
+  name: 'error-log',
+  description:
+    'report 3: delete the 90% of 3M error occurrences older than a cutoff while the app inserts and reads',
+  referenceTime: '2026-01-01T00:00:00Z',
+  tables: [
+    {
+      name: 'error_occurrences',
+      primaryKey: 'id',
+      rows: ROWS,
+      indexes: [{ columns: ['created_at'] }],
+      columns: [
+        { name: 'id', type: 'bigint', generate: { kind: 'sequence' } },
+        { name: 'project_id', type: 'integer', generate: { kind: 'int', min: 1, max: 50 } },
+        {
+          name: 'error_class',
+          type: 'varchar',
+          length: 100,
+          generate: {
+            kind: 'choice',
+            values: [
+              'TypeError',
+              'KeyError',
+              'ValueError',
+              'TimeoutError',
+              'NullPointerException',
+              'RuntimeError',
+            ],
+            weights: [6, 4, 3, 2, 2, 1],
+          },
+        },
+        {
+          name: 'message',
+          type: 'varchar',
+          length: 255,
+          generate: { kind: 'faker', method: 'hacker.phrase', poolSize: 5000 },
+        },
+        {
+          name: 'context',
+          type: 'json',
+          generate: {
+            kind: 'json',
+            fields: {
+              request_id: { kind: 'pattern', pattern: 'req-########' },
+              user: { kind: 'faker', method: 'internet.username', poolSize: 2000 },
+              url: { kind: 'faker', method: 'internet.url', poolSize: 2000 },
+              line: { kind: 'int', min: 1, max: 2000 },
+            },
+          },
+        },
+        { name: 'created_at', type: 'timestamp', generate: risingTimestamp(SPAN_DAYS) },
+      ],
+    },
+  ],
+  target: {
+    description: 'occurrences older than the cutoff: the oldest 90%',
+    table: 'error_occurrences',
+    where: 'created_at < ?',
+    params: ({ counts, referenceMs }) => [
+      risingCutoff(SPAN_DAYS, counts.error_occurrences ?? 0, TARGET_FRACTION, referenceMs),
+    ],
+    expectedRows: ({ counts }) => Math.floor(TARGET_FRACTION * (counts.error_occurrences ?? 0)),
+  },
+  traffic: [
+    {
+      name: 'insert an occurrence',
+      rate: 50,
+      sql: "INSERT INTO error_occurrences (id, project_id, error_class, message, context, created_at) VALUES (?, ?, 'TypeError', 'new occurrence', '{}', ?)",
+      params: [
+        (row) => (row.counts.error_occurrences ?? 0) + 1 + row.index,
+        (row) => row.random.int(1, 50),
+        (row) => daysFrom(row.referenceMs, 0),
+      ],
+    },
+    {
+      name: 'read recent occurrences',
+      rate: 50,
+      sql: 'SELECT id, error_class, message FROM error_occurrences WHERE created_at > ? ORDER BY created_at DESC LIMIT 20',
+      params: [(row) => daysFrom(row.referenceMs, -1)],
+    },
+  ],
+}

@@ -1,0 +1,57 @@
+import type { CellValue } from '../db/table-spec.js'
+import type { Generator, GeneratorSpec, RowContext } from '../scenarios/scenario.js'
+import { DAY_MS, formatTimestamp } from './timestamps.js'
+
+export type ValueFunction = (row: RowContext) => CellValue
+
+/** Turns a column's generator into a function of the row; declarative specs are compiled once. */
+export function compileGenerator(generator: Generator): ValueFunction {
+  return typeof generator === 'function' ? generator : compileSpec(generator)
+}
+
+function compileSpec(spec: GeneratorSpec): ValueFunction {
+  switch (spec.kind) {
+    case 'sequence': {
+      const start = spec.start ?? 1
+      return (row) => start + row.index
+    }
+    case 'int':
+      return (row) => row.random.int(spec.min, spec.max)
+    case 'choice': {
+      const { values, weights } = spec
+      if (!weights) return (row) => row.random.pick(values)
+      const total = weights.reduce((a, b) => a + b, 0)
+      let sum = 0
+      const cumulative = weights.map((w) => (sum += w / total))
+      return (row) => {
+        const x = row.random.float()
+        const i = cumulative.findIndex((c) => x < c)
+        return values[i === -1 ? values.length - 1 : i] as CellValue
+      }
+    }
+    case 'faker':
+      return (row) => row.random.pick(row.pool(spec.method, spec.poolSize))
+    case 'timestamp': {
+      const from = spec.fromDays * DAY_MS
+      const span = Math.max(0, Math.floor(((spec.toDays - spec.fromDays) * DAY_MS) / 1000))
+      return (row) => formatTimestamp(row.referenceMs + from + row.random.int(0, span) * 1000)
+    }
+    case 'parent': {
+      const distribution = spec.distribution ?? 'block'
+      return (row) => {
+        const parents = row.counts[spec.table] ?? 0
+        if (distribution === 'uniform') return row.random.int(1, parents)
+        const per = spec.per ?? Math.max(1, Math.ceil(row.count / parents))
+        return Math.min(parents, Math.floor(row.index / per) + 1)
+      }
+    }
+    case 'pattern':
+      return (row) => spec.pattern.replace(/#/g, () => String(row.random.int(0, 9)))
+    case 'json': {
+      const fields = Object.entries(spec.fields).map(([name, field]) => [name, compileSpec(field)] as const)
+      return (row) => JSON.stringify(Object.fromEntries(fields.map(([name, fn]) => [name, fn(row)])))
+    }
+    case 'constant':
+      return () => spec.value
+  }
+}

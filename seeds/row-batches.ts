@@ -1,0 +1,55 @@
+import type { CellValue } from '../db/table-spec.js'
+import type { RowContext, Scenario, ScenarioTable } from '../scenarios/scenario.js'
+import { compileGenerator } from './generators.js'
+import { randomSource } from './random.js'
+import type { ValuePools } from './value-pools.js'
+
+/** Rows handed to a loader at a time: large enough to amortise calls, small enough to keep memory flat. */
+export const BATCH_ROWS = 5000
+
+export interface GenerationContext {
+  readonly scenario: Scenario
+  readonly seed: number
+  readonly counts: Readonly<Record<string, number>>
+  readonly pools: ValuePools
+}
+
+/**
+ * The rows of one table, in primary-key order, as batches of value arrays in column order. A stream,
+ * never an array of all rows: memory stays flat however many rows a table has. Each column draws from
+ * its own random stream, so a value depends only on the seed, the table, the column and the row.
+ */
+export function* rowBatches(
+  table: ScenarioTable,
+  ctx: GenerationContext,
+  batchRows = BATCH_ROWS,
+): Generator<CellValue[][]> {
+  const count = ctx.counts[table.name] ?? 0
+  const referenceMs = Date.parse(ctx.scenario.referenceTime)
+  const columns = table.columns.map((column) => {
+    const random = randomSource(ctx.seed, ctx.scenario.name, table.name, column.name)
+    const row: { index: number } & RowContext = {
+      index: 0,
+      count,
+      counts: ctx.counts,
+      referenceMs,
+      random,
+      pool: (method, size) => ctx.pools.get(method, size),
+    }
+    return { fn: compileGenerator(column.generate), row }
+  })
+  for (let start = 0; start < count; start += batchRows) {
+    const end = Math.min(count, start + batchRows)
+    const batch: CellValue[][] = new Array(end - start)
+    for (let i = start; i < end; i++) {
+      const values: CellValue[] = new Array(columns.length)
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c] as (typeof columns)[number]
+        column.row.index = i
+        values[c] = column.fn(column.row)
+      }
+      batch[i - start] = values
+    }
+    yield batch
+  }
+}

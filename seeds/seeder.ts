@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto'
+import type { DatabaseServer } from '../db/database-server.js'
+import { DELBENCH_VERSION } from '../db/delbench-version.js'
+import { DelbenchError } from '../db/errors.js'
+import type { InstrumentedConnection } from '../db/instrumented-connection.js'
+import { OWN_PREFIX } from '../db/ownership.js'
+import { scalar } from '../db/probes.js'
+import type { CellValue, TableSpec } from '../db/table-spec.js'
+import { loadOrder } from '../scenarios/deletion-plan.js'
+import type { Scenario } from '../scenarios/scenario.js'
+import { rowBatches } from './row-batches.js'
+import { rowCounts } from './row-counts.js'
+import { scenarioTables, type SchemaKnobs } from './scenario-tables.js'
+import { ValuePools } from './value-pools.js'
+
+/** What to seed: a scenario at a scale, from a seed, with schema knobs. */
+export interface SeedRequest {
+  readonly scenario: Scenario
+  readonly scale: number
+  readonly seed: number
+  readonly knobs?: SchemaKnobs
+}
+
+/** Rows loaded so far, for progress bars and periodic lines. */
+export interface SeedProgress {
+  readonly table: string
+  readonly tableRows: number
+  readonly tableTotal: number
+  readonly rows: number
+  readonly total: number
+}
+
+export interface SeedResult {
+  /** The pristine database holding the seeded data; copies of it are what strategies delete from. */
+  readonly database: string
+  readonly counts: Readonly<Record<string, number>>
+  readonly totalRows: number
+  /** Seconds spent seeding; 0 when an identical seeded database was reused. */
+  readonly seconds: number
+  readonly reused: boolean
+}
+
+/** A load that came up short or broke integrity: the seeded data cannot be trusted. */
+export class SeedError extends DelbenchError {
+  constructor(message: string) {
+    super(message, 1)
+  }
+}
+
+/** Where delbench records that a seeded database is complete, and what it holds. */
+const SEED_TABLE = 'delbench_seed'
+
+/**
+ * The pristine database's name: the same request always maps to the same name, so a seeded database is
+ * reused across runs, and anything that changes the data (scenario definition, scale, seed, knobs,
+ * delbench version) changes the name.
+ */
+export function seedDatabaseName(request: SeedRequest): string {
+  const fingerprint = createHash('sha256')
+    .update(
+      JSON.stringify(
+        {
+          // Only what shapes the data: targets and variants select from it, they do not change it.
+          name: request.scenario.name,
+          referenceTime: request.scenario.referenceTime,
+          tables: request.scenario.tables,
+          scale: request.scale,
+          seed: request.seed,
+          knobs: request.knobs ?? {},
+          v: DELBENCH_VERSION,
+        },
+        // Generator functions are part of the definition: their source text stands for them.
+        (_key, value: unknown) => (typeof value === 'function' ? value.toString() : value),
+      ),
+    )
+    .digest('hex')
+    .slice(0, 12)
+  const slug = request.scenario.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 24)
+  return `${OWN_PREFIX}seed_${slug}_${fingerprint}`
+}
+
+/**
+ * Seeds a scenario into a new marked database (or reuses the identical one seeded before): tables created
+ * bare, rows streamed to the dialect's bulk path in parent-first order, then keys, indexes and foreign
+ * keys; row counts and FK integrity checked. A short load is an error, never a smaller data set.
+ */
+export async function seedScenario(
+  server: DatabaseServer,
+  request: SeedRequest,
+  onProgress: (progress: SeedProgress) => void = () => {},
+  options: { readonly force?: boolean } = {},
+): Promise<SeedResult> {
+  const database = seedDatabaseName(request)
+  const counts = rowCounts(request.scenario, request.scale)
+  const totalRows = Object.values(counts).reduce((a, b) => a + b, 0)
+  const existing = (await server.listDatabases()).find((d) => d.name === database)
+  if (existing?.marked) {
+    if (!options.force && (await isComplete(server, database)))
+      return { database, counts, totalRows, seconds: 0, reused: true }
+    // An interrupted seed (or --force): start again.
+    await server.dropDatabase(database)
+  }
+  const started = performance.now()
+  await server.createDatabase(
+    database,
+    `seed of ${request.scenario.name} at scale ${request.scale}, seed ${request.seed}`,
+  )
+  const conn = await server.openDatabase(database)
+  try {
+    await load(conn, server, request, counts, totalRows, onProgress)
+    await conn.query(
+      `CREATE TABLE ${SEED_TABLE} (scenario VARCHAR(100) NOT NULL, scale VARCHAR(32) NOT NULL, seed VARCHAR(32) NOT NULL, total_rows BIGINT NOT NULL)`,
+    )
+    await conn.query(
+      `INSERT INTO ${SEED_TABLE} (scenario, scale, seed, total_rows) VALUES ('${request.scenario.name}', '${request.scale}', '${request.seed}', ${totalRows})`,
+    )
+  } catch (error) {
+    await conn.close()
+    await server.dropDatabase(database).catch(() => {})
+    throw error
+  }
+  await conn.close()
+  return { database, counts, totalRows, seconds: (performance.now() - started) / 1000, reused: false }
+}
+
+async function isComplete(server: DatabaseServer, database: string): Promise<boolean> {
+  const conn = await server.openDatabase(database)
+  try {
+    const found = await scalar(conn, server.dialect.adapter.tableExistsSql(SEED_TABLE))
+    return Number(found) > 0 && (await conn.query(`SELECT total_rows FROM ${SEED_TABLE}`)).rows.length === 1
+  } finally {
+    await conn.close()
+  }
+}
+
+async function load(
+  conn: InstrumentedConnection,
+  server: DatabaseServer,
+  request: SeedRequest,
+  counts: Readonly<Record<string, number>>,
+  total: number,
+  onProgress: (progress: SeedProgress) => void,
+): Promise<void> {
+  const { dialect } = server
+  const tables = scenarioTables(request.scenario, request.knobs)
+  const byName = new Map(tables.map((t) => [t.name, t]))
+  const order = loadOrder(tables).map((name) => byName.get(name) as TableSpec)
+  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools: new ValuePools(request.seed) }
+
+  for (const table of order) for (const sql of dialect.schema.createTable(table)) await conn.query(sql)
+  for (const sql of dialect.loadSession.before) await conn.query(sql)
+  let rows = 0
+  for (const table of order) {
+    const scenarioTable = request.scenario.tables.find((t) => t.name === table.name)
+    if (!scenarioTable) throw new SeedError(`table ${table.name} has no definition`)
+    const tableTotal = counts[table.name] ?? 0
+    let tableRows = 0
+    function* reported(batches: Iterable<CellValue[][]>): Generator<CellValue[][]> {
+      for (const batch of batches) {
+        yield batch
+        tableRows += batch.length
+        rows += batch.length
+        onProgress({ table: table.name, tableRows, tableTotal, rows, total })
+      }
+    }
+    const loaded = await dialect.bulkLoad(conn, table, reported(rowBatches(scenarioTable, ctx)))
+    if (loaded !== tableTotal)
+      throw new SeedError(`loaded ${loaded} of ${tableTotal} rows into ${table.name}: the seed is incomplete`)
+  }
+  for (const sql of dialect.loadSession.after) await conn.query(sql)
+  for (const table of order) for (const sql of dialect.schema.indexTable(table)) await conn.query(sql)
+  for (const table of order) for (const sql of dialect.schema.constrainTable(table)) await conn.query(sql)
+  for (const table of order) for (const sql of dialect.schema.analyzeTable(table)) await conn.query(sql)
+  await verifyLoad(conn, server, order, counts)
+}
+
+/** Counts every table and checks every FK for orphans: a loader that silently dropped rows fails here. */
+async function verifyLoad(
+  conn: InstrumentedConnection,
+  server: DatabaseServer,
+  tables: readonly TableSpec[],
+  counts: Readonly<Record<string, number>>,
+): Promise<void> {
+  const q = server.dialect.adapter.quote
+  for (const table of tables) {
+    const found = Number(await scalar(conn, `SELECT COUNT(*) FROM ${q(table.name)}`))
+    if (found !== counts[table.name])
+      throw new SeedError(`${table.name} holds ${found} rows after seeding, expected ${counts[table.name]}`)
+    for (const fk of table.foreignKeys) {
+      const orphans = Number(
+        await scalar(
+          conn,
+          `SELECT COUNT(*) FROM ${q(table.name)} c LEFT JOIN ${q(fk.references)} p ON p.${q(fk.referencedColumn)} = c.${q(fk.column)} ` +
+            `WHERE c.${q(fk.column)} IS NOT NULL AND p.${q(fk.referencedColumn)} IS NULL`,
+        ),
+      )
+      if (orphans > 0)
+        throw new SeedError(
+          `${orphans} rows of ${table.name} reference missing ${fk.references} rows (${fk.column})`,
+        )
+    }
+  }
+}
