@@ -118,15 +118,15 @@ export function planDeletion(tables: readonly PlannedTable[], root: string): Del
       if (target === deleted) queue.push(table.name)
     }
   }
-  // A table reached both ways is deleted: nulling references of rows that go anyway is moot.
-  for (const name of deleted.keys()) nulled.delete(name)
+  // A table reached both ways gets both steps: rows under a deleted parent of the deleting path go,
+  // rows whose only deleted parent is on the set-null path survive with the reference nulled.
 
   const order = childrenFirst([...deleted.keys()], byName)
   const steps: PlanStep[] = []
   for (const name of order) {
     // A table's set-null dependents are updated before the table's own rows go.
     for (const [nullName, entry] of nulled) {
-      if (entry.via.some((e) => e.parent === name) && !steps.some((s) => s.table === nullName)) {
+      if (entry.via.some((e) => e.parent === name) && !steps.some((s) => s.table === nullName && s.action === 'set null')) {
         steps.push(step(byName, nullName, 'set null', entry.depth, entry.via, deleted))
       }
     }

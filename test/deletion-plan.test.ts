@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import { loadOrder, PlanError, planDeletion, type PlannedTable } from '../scenarios/deletion-plan.js'
+import { jobHistory } from '../scenarios/builtins/job-history.js'
+import { scenarioTables } from '../seeds/scenario-tables.js'
+
+const fk = (
+  column: string,
+  references: string,
+  onDelete: 'cascade' | 'restrict' | 'set null' = 'restrict',
+) => ({
+  column,
+  references,
+  onDelete,
+  indexed: true,
+})
+const table = (name: string, foreignKeys: ReturnType<typeof fk>[] = [], primaryKey = 'id'): PlannedTable => ({
+  name,
+  primaryKey,
+  foreignKeys,
+})
+
+describe('FK-graph planning', () => {
+  it('orders the job-history deletion as the field report did: links, configs, summaries, events, jobs, unified jobs', () => {
+    const plan = planDeletion(scenarioTables(jobHistory), 'unified_jobs')
+    expect(plan.steps.map((s) => s.table)).toEqual([
+      'unified_job_credentials',
+      'job_launch_configs',
+      'job_host_summaries',
+      'job_events',
+      'jobs',
+      'unified_jobs',
+    ])
+    const relation = Object.fromEntries(plan.steps.map((s) => [s.table, s.relation]))
+    expect(relation).toEqual({
+      unified_job_credentials: 'link',
+      job_launch_configs: 'child',
+      job_host_summaries: 'child',
+      job_events: 'child',
+      jobs: 'inherits',
+      unified_jobs: 'root',
+    })
+    expect(plan.steps.find((s) => s.table === 'job_events')).toMatchObject({
+      depth: 2,
+      action: 'delete',
+      via: [{ column: 'job_id', parent: 'jobs', onDelete: 'restrict' }],
+    })
+    // credentials are referenced by a link row but survive.
+    expect(plan.steps.some((s) => s.table === 'credentials')).toBe(false)
+  })
+
+  it('updates set-null dependents instead of deleting them, before their parent goes, and not beyond them', () => {
+    const tables = [
+      table('authors'),
+      table('posts', [fk('author_id', 'authors', 'cascade')]),
+      table('drafts', [fk('author_id', 'authors', 'set null')]),
+      table('draft_notes', [fk('draft_id', 'drafts', 'cascade')]),
+    ]
+    const plan = planDeletion(tables, 'authors')
+    expect(plan.steps.map((s) => [s.table, s.action])).toEqual([
+      ['posts', 'delete'],
+      ['drafts', 'set null'],
+      ['authors', 'delete'],
+    ])
+  })
+
+  it('gives a table reached by a deleting and a set-null path both steps, each before its parent goes', () => {
+    const tables = [
+      table('a'),
+      table('b', [fk('a_id', 'a')]),
+      table('c', [fk('a_id', 'a', 'set null'), fk('b_id', 'b')]),
+    ]
+    const plan = planDeletion(tables, 'a')
+    expect(plan.steps.map((s) => [s.table, s.action])).toEqual([
+      ['c', 'delete'],
+      ['b', 'delete'],
+      ['c', 'set null'],
+      ['a', 'delete'],
+    ])
+    expect(plan.steps[0]?.via).toEqual([{ column: 'b_id', parent: 'b', onDelete: 'restrict' }])
+    expect(plan.steps[2]?.via).toEqual([{ column: 'a_id', parent: 'a', onDelete: 'set null' }])
+  })
+
+  it('plans a diamond children-first whatever the declaration order', () => {
+    const tables = [
+      table('leaf', [fk('l_id', 'left'), fk('r_id', 'right')]),
+      table('right', [fk('root_id', 'root')]),
+      table('left', [fk('root_id', 'root')]),
+      table('root'),
+    ]
+    const order = planDeletion(tables, 'root').steps.map((s) => s.table)
+    expect(order.indexOf('leaf')).toBeLessThan(order.indexOf('left'))
+    expect(order.indexOf('leaf')).toBeLessThan(order.indexOf('right'))
+    expect(order.at(-1)).toBe('root')
+    expect(loadOrder(tables)).toEqual(['root', 'right', 'left', 'leaf'])
+  })
+
+  it('plans only the target’s dependents, not tables beside them', () => {
+    const tables = [table('a'), table('b', [fk('a_id', 'a')]), table('unrelated')]
+    expect(planDeletion(tables, 'b').steps.map((s) => s.table)).toEqual(['b'])
+  })
+
+  it('rejects a cycle, naming its tables', () => {
+    const tables = [
+      table('a', [fk('c_id', 'c')]),
+      table('b', [fk('a_id', 'a')]),
+      table('c', [fk('b_id', 'b')]),
+    ]
+    expect(() => planDeletion(tables, 'a')).toThrow(PlanError)
+    expect(() => planDeletion(tables, 'a')).toThrow(/cycle among tables a, b, c/)
+    expect(() => loadOrder(tables)).toThrow(/cycle/)
+  })
+
+  it('rejects a self-reference with a clear message', () => {
+    expect(() => planDeletion([table('employees', [fk('manager_id', 'employees')])], 'employees')).toThrow(
+      /table 'employees' references itself \(employees\.manager_id\)/,
+    )
+  })
+
+  it('rejects unknown tables', () => {
+    expect(() => planDeletion([table('a')], 'b')).toThrow(
+      /target table 'b' is not one of the scenario's tables/,
+    )
+    expect(() => planDeletion([table('a', [fk('x_id', 'x')])], 'a')).toThrow(
+      /a\.x_id references unknown table 'x'/,
+    )
+  })
+})
