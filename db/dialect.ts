@@ -56,6 +56,11 @@ export interface SchemaBuilder {
   constrainTable(table: TableSpec): string[]
   /** Planner statistics, so plans after seeding are those of a live table (autovacuum may be off). */
   analyzeTable(table: TableSpec): string[]
+  /**
+   * Whether adding the foreign keys after the load validated every row (PostgreSQL). Where they were
+   * added with checks off (MySQL) or loaded with checks off (SQLite), the seeder checks for orphans.
+   */
+  readonly validatesForeignKeys: boolean
 }
 
 /** Opens raw sessions on one server (or SQLite directory) and manages its databases, with no checks. */
@@ -85,10 +90,15 @@ export interface Dialect {
   readonly schema: SchemaBuilder
   /** Statements run on every new connection before anything is counted (durability pragmas, ...). */
   sessionSetup(): string[]
+  /** Connections that may load tables at once: 1 where the database has a single writer (SQLite). */
+  readonly loadConnections: number
   /** Session statements before a seed load (e.g. FK checks off) and after it (back on). */
   readonly loadSession: { readonly before: readonly string[]; readonly after: readonly string[] }
-  /** Loads rows (in column order) into a table by the dialect's fastest path; returns the rows loaded. */
-  bulkLoad(
+  /**
+   * Creates a table (`schema.createTable`) and loads rows (in column order) by the dialect's fastest
+   * path; returns the rows the server reports loaded.
+   */
+  loadTable(
     conn: InstrumentedConnection,
     table: TableSpec,
     batches: Iterable<readonly CellValue[][]>,

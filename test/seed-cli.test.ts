@@ -12,7 +12,12 @@ describe('delbench seed', () => {
     const args = ['seed', '--db', db, '--scenario', 'bookstore', '--scale', '0.01', '--seed', '5']
     const first = await runCli([...args, '--json'])
     expect(first.code).toBe(0)
-    const [report] = JSON.parse(first.stdout) as { reused: boolean; seededDatabase: string; tables: unknown; rowsPerSecond: number }[]
+    const [report] = JSON.parse(first.stdout) as {
+      reused: boolean
+      seededDatabase: string
+      tables: unknown
+      rowsPerSecond: number
+    }[]
     expect(report?.reused).toBe(false)
     expect(report?.rowsPerSecond).toBeGreaterThan(0)
     expect(report?.tables).toEqual(generatedChecksums({ scenario: bookstore, scale: 0.01, seed: 5 }))
@@ -27,9 +32,19 @@ describe('delbench seed', () => {
   })
 
   it('prints plain progress lines, not a bar, when stderr is not a terminal', async () => {
-    const result = await runCli(['seed', '--db', `sqlite:${tempFolder('seed-cli')}`, '--scenario', 'error-log', '--scale', '0.01'])
+    const result = await runCli([
+      'seed',
+      '--db',
+      `sqlite:${tempFolder('seed-cli')}`,
+      '--scenario',
+      'error-log',
+      '--scale',
+      '0.01',
+    ])
     expect(result.code).toBe(0)
-    expect(result.stderr).toMatch(/seeding error-log on sqlite:.*: 30000\/30000 rows \(100%\), \d+ rows\/s, ETA 0 s/)
+    expect(result.stderr).toMatch(
+      /seeding error-log on sqlite:.*: 30000\/30000 rows \(100%\), \d+ rows\/s, ETA 0 s/,
+    )
     expect(result.stderr).not.toContain('\u001b[')
   })
 
@@ -49,7 +64,16 @@ describe('delbench seed', () => {
 
   it('names the bad field of an invalid scenario file', async () => {
     const file = path.join(tempFolder('seed-cli'), 'bad.json')
-    fs.writeFileSync(file, JSON.stringify({ name: 'bad', description: 'x', referenceTime: '2026-01-01T00:00:00Z', tables: [], target: {} }))
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'bad',
+        description: 'x',
+        referenceTime: '2026-01-01T00:00:00Z',
+        tables: [],
+        target: {},
+      }),
+    )
     const result = await runCli(['seed', '--db', `sqlite:${tempFolder('seed-cli')}`, '--scenario', file])
     expect(result.code).toBe(2)
     expect(lines(result.stderr)).toHaveLength(1)

@@ -5,6 +5,7 @@ import { tableChecksums, type TableChecksum } from '../../seeds/checksum.js'
 import { scenarioTables } from '../../seeds/scenario-tables.js'
 import { seedScenario } from '../../seeds/seeder.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
+import { sampleMemory, type MemoryPeaks } from '../../runner/memory-sampler.js'
 import { out } from '../output.js'
 import { seedProgress } from '../progress.js'
 import { addScenarioOptions, scenarioSelection, type ScenarioFlags } from '../scenario-options.js'
@@ -18,6 +19,8 @@ interface SeedReport {
   readonly reused: boolean
   readonly seconds: number
   readonly rowsPerSecond: number | null
+  /** Peak RSS and heap of this process while seeding (client side: the server's memory is its own). */
+  readonly memory: MemoryPeaks
   readonly tables: Record<string, TableChecksum>
 }
 
@@ -43,6 +46,7 @@ export function seedCommand(): Command {
           for (const scenario of scenarios) {
             const label = `${scenarioLabel(scenario)} on ${spec.display}`
             const progress = seedProgress(`seeding ${label}`, flags.json)
+            const memory = sampleMemory()
             const result = await seedScenario(
               server,
               { scenario, scale, seed, knobs },
@@ -51,6 +55,7 @@ export function seedCommand(): Command {
                 force: flags.force ?? false,
               },
             ).finally(() => progress.stop())
+            const peaks = memory.stop()
             let tables: Record<string, TableChecksum> = Object.fromEntries(
               Object.entries(result.counts).map(([name, rows]) => [name, { rows, checksum: '' }]),
             )
@@ -71,6 +76,7 @@ export function seedCommand(): Command {
               reused: result.reused,
               seconds: Number(result.seconds.toFixed(3)),
               rowsPerSecond: result.reused ? null : Math.round(result.totalRows / result.seconds),
+              memory: peaks,
               tables,
             }
             reports.push(report)

@@ -2,12 +2,13 @@ import type { InstrumentedConnection } from '../instrumented-connection.js'
 import type { CellValue, TableSpec } from '../table-spec.js'
 import { tsvChunks } from '../tsv.js'
 import { mysqlAdapter } from './mysql-adapter.js'
+import { mysqlSchema } from './mysql-schema.js'
 
 /**
  * MySQL's fastest path: `LOAD DATA LOCAL INFILE` fed from a stream (about twice multi-row INSERT's
  * rate here), with FK and unique checks off for the session (see the dialect's `loadSession`).
  */
-export async function mysqlBulkLoad(
+export async function mysqlLoadTable(
   conn: InstrumentedConnection,
   table: TableSpec,
   batches: Iterable<readonly CellValue[][]>,
@@ -16,5 +17,6 @@ export async function mysqlBulkLoad(
   const sql =
     `LOAD DATA LOCAL INFILE 'delbench-rows.tsv' INTO TABLE ${q(table.name)} CHARACTER SET utf8mb4 ` +
     `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${table.columns.map((c) => q(c.name)).join(', ')})`
+  for (const ddl of mysqlSchema.createTable(table)) await conn.query(ddl)
   return conn.copyIn(sql, tsvChunks(batches))
 }

@@ -3,7 +3,7 @@ import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
 import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'
-import { mysqlBulkLoad } from './mysql-bulk-load.js'
+import { mysqlLoadTable } from './mysql-bulk-load.js'
 import { mysqlSchema } from './mysql-schema.js'
 
 /** Settings that decide how expensive a commit and a deleted row are, and how locks behave. */
@@ -31,7 +31,8 @@ export class MysqlDialect implements Dialect {
     before: ['SET foreign_key_checks = 0', 'SET unique_checks = 0'],
     after: ['SET foreign_key_checks = 1', 'SET unique_checks = 1'],
   }
-  readonly bulkLoad = mysqlBulkLoad
+  readonly loadTable = mysqlLoadTable
+  readonly loadConnections = 2
 
   sessionSetup(): string[] {
     return []

@@ -3,7 +3,7 @@ import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
 import { detectPostgresProduct } from '../server-version.js'
 import { postgresAdapter } from './postgres-adapter.js'
-import { postgresBulkLoad } from './postgres-bulk-load.js'
+import { postgresLoadTable } from './postgres-bulk-load.js'
 import { postgresSchema } from './postgres-schema.js'
 
 /** Settings that decide how expensive a commit and a deleted row are. */
@@ -27,7 +27,8 @@ export class PostgresDialect implements Dialect {
   readonly adapter = postgresAdapter
   readonly schema = postgresSchema
   readonly loadSession = { before: [], after: [] }
-  readonly bulkLoad = postgresBulkLoad
+  readonly loadTable = postgresLoadTable
+  readonly loadConnections = 2
 
   sessionSetup(): string[] {
     return []

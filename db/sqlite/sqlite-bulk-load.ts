@@ -1,6 +1,7 @@
 import type { InstrumentedConnection } from '../instrumented-connection.js'
 import type { CellValue, TableSpec } from '../table-spec.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
+import { sqliteSchema } from './sqlite-schema.js'
 
 /** Rows per INSERT: many rows per statement amortise the per-call cost; bounded by SQLite's parameter limit. */
 const ROWS_PER_STATEMENT = 200
@@ -8,7 +9,7 @@ const ROWS_PER_STATEMENT = 200
 const ROWS_PER_TRANSACTION = 100_000
 
 /** SQLite's fastest path from JavaScript: prepared multi-row INSERTs in large transactions. */
-export async function sqliteBulkLoad(
+export async function sqliteLoadTable(
   conn: InstrumentedConnection,
   table: TableSpec,
   batches: Iterable<readonly CellValue[][]>,
@@ -21,6 +22,7 @@ export async function sqliteBulkLoad(
   const sqlFor = (rows: number): string => head + new Array(rows).fill(tuple).join(', ')
   const full = sqlFor(perStatement)
 
+  for (const sql of sqliteSchema.createTable(table)) await conn.query(sql)
   let loaded = 0
   let inTransaction = 0
   await conn.query('BEGIN')

@@ -2,7 +2,7 @@ import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
-import { sqliteBulkLoad } from './sqlite-bulk-load.js'
+import { sqliteLoadTable } from './sqlite-bulk-load.js'
 import { sqliteSchema } from './sqlite-schema.js'
 import type { SqliteOptions } from './sqlite-options.js'
 
@@ -14,7 +14,8 @@ export class SqliteDialect implements Dialect {
   readonly adapter = sqliteAdapter
   readonly schema = sqliteSchema
   readonly loadSession = { before: ['PRAGMA foreign_keys = OFF'], after: ['PRAGMA foreign_keys = ON'] }
-  readonly bulkLoad = sqliteBulkLoad
+  readonly loadTable = sqliteLoadTable
+  readonly loadConnections = 1
   readonly #options: SqliteOptions
 
   constructor(options: SqliteOptions = {}) {

@@ -1,0 +1,28 @@
+/** Peak memory of this process over a stretch of work, sampled on a timer (the OS keeps no per-span peak). */
+export interface MemoryPeaks {
+  readonly peakRssBytes: number
+  readonly peakHeapBytes: number
+}
+
+const SAMPLE_MS = 50
+
+/** Starts sampling; `stop()` returns the peaks seen, including one last sample. */
+export function sampleMemory(): { stop(): MemoryPeaks } {
+  let peakRssBytes = 0
+  let peakHeapBytes = 0
+  const sample = () => {
+    const usage = process.memoryUsage()
+    peakRssBytes = Math.max(peakRssBytes, usage.rss)
+    peakHeapBytes = Math.max(peakHeapBytes, usage.heapUsed)
+  }
+  sample()
+  const timer = setInterval(sample, SAMPLE_MS)
+  timer.unref()
+  return {
+    stop: () => {
+      clearInterval(timer)
+      sample()
+      return { peakRssBytes, peakHeapBytes }
+    },
+  }
+}
