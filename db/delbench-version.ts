@@ -2,17 +2,18 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-/** delbench's own version, from the package.json above this file (in source and in dist/ alike). */
-export const DELBENCH_VERSION: string = (() => {
+/** The folder of delbench's package.json, found from this file (in source and in dist/ alike). */
+export const PACKAGE_ROOT: string = (() => {
   let dir = path.dirname(fileURLToPath(import.meta.url))
   for (;;) {
     const file = path.join(dir, 'package.json')
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string }
-      if (pkg.name === 'delbench' && pkg.version) return pkg.version
-    }
+    if (fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string }).name === 'delbench') return dir
     const parent = path.dirname(dir)
-    if (parent === dir) return 'unknown'
+    if (parent === dir) throw new Error('delbench cannot find its own package.json')
     dir = parent
   }
 })()
+
+/** delbench's own version. */
+export const DELBENCH_VERSION: string =
+  (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown'

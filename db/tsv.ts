@@ -1,30 +1,47 @@
-import type { CellValue } from './table-spec.js'
+import type { CellValue, ColumnType } from './table-spec.js'
+
+/** How a column's values are written: numbers and timestamps can never need escaping, text can. */
+type CellEncoder = (value: CellValue) => string
+
+const NEEDS_ESCAPE = /[\\\t\n\r]/
+const ESCAPES = /[\\\t\n\r]/g
+
+function escapeChar(c: string): string {
+  return c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'
+}
+
+const plain: CellEncoder = (v) => (v === null ? '\\N' : String(v))
+const text: CellEncoder = (v) => {
+  if (v === null) return '\\N'
+  const s = String(v)
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, escapeChar) : s
+}
+
+/** One encoder per column type: only text-like columns pay for the escape check. */
+export function cellEncoders(types: readonly ColumnType[]): CellEncoder[] {
+  return types.map((t) => (t === 'integer' || t === 'bigint' || t === 'timestamp' ? plain : text))
+}
 
 /**
  * Rows as the tab-separated text both PostgreSQL's `COPY ... FROM STDIN` (text format) and MySQL's
  * `LOAD DATA` (default field and line terminators) read: `\N` for NULL, and backslash, tab, newline and
  * carriage return escaped with a backslash.
  */
-export function encodeTsv(rows: readonly (readonly CellValue[])[]): string {
+export function encodeTsv(rows: readonly (readonly CellValue[])[], encoders?: readonly CellEncoder[]): string {
   let out = ''
   for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      if (i > 0) out += '\t'
-      const value = row[i]
-      if (value === null || value === undefined) out += '\\N'
-      else if (typeof value === 'number') out += String(value)
-      else out += /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, escapeChar) : value
+    const width = row.length
+    for (let i = 0; i < width; i++) {
+      const encode = encoders?.[i] ?? text
+      out += (i === 0 ? '' : '\t') + encode(row[i] ?? null)
     }
     out += '\n'
   }
   return out
 }
 
-function escapeChar(c: string): string {
-  return c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'
-}
-
 /** One text chunk per batch, made only when the stream asks for it: memory stays flat. */
-export function* tsvChunks(batches: Iterable<readonly CellValue[][]>): Generator<string> {
-  for (const batch of batches) yield encodeTsv(batch)
+export function* tsvChunks(batches: Iterable<readonly CellValue[][]>, types?: readonly ColumnType[]): Generator<string> {
+  const encoders = types ? cellEncoders(types) : undefined
+  for (const batch of batches) yield encodeTsv(batch, encoders)
 }

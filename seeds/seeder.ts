@@ -170,6 +170,7 @@ async function load(
     if (loaded !== tableTotal)
       throw new SeedError(`loaded ${loaded} of ${tableTotal} rows into ${table.name}: the seed is incomplete`)
     for (const sql of dialect.schema.indexTable(table)) await lane.query(sql)
+    for (const sql of dialect.schema.analyzeTable(table)) await lane.query(sql)
   }
 
   // Tables have no constraints while loading, so several load at once where the database allows;
@@ -183,14 +184,19 @@ async function load(
       lanes.map(async (lane) => {
         for (const sql of dialect.loadSession.before) await lane.query(sql)
         for (let table = queue.shift(); table; table = queue.shift()) await loadOne(lane, table)
+      }),
+    )
+    // Foreign keys once every key exists; validating them scans each child, so the lanes share them.
+    const constraints = order.flatMap((table) => dialect.schema.constrainTable(table))
+    await Promise.all(
+      lanes.map(async (lane) => {
+        for (let sql = constraints.shift(); sql; sql = constraints.shift()) await lane.query(sql)
         for (const sql of dialect.loadSession.after) await lane.query(sql)
       }),
     )
   } finally {
     for (const lane of lanes.slice(1)) await lane.close()
   }
-  for (const table of order) for (const sql of dialect.schema.constrainTable(table)) await conn.query(sql)
-  for (const table of order) for (const sql of dialect.schema.analyzeTable(table)) await conn.query(sql)
   await verifyForeignKeys(conn, server, order)
 }
 

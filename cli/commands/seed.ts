@@ -20,7 +20,7 @@ interface SeedReport {
   readonly seconds: number
   readonly rowsPerSecond: number | null
   /** Peak RSS and heap of this process while seeding (client side: the server's memory is its own). */
-  readonly memory: MemoryPeaks
+  readonly memory: MemoryPeaks & { readonly maxRssBytes: number }
   readonly tables: Record<string, TableChecksum>
 }
 
@@ -76,7 +76,7 @@ export function seedCommand(): Command {
               reused: result.reused,
               seconds: Number(result.seconds.toFixed(3)),
               rowsPerSecond: result.reused ? null : Math.round(result.totalRows / result.seconds),
-              memory: peaks,
+              memory: { ...peaks, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
               tables,
             }
             reports.push(report)

@@ -26,7 +26,15 @@ export class PostgresDialect implements Dialect {
   readonly name = 'postgres' as const
   readonly adapter = postgresAdapter
   readonly schema = postgresSchema
-  readonly loadSession = { before: [], after: [] }
+  /**
+   * Seeding only: index builds sort in memory, and the seed's few commits do not wait for the disk
+   * (a crash mid-seed leaves an unfinished seed, which is re-seeded anyway). Strategy runs use new
+   * connections with the server's own settings.
+   */
+  readonly loadSession = {
+    before: ["SET maintenance_work_mem = '256MB'", 'SET synchronous_commit = off'],
+    after: ['RESET maintenance_work_mem', 'RESET synchronous_commit'],
+  }
   readonly loadTable = postgresLoadTable
   readonly loadConnections = 2
 
