@@ -61,6 +61,8 @@ export interface SchemaBuilder {
    * added with checks off (MySQL) or loaded with checks off (SQLite), the seeder checks for orphans.
    */
   readonly validatesForeignKeys: boolean
+  /** Whether a foreign key can exist without an index on its column (InnoDB always makes one). */
+  readonly unindexedForeignKeys: boolean
 }
 
 /** Opens raw sessions on one server (or SQLite directory) and manages its databases, with no checks. */

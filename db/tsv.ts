@@ -27,7 +27,10 @@ export function cellEncoders(types: readonly ColumnType[]): CellEncoder[] {
  * `LOAD DATA` (default field and line terminators) read: `\N` for NULL, and backslash, tab, newline and
  * carriage return escaped with a backslash.
  */
-export function encodeTsv(rows: readonly (readonly CellValue[])[], encoders?: readonly CellEncoder[]): string {
+export function encodeTsv(
+  rows: readonly (readonly CellValue[])[],
+  encoders?: readonly CellEncoder[],
+): string {
   let out = ''
   for (const row of rows) {
     const width = row.length
@@ -41,7 +44,10 @@ export function encodeTsv(rows: readonly (readonly CellValue[])[], encoders?: re
 }
 
 /** One text chunk per batch, made only when the stream asks for it: memory stays flat. */
-export function* tsvChunks(batches: Iterable<readonly CellValue[][]>, types?: readonly ColumnType[]): Generator<string> {
+export function* tsvChunks(
+  batches: Iterable<readonly CellValue[][]>,
+  types?: readonly ColumnType[],
+): Generator<string> {
   const encoders = types ? cellEncoders(types) : undefined
   for (const batch of batches) yield encodeTsv(batch, encoders)
 }

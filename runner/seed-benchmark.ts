@@ -38,11 +38,39 @@ export interface PgbenchMeasurement {
 }
 
 /** Seeds in a child `delbench seed --json --force` and reads its report. */
-async function seedInChild(dbValue: string, scenario: string, scale: number, seed: number): Promise<{ seededDatabase: string; seconds: number; rowsPerSecond: number; memory: { maxRssBytes: number }; tables: Record<string, { rows: number }> }> {
+async function seedInChild(
+  dbValue: string,
+  scenario: string,
+  scale: number,
+  seed: number,
+): Promise<{
+  seededDatabase: string
+  seconds: number
+  rowsPerSecond: number
+  memory: { maxRssBytes: number }
+  tables: Record<string, { rows: number }>
+}> {
   const bin = path.join(PACKAGE_ROOT, 'bin', 'delbench.js')
-  const { stdout } = await run(process.execPath, [bin, 'seed', '--db', dbValue, '--scenario', scenario, '--scale', String(scale), '--seed', String(seed), '--force', '--json'], {
-    maxBuffer: 64 * 1024 * 1024,
-  })
+  const { stdout } = await run(
+    process.execPath,
+    [
+      bin,
+      'seed',
+      '--db',
+      dbValue,
+      '--scenario',
+      scenario,
+      '--scale',
+      String(scale),
+      '--seed',
+      String(seed),
+      '--force',
+      '--json',
+    ],
+    {
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  )
   const [report] = JSON.parse(stdout) as [Awaited<ReturnType<typeof seedInChild>>]
   return report
 }
@@ -63,10 +91,18 @@ export async function measureSeeding(
     const firstRestore = await restoreWorkingCopy(server, report.seededDatabase, working, tables)
     const conn = await server.openDatabase(working)
     try {
-      const env = { scale, referenceMs: Date.parse(scenario.referenceTime), counts: rowCounts(scenario, scale) }
+      const env = {
+        scale,
+        referenceMs: Date.parse(scenario.referenceTime),
+        counts: rowCounts(scenario, scale),
+      }
       const plan = planDeletion(tables, scenario.target.table)
       await conn.transaction(async (tx) => {
-        for (const statement of subqueryDeletionSql(plan, scenario.target.where, scenario.target.params?.(env) ?? [])) {
+        for (const statement of subqueryDeletionSql(
+          plan,
+          scenario.target.where,
+          scenario.target.params?.(env) ?? [],
+        )) {
           await tx.query(bindPlaceholders(statement.sql, server.dialect.adapter), statement.params)
         }
       })
@@ -97,7 +133,11 @@ export async function measureSeeding(
  * `pgbench -i` for about the same number of rows, in a marked database of delbench's own: the reference
  * rate of PostgreSQL's own loader (client-side generation, COPY FREEZE, primary keys, vacuum).
  */
-export async function measurePgbench(server: DatabaseServer, spec: DatabaseSpec, rows: number): Promise<PgbenchMeasurement | undefined> {
+export async function measurePgbench(
+  server: DatabaseServer,
+  spec: DatabaseSpec,
+  rows: number,
+): Promise<PgbenchMeasurement | undefined> {
   if (spec.kind !== 'postgres') return undefined
   try {
     await run('pgbench', ['--version'])

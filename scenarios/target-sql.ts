@@ -13,14 +13,28 @@ export interface PortableSql {
  * (`fk IN (<parent's sub-query>)`, OR-ed over its edges). Evaluated before the parents are deleted, it
  * selects exactly the rows the deletion involves, without loading any of them.
  */
-export function affectedKeysSql(plan: DeletionPlan, step: PlanStep, where: string, params: readonly CellValue[]): PortableSql {
-  if (step.relation === 'root') return { sql: `SELECT ${step.primaryKey} FROM ${step.table} WHERE ${where}`, params }
+export function affectedKeysSql(
+  plan: DeletionPlan,
+  step: PlanStep,
+  where: string,
+  params: readonly CellValue[],
+): PortableSql {
+  if (step.relation === 'root')
+    return { sql: `SELECT ${step.primaryKey} FROM ${step.table} WHERE ${where}`, params }
   const condition = referencesCondition(plan, step, where, params)
-  return { sql: `SELECT ${step.primaryKey} FROM ${step.table} WHERE ${condition.sql}`, params: condition.params }
+  return {
+    sql: `SELECT ${step.primaryKey} FROM ${step.table} WHERE ${condition.sql}`,
+    params: condition.params,
+  }
 }
 
 /** `fk IN (<parent's affected keys>)`, OR-ed over the step's edges: the rows a deletion reaches. */
-function referencesCondition(plan: DeletionPlan, step: PlanStep, where: string, params: readonly CellValue[]): PortableSql {
+function referencesCondition(
+  plan: DeletionPlan,
+  step: PlanStep,
+  where: string,
+  params: readonly CellValue[],
+): PortableSql {
   const parts = step.via.map((edge) => {
     const parent = plan.steps.find((s) => s.table === edge.parent && s.action === 'delete')
     if (!parent) throw new Error(`plan has no delete step for ${edge.parent}`)
@@ -35,15 +49,23 @@ function referencesCondition(plan: DeletionPlan, step: PlanStep, where: string, 
  * parents (the optimized collector of field report 1), and null the references of `set null` dependents.
  * A statement never reads the table it deletes from, which MySQL would refuse.
  */
-export function subqueryDeletionSql(plan: DeletionPlan, where: string, params: readonly CellValue[]): PortableSql[] {
+export function subqueryDeletionSql(
+  plan: DeletionPlan,
+  where: string,
+  params: readonly CellValue[],
+): PortableSql[] {
   return plan.steps.map((step) => {
     if (step.relation === 'root') return { sql: `DELETE FROM ${step.table} WHERE ${where}`, params }
     const condition = referencesCondition(plan, step, where, params)
-    if (step.action === 'delete') return { sql: `DELETE FROM ${step.table} WHERE ${condition.sql}`, params: condition.params }
+    if (step.action === 'delete')
+      return { sql: `DELETE FROM ${step.table} WHERE ${condition.sql}`, params: condition.params }
     // set null: each edge's column is nulled where it references an affected parent.
     const sets = step.via.map((edge) => {
       const single = referencesCondition(plan, { ...step, via: [edge] }, where, params)
-      return { sql: `${edge.column} = CASE WHEN ${single.sql} THEN NULL ELSE ${edge.column} END`, params: single.params }
+      return {
+        sql: `${edge.column} = CASE WHEN ${single.sql} THEN NULL ELSE ${edge.column} END`,
+        params: single.params,
+      }
     })
     return {
       sql: `UPDATE ${step.table} SET ${sets.map((s) => s.sql).join(', ')} WHERE ${condition.sql}`,

@@ -93,6 +93,11 @@ export async function seedScenario(
   onProgress: (progress: SeedProgress) => void = () => {},
   options: { readonly force?: boolean } = {},
 ): Promise<SeedResult> {
+  if (request.knobs?.fkIndex === false && !server.dialect.schema.unindexedForeignKeys) {
+    throw new DelbenchError(
+      `--fk-index off cannot be had on ${server.display}: InnoDB creates an index for every foreign key; measure it on PostgreSQL or SQLite`,
+    )
+  }
   const database = seedDatabaseName(request)
   const counts = rowCounts(request.scenario, request.scale)
   const totalRows = Object.values(counts).reduce((a, b) => a + b, 0)

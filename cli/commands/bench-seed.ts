@@ -1,7 +1,12 @@
 import { Command } from 'commander'
 import { DelbenchError } from '../../db/errors.js'
 import { openServer } from '../../db/open-server.js'
-import { measurePgbench, measureSeeding, type PgbenchMeasurement, type SeedMeasurement } from '../../runner/seed-benchmark.js'
+import {
+  measurePgbench,
+  measureSeeding,
+  type PgbenchMeasurement,
+  type SeedMeasurement,
+} from '../../runner/seed-benchmark.js'
 import { resolveScenario } from '../../scenarios/registry.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { out } from '../output.js'
@@ -18,45 +23,62 @@ export function benchSeedCommand(): Command {
     .option('--scales <list>', 'comma list of scales', '1')
     .option('--seed <integer>', 'generator seed', '42')
     .option('--json', 'print the measurements as JSON')
-  return addDatabaseOptions(command).action(async (flags: Partial<DatabaseFlags> & { scenario: string; scales: string; seed: string; json?: boolean }) => {
-    const { specs, open } = databaseSelection(flags)
-    const scales = flags.scales.split(',').map(Number)
-    if (scales.some((s) => !(s > 0))) throw new DelbenchError(`--scales must be positive numbers, not '${flags.scales}'`)
-    const scenarios = await Promise.all(flags.scenario.split(',').map(resolveScenario))
-    const seedMeasurements: SeedMeasurement[] = []
-    const pgbench: (PgbenchMeasurement & { database: string; comparedWith: string; ratio: number })[] = []
-    const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
-    for (const [i, spec] of specs.entries()) {
-      const server = await openServer(spec, open)
-      try {
-        for (const scenario of scenarios) {
-          for (const scale of scales) {
-            const m = await measureSeeding(server, values[i] as string, spec.display, scenario, scale, Number(flags.seed))
-            seedMeasurements.push(m)
-            if (!flags.json) {
-              out(
-                `${m.database} ${m.scenario} ×${m.scale}: ${num(m.rows)} rows in ${m.seconds.toFixed(2)} s = ${num(m.rowsPerSecond)} rows/s, ` +
-                  `peak RSS ${mb(m.peakRssBytes)}; restore ${m.firstRestore.seconds.toFixed(2)} s (${m.firstRestore.method}), ` +
-                  `after delete ${m.restoreAfterDelete.seconds.toFixed(2)} s (${m.restoreAfterDelete.method}) = ${(100 * m.restoreToSeed).toFixed(0)}% of seeding`,
+  return addDatabaseOptions(command).action(
+    async (
+      flags: Partial<DatabaseFlags> & { scenario: string; scales: string; seed: string; json?: boolean },
+    ) => {
+      const { specs, open } = databaseSelection(flags)
+      const scales = flags.scales.split(',').map(Number)
+      if (scales.some((s) => !(s > 0)))
+        throw new DelbenchError(`--scales must be positive numbers, not '${flags.scales}'`)
+      const scenarios = await Promise.all(flags.scenario.split(',').map(resolveScenario))
+      const seedMeasurements: SeedMeasurement[] = []
+      const pgbench: (PgbenchMeasurement & { database: string; comparedWith: string; ratio: number })[] = []
+      const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
+      for (const [i, spec] of specs.entries()) {
+        const server = await openServer(spec, open)
+        try {
+          for (const scenario of scenarios) {
+            for (const scale of scales) {
+              const m = await measureSeeding(
+                server,
+                values[i] as string,
+                spec.display,
+                scenario,
+                scale,
+                Number(flags.seed),
               )
-            }
-            const reference = await measurePgbench(server, spec, m.rows)
-            if (reference) {
-              const row = { ...reference, database: spec.display, comparedWith: `${m.scenario} ×${m.scale}`, ratio: m.rowsPerSecond / reference.rowsPerSecond }
-              pgbench.push(row)
+              seedMeasurements.push(m)
               if (!flags.json) {
                 out(
-                  `${spec.display} pgbench -i -s ${reference.scale}: ${num(reference.rows)} rows in ${reference.seconds.toFixed(2)} s = ${num(reference.rowsPerSecond)} rows/s; ` +
-                    `delbench ${m.scenario} ×${m.scale} / pgbench = ${row.ratio.toFixed(2)}×`,
+                  `${m.database} ${m.scenario} ×${m.scale}: ${num(m.rows)} rows in ${m.seconds.toFixed(2)} s = ${num(m.rowsPerSecond)} rows/s, ` +
+                    `peak RSS ${mb(m.peakRssBytes)}; restore ${m.firstRestore.seconds.toFixed(2)} s (${m.firstRestore.method}), ` +
+                    `after delete ${m.restoreAfterDelete.seconds.toFixed(2)} s (${m.restoreAfterDelete.method}) = ${(100 * m.restoreToSeed).toFixed(0)}% of seeding`,
                 )
+              }
+              const reference = await measurePgbench(server, spec, m.rows)
+              if (reference) {
+                const row = {
+                  ...reference,
+                  database: spec.display,
+                  comparedWith: `${m.scenario} ×${m.scale}`,
+                  ratio: m.rowsPerSecond / reference.rowsPerSecond,
+                }
+                pgbench.push(row)
+                if (!flags.json) {
+                  out(
+                    `${spec.display} pgbench -i -s ${reference.scale}: ${num(reference.rows)} rows in ${reference.seconds.toFixed(2)} s = ${num(reference.rowsPerSecond)} rows/s; ` +
+                      `delbench ${m.scenario} ×${m.scale} / pgbench = ${row.ratio.toFixed(2)}×`,
+                  )
+                }
               }
             }
           }
+        } finally {
+          await server.close()
         }
-      } finally {
-        await server.close()
       }
-    }
-    if (flags.json) out(JSON.stringify({ seeding: seedMeasurements, pgbench }, null, 2))
-  })
+      if (flags.json) out(JSON.stringify({ seeding: seedMeasurements, pgbench }, null, 2))
+    },
+  )
 }

@@ -1,5 +1,7 @@
 import { Command } from 'commander'
 import { DATABASE_KINDS } from '../../db/database-kinds.js'
+import { builtinScenarios } from '../../scenarios/registry.js'
+import { rowCounts } from '../../seeds/row-counts.js'
 import { out } from '../output.js'
 
 export function listCommand(): Command {
@@ -7,16 +9,34 @@ export function listCommand(): Command {
     .description('list the database kinds, scenarios and strategies delbench knows')
     .option('--json', 'print a JSON document instead of text')
     .action((flags: { json?: boolean }) => {
-      const listing = { databases: DATABASE_KINDS, scenarios: [], strategies: [] }
+      const scenarios = builtinScenarios().map((s) => ({
+        name: s.name,
+        description: s.description,
+        target: s.target.description,
+        variants: Object.entries(s.variants ?? {}).map(([name, t]) => ({
+          name: `${s.name}:${name}`,
+          target: t.description,
+        })),
+        rowsAtScale1: Object.values(rowCounts(s, 1)).reduce((a, b) => a + b, 0),
+      }))
       if (flags.json) {
-        out(JSON.stringify(listing, null, 2))
+        out(JSON.stringify({ databases: DATABASE_KINDS, scenarios, strategies: [] }, null, 2))
         return
       }
       const width = Math.max(...DATABASE_KINDS.map((k) => k.form.length))
       out('Databases (--db):')
       for (const kind of DATABASE_KINDS) out(`  ${kind.form.padEnd(width)}  ${kind.description}`)
       out('')
-      out('Scenarios (--scenario): none built in yet')
+      out('Scenarios (--scenario; rows at --scale 1):')
+      for (const s of scenarios) {
+        out(
+          `  ${s.name.padEnd(12)} ${s.rowsAtScale1.toLocaleString('en-US').padStart(10)} rows  ${s.description}`,
+        )
+        out(`  ${''.padEnd(12)} ${''.padStart(10)}       target: ${s.target}`)
+        for (const v of s.variants)
+          out(`  ${''.padEnd(12)} ${''.padStart(10)}       variant ${v.name}: ${v.target}`)
+      }
+      out('')
       out('Strategies (--strategy): none built in yet')
     })
 }

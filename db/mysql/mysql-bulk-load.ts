@@ -18,5 +18,11 @@ export async function mysqlLoadTable(
     `LOAD DATA LOCAL INFILE 'delbench-rows.tsv' INTO TABLE ${q(table.name)} CHARACTER SET utf8mb4 ` +
     `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${table.columns.map((c) => q(c.name)).join(', ')})`
   for (const ddl of mysqlSchema.createTable(table)) await conn.query(ddl)
-  return conn.copyIn(sql, tsvChunks(batches, table.columns.map((c) => c.type)))
+  return conn.copyIn(
+    sql,
+    tsvChunks(
+      batches,
+      table.columns.map((c) => c.type),
+    ),
+  )
 }

@@ -30,6 +30,7 @@ export const mysqlSchema: SchemaBuilder = {
     ]
   },
   indexTable: (table) => secondaryIndexes(table, q),
+  unindexedForeignKeys: false,
   validatesForeignKeys: false,
   analyzeTable: (table) => [`ANALYZE TABLE ${q(table.name)}`],
   constrainTable: (table) =>

@@ -19,6 +19,12 @@ export async function postgresLoadTable(
   const sql = `COPY ${q(table.name)} (${table.columns.map((c) => q(c.name)).join(', ')}) FROM STDIN WITH (FREEZE)`
   return conn.transaction(async () => {
     for (const ddl of postgresSchema.createTable(table)) await conn.query(ddl)
-    return conn.copyIn(sql, tsvChunks(batches, table.columns.map((c) => c.type)))
+    return conn.copyIn(
+      sql,
+      tsvChunks(
+        batches,
+        table.columns.map((c) => c.type),
+      ),
+    )
   })
 }

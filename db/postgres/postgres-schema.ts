@@ -30,6 +30,7 @@ export const postgresSchema: SchemaBuilder = {
     `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(`pk_${table.name}`)} PRIMARY KEY (${q(table.primaryKey)})`,
     ...secondaryIndexes(table, q),
   ],
+  unindexedForeignKeys: true,
   validatesForeignKeys: true,
   analyzeTable: (table) => [`ANALYZE ${q(table.name)}`],
   constrainTable: (table) =>

@@ -34,6 +34,7 @@ export const sqliteSchema: SchemaBuilder = {
     return [`CREATE TABLE ${q(table.name)} (${[...columns, ...fks].join(', ')})`]
   },
   indexTable: (table) => secondaryIndexes(table, q),
+  unindexedForeignKeys: true,
   validatesForeignKeys: false,
   analyzeTable: (table) => [`ANALYZE ${q(table.name)}`],
   constrainTable: () => [],
