@@ -6,6 +6,7 @@ import { benchSeedCommand } from './commands/bench-seed.js'
 import { cleanCommand } from './commands/clean.js'
 import { listCommand } from './commands/list.js'
 import { probeCommand } from './commands/probe.js'
+import { runCommand } from './commands/run.js'
 import { seedCommand } from './commands/seed.js'
 import { err } from './output.js'
 
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
     .version(DELBENCH_VERSION)
     .option('--verbose', 'on an error, print its stack too')
     .addCommand(listCommand())
+    .addCommand(runCommand())
     .addCommand(seedCommand())
     .addCommand(probeCommand())
     .addCommand(cleanCommand())

@@ -74,9 +74,13 @@ export class DatabaseServer {
   }
 
   /** Opens a connection on one of delbench's own databases; refuses any database without the marker. */
-  async openDatabase(name: string): Promise<InstrumentedConnection> {
+  async openDatabase(
+    name: string,
+    options: { readonly logger?: SqlLogger } = {},
+  ): Promise<InstrumentedConnection> {
     assertOwnName(name)
-    const conn = new InstrumentedConnection(await this.#provisioner.connect(name), this.#logger)
+    const logger = options.logger ?? this.#logger
+    const conn = new InstrumentedConnection(await this.#provisioner.connect(name), logger)
     try {
       if (!(await hasMarker(conn, this.dialect.adapter))) throw unmarkedError(name, this.display)
       for (const sql of this.dialect.sessionSetup()) await conn.query(sql)

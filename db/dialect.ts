@@ -105,6 +105,13 @@ export interface Dialect {
     table: TableSpec,
     batches: Iterable<readonly CellValue[][]>,
   ): Promise<number>
+  /**
+   * Takes a named single-runner lock without waiting and resolves to its release; rejects when another
+   * session holds it (`pg_try_advisory_lock`, `GET_LOCK`, an exclusive lock file for SQLite).
+   */
+  acquireLock(conn: Connection, name: string): Promise<() => Promise<void>>
+  /** Whether an error is a deadlock or lock timeout, after which a batch may be retried. */
+  isRetryable(error: unknown): boolean
   /** Detects the product, version, settings and capabilities over an open connection to an own database. */
   introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }>
 }

@@ -1,5 +1,6 @@
 import type { CellValue } from '../db/table-spec.js'
 import type { DeletionPlan, PlanStep } from './deletion-plan.js'
+import type { CallbackSpec } from './scenario.js'
 
 /** Portable SQL (`?` placeholders, unquoted lower-case identifiers) with its parameters. */
 export interface PortableSql {
@@ -7,36 +8,38 @@ export interface PortableSql {
   readonly params: readonly CellValue[]
 }
 
+/** The plan's delete step for a table, if the deletion reaches it. */
+export function deleteStepOf(plan: DeletionPlan, table: string): PlanStep | undefined {
+  return plan.steps.find((s) => s.table === table && s.action === 'delete')
+}
+
 /**
- * The keys of a plan step's affected rows as a sub-query built from the target predicate: the root's
- * `SELECT pk FROM root WHERE predicate`, and for a dependent, its rows referencing any affected parent
- * (`fk IN (<parent's sub-query>)`, OR-ed over its edges). Evaluated before the parents are deleted, it
- * selects exactly the rows the deletion involves, without loading any of them.
+ * A column (by default the key) of a plan step's affected rows, as a sub-query built from the target
+ * predicate: the root's `SELECT pk FROM root WHERE predicate`, and for a dependent, its rows referencing
+ * any affected parent (`fk IN (<parent's sub-query>)`, OR-ed over its edges). Evaluated before the
+ * parents are deleted, it selects exactly the rows the deletion involves, without loading any of them.
  */
 export function affectedKeysSql(
   plan: DeletionPlan,
   step: PlanStep,
   where: string,
   params: readonly CellValue[],
+  column: string = step.primaryKey,
 ): PortableSql {
-  if (step.relation === 'root')
-    return { sql: `SELECT ${step.primaryKey} FROM ${step.table} WHERE ${where}`, params }
+  if (step.relation === 'root') return { sql: `SELECT ${column} FROM ${step.table} WHERE ${where}`, params }
   const condition = referencesCondition(plan, step, where, params)
-  return {
-    sql: `SELECT ${step.primaryKey} FROM ${step.table} WHERE ${condition.sql}`,
-    params: condition.params,
-  }
+  return { sql: `SELECT ${column} FROM ${step.table} WHERE ${condition.sql}`, params: condition.params }
 }
 
 /** `fk IN (<parent's affected keys>)`, OR-ed over the step's edges: the rows a deletion reaches. */
-function referencesCondition(
+export function referencesCondition(
   plan: DeletionPlan,
   step: PlanStep,
   where: string,
   params: readonly CellValue[],
 ): PortableSql {
   const parts = step.via.map((edge) => {
-    const parent = plan.steps.find((s) => s.table === edge.parent && s.action === 'delete')
+    const parent = deleteStepOf(plan, edge.parent)
     if (!parent) throw new Error(`plan has no delete step for ${edge.parent}`)
     const inner = affectedKeysSql(plan, parent, where, params)
     return { sql: `${edge.column} IN (${inner.sql})`, params: inner.params }
@@ -71,5 +74,31 @@ export function subqueryDeletionSql(
       sql: `UPDATE ${step.table} SET ${sets.map((s) => s.sql).join(', ')} WHERE ${condition.sql}`,
       params: [...sets.flatMap((s) => s.params), ...condition.params],
     }
+  })
+}
+
+/**
+ * Set-based `touch` callbacks: one UPDATE per callback, setting the parent's timestamp on every parent
+ * of the rows about to be deleted. Must run before those rows go.
+ */
+export function touchSql(
+  plan: DeletionPlan,
+  callbacks: readonly CallbackSpec[],
+  parentKey: (table: string) => string,
+  where: string,
+  params: readonly CellValue[],
+  deletedAt: string,
+): PortableSql[] {
+  return callbacks.flatMap((cb) => {
+    if (cb.kind !== 'touch') return []
+    const step = deleteStepOf(plan, cb.table)
+    if (!step) return []
+    const rows = affectedKeysSql(plan, step, where, params, cb.foreignKey)
+    return [
+      {
+        sql: `UPDATE ${cb.parent} SET ${cb.column} = ? WHERE ${parentKey(cb.parent)} IN (${rows.sql})`,
+        params: [deletedAt, ...rows.params],
+      },
+    ]
   })
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type { Connection } from '../db/connection.js'
 import type { SqlAdapter } from '../db/dialect.js'
-import type { ColumnSpec, TableSpec } from '../db/table-spec.js'
+import { bindPlaceholders } from '../db/placeholders.js'
+import type { CellValue, ColumnSpec, TableSpec } from '../db/table-spec.js'
 import { rowBatches } from './row-batches.js'
 import { rowCounts } from './row-counts.js'
 import type { SeedRequest } from './seeder.js'
@@ -31,24 +32,41 @@ export async function tableChecksums(
   return result
 }
 
+/** Which rows and columns a checksum covers: all by default. */
+export interface ChecksumScope {
+  /** A portable condition (`?` placeholders) selecting the rows. */
+  readonly filter?: { readonly sql: string; readonly params: readonly CellValue[] }
+  /** Columns left out (e.g. a timestamp a callback is expected to change). */
+  readonly exclude?: readonly string[]
+}
+
 export async function tableChecksum(
   conn: Connection,
   adapter: SqlAdapter,
   table: TableSpec,
+  scope: ChecksumScope = {},
 ): Promise<TableChecksum> {
   const q = adapter.quote
   const pk = q(table.primaryKey)
-  const columns = table.columns.map((c) => q(c.name)).join(', ')
-  const canon = table.columns.map((c) => canonicalizer(c))
-  const names = table.columns.map((c) => c.name)
+  const included = table.columns.filter((c) => !scope.exclude?.includes(c.name))
+  const columns = [...new Set([table.primaryKey, ...included.map((c) => c.name)])].map(q).join(', ')
+  const canon = included.map((c) => canonicalizer(c))
+  const names = included.map((c) => c.name)
   const hash = createHash('sha256')
   let rows = 0
   let last: unknown = null
   for (;;) {
-    const where = last === null ? '' : ` WHERE ${pk} > ${adapter.placeholder(1)}`
+    const conditions = [
+      ...(scope.filter ? [`(${scope.filter.sql})`] : []),
+      ...(last === null ? [] : [`${pk} > ?`]),
+    ]
+    const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : ''
     const page = await conn.query(
-      `SELECT ${columns} FROM ${q(table.name)}${where} ORDER BY ${pk} LIMIT ${PAGE_ROWS}`,
-      last === null ? [] : [last],
+      bindPlaceholders(
+        `SELECT ${columns} FROM ${q(table.name)}${where} ORDER BY ${pk} LIMIT ${PAGE_ROWS}`,
+        adapter,
+      ),
+      [...(scope.filter?.params ?? []), ...(last === null ? [] : [last])],
     )
     for (const row of page.rows) {
       let line = ''

@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
+import { acquireMysqlLock, isMysqlRetryable } from './mysql-locks.js'
 import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { mysqlLoadTable } from './mysql-bulk-load.js'
@@ -36,6 +37,14 @@ export class MysqlDialect implements Dialect {
 
   sessionSetup(): string[] {
     return []
+  }
+
+  acquireLock(conn: Connection, name: string): Promise<() => Promise<void>> {
+    return acquireMysqlLock(conn, name)
+  }
+
+  isRetryable(error: unknown): boolean {
+    return isMysqlRetryable(error)
   }
 
   async introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }> {

@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
+import { acquirePostgresLock, isPostgresRetryable } from './postgres-locks.js'
 import { detectPostgresProduct } from '../server-version.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { postgresLoadTable } from './postgres-bulk-load.js'
@@ -40,6 +41,14 @@ export class PostgresDialect implements Dialect {
 
   sessionSetup(): string[] {
     return []
+  }
+
+  acquireLock(conn: Connection, name: string): Promise<() => Promise<void>> {
+    return acquirePostgresLock(conn, name)
+  }
+
+  isRetryable(error: unknown): boolean {
+    return isPostgresRetryable(error)
   }
 
   async introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }> {

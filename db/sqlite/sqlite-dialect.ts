@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
+import { acquireSqliteLock, isSqliteRetryable } from './sqlite-locks.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 import { sqliteLoadTable } from './sqlite-bulk-load.js'
 import { sqliteSchema } from './sqlite-schema.js'
@@ -30,6 +31,14 @@ export class SqliteDialect implements Dialect {
     if (this.#options.synchronous)
       setup.push(`PRAGMA synchronous = ${this.#options.synchronous.toUpperCase()}`)
     return setup
+  }
+
+  acquireLock(_conn: Connection, name: string): Promise<() => Promise<void>> {
+    return acquireSqliteLock(name)
+  }
+
+  isRetryable(error: unknown): boolean {
+    return isSqliteRetryable(error)
   }
 
   async introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }> {

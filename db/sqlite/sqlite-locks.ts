@@ -1,0 +1,43 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { DelbenchError } from '../errors.js'
+
+/**
+ * SQLite has no advisory locks: the single-runner lock is a file created exclusively, holding the
+ * owner's pid. A lock left by a process that no longer runs is taken over.
+ */
+export async function acquireSqliteLock(name: string): Promise<() => Promise<void>> {
+  const file = path.join(os.tmpdir(), `delbench-lock-${name.replace(/[^a-zA-Z0-9_.-]/g, '_')}.lock`)
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.promises.writeFile(file, String(process.pid), { flag: 'wx' })
+      return async () => fs.promises.rm(file, { force: true })
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+      const owner = Number(await fs.promises.readFile(file, 'utf8').catch(() => ''))
+      if (owner > 0 && owner !== process.pid && processRuns(owner)) {
+        throw new DelbenchError(
+          `another cleanup holds the lock ${name} (process ${owner}): two cleanups must not overlap`,
+        )
+      }
+      await fs.promises.rm(file, { force: true })
+    }
+  }
+  throw new DelbenchError(`cannot take the lock file for ${name}`)
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the write lock. */
+export function isSqliteRetryable(error: unknown): boolean {
+  const code = String((error as { code?: unknown })?.code ?? '')
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
+}

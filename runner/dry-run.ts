@@ -1,0 +1,75 @@
+import { DatabaseServer } from '../db/database-server.js'
+import type { SqlLogEntry } from '../db/instrumented-connection.js'
+import { bindPlaceholders } from '../db/placeholders.js'
+import { restoreWorkingCopy } from '../seeds/snapshot.js'
+import { placeholders } from '../strategies/sql-lists.js'
+import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
+import type { PreparedScenario } from './run-strategy.js'
+import { strategyContext } from './run-strategy.js'
+
+/** Target rows a dry run works on. */
+export const DRY_RUN_TARGETS = 3
+
+/**
+ * The statements a strategy would issue for the first few target rows. It runs for real, but on a
+ * scratch copy of the seeded data that is dropped afterwards, with the target narrowed to those rows:
+ * nothing the user has, and not the seeded data, is changed.
+ */
+export async function dryRun(
+  prepared: PreparedScenario,
+  strategy: Strategy,
+  options: StrategyOptions,
+): Promise<SqlLogEntry[]> {
+  const { server } = prepared
+  const scratch = DatabaseServer.uniqueName(`dryrun_${strategy.name}`)
+  await restoreWorkingCopy(server, prepared.pristine, scratch, prepared.tables)
+  const statements: SqlLogEntry[] = []
+  try {
+    const root = prepared.plan.steps.at(-1)
+    if (!root) return statements
+    const probe = await server.openDatabase(scratch)
+    const { rows } = await probe
+      .query(
+        bindPlaceholders(
+          `SELECT ${root.primaryKey} AS k FROM ${root.table} WHERE ${prepared.target.where} ORDER BY ${root.primaryKey} LIMIT ${DRY_RUN_TARGETS}`,
+          server.dialect.adapter,
+        ),
+        prepared.target.params,
+      )
+      .finally(() => probe.close())
+    const keys = rows.map((r) => r.k as number)
+    if (keys.length === 0) return statements
+    const target = {
+      where: `(${prepared.target.where}) AND ${root.primaryKey} IN (${placeholders(keys.length)})`,
+      params: [...prepared.target.params, ...keys],
+    }
+    const conn = await server.openDatabase(scratch, { logger: (entry) => statements.push(entry) })
+    try {
+      const ctx = strategyContext(
+        prepared,
+        conn,
+        scratch,
+        options,
+        new AbortController().signal,
+        () => {},
+        target,
+      )
+      await strategy.run(ctx).catch((error: unknown) => {
+        statements.push({
+          sql: '-- the strategy stopped with an error',
+          params: [],
+          kind: 'other',
+          ms: 0,
+          affected: 0,
+          rows: 0,
+          error: String((error as Error)?.message ?? error),
+        })
+      })
+    } finally {
+      await conn.close()
+    }
+    return statements
+  } finally {
+    await server.dropDatabase(scratch)
+  }
+}

@@ -1,0 +1,229 @@
+import type { Connection } from '../db/connection.js'
+import type { SqlAdapter } from '../db/dialect.js'
+import { bindPlaceholders } from '../db/placeholders.js'
+import { scalar } from '../db/probes.js'
+import type { CellValue, TableSpec } from '../db/table-spec.js'
+import type { DeletionPlan } from '../scenarios/deletion-plan.js'
+import type { CallbackSpec } from '../scenarios/scenario.js'
+import { affectedKeysSql, deleteStepOf, referencesCondition } from '../scenarios/target-sql.js'
+import { tableChecksum } from '../seeds/checksum.js'
+import { chunked, placeholders } from '../strategies/sql-lists.js'
+
+/** What a correct deletion leaves behind, computed once on the pristine seeded database. */
+export interface Expectation {
+  readonly tables: Readonly<
+    Record<
+      string,
+      {
+        readonly seeded: number
+        /** Rows the deletion must remove. */
+        readonly deleted: number
+        /** Checksum of the rows that must survive, without the columns callbacks or set null change. */
+        readonly survivors: string
+        readonly excluded: readonly string[]
+        /** For set-null dependents: NULLs expected in each nulled column afterwards. */
+        readonly nulls: Readonly<Record<string, number>>
+      }
+    >
+  >
+  /** Parent rows each touch callback must have stamped with the deletion time. */
+  readonly touches: readonly {
+    readonly parent: string
+    readonly key: string
+    readonly column: string
+    readonly keys: readonly CellValue[]
+  }[]
+}
+
+/** The verifier's finding: ok, or one line per problem. */
+export interface Verdict {
+  readonly ok: boolean
+  readonly problems: readonly string[]
+  /** Rows deleted per table, as found (seeded minus remaining). */
+  readonly rowsDeleted: Readonly<Record<string, number>>
+}
+
+interface VerifyInput {
+  readonly adapter: SqlAdapter
+  readonly tables: readonly TableSpec[]
+  readonly plan: DeletionPlan
+  readonly where: string
+  readonly params: readonly CellValue[]
+  readonly callbacks: readonly CallbackSpec[]
+}
+
+/** Columns a correct deletion may change on surviving rows: touch targets and set-null references. */
+function changedColumns(input: VerifyInput, table: string): string[] {
+  const touched = input.callbacks.flatMap((cb) =>
+    cb.kind === 'touch' && cb.parent === table ? [cb.column] : [],
+  )
+  const nulled = input.plan.steps
+    .filter((s) => s.table === table && s.action === 'set null')
+    .flatMap((s) => s.via.map((e) => e.column))
+  return [...new Set([...touched, ...nulled])]
+}
+
+const count = async (conn: Connection, adapter: SqlAdapter, sql: string, params: readonly CellValue[] = []) =>
+  Number(await scalar(conn, bindPlaceholders(sql, adapter), params))
+
+/** Reads, on the pristine database, what the deletion must do to each table. */
+export async function expectDeletion(pristine: Connection, input: VerifyInput): Promise<Expectation> {
+  const { adapter, plan, where, params } = input
+  const tables: Record<string, Expectation['tables'][string]> = {}
+  for (const table of input.tables) {
+    const seeded = await count(pristine, adapter, `SELECT COUNT(*) FROM ${table.name}`)
+    const step = deleteStepOf(plan, table.name)
+    const affected = step ? affectedKeysSql(plan, step, where, params) : undefined
+    const deleted = affected
+      ? await count(
+          pristine,
+          adapter,
+          `SELECT COUNT(*) FROM (${affected.sql}) affected_rows`,
+          affected.params,
+        )
+      : 0
+    const excluded = changedColumns(input, table.name)
+    const filter = affected
+      ? { sql: `${table.primaryKey} NOT IN (${affected.sql})`, params: affected.params }
+      : undefined
+    const survivors = (
+      await tableChecksum(pristine, adapter, table, { ...(filter ? { filter } : {}), exclude: excluded })
+    ).checksum
+    const nulls: Record<string, number> = {}
+    for (const nullStep of plan.steps.filter((s) => s.table === table.name && s.action === 'set null')) {
+      for (const edge of nullStep.via) {
+        const reached = referencesCondition(plan, { ...nullStep, via: [edge] }, where, params)
+        const notDeleted = affected ? ` AND ${table.primaryKey} NOT IN (${affected.sql})` : ''
+        const already = await count(
+          pristine,
+          adapter,
+          `SELECT COUNT(*) FROM ${table.name} WHERE ${edge.column} IS NULL${notDeleted}`,
+          affected?.params ?? [],
+        )
+        const nulledNow = await count(
+          pristine,
+          adapter,
+          `SELECT COUNT(*) FROM ${table.name} WHERE (${reached.sql})${notDeleted}`,
+          [...reached.params, ...(affected?.params ?? [])],
+        )
+        nulls[edge.column] = already + nulledNow
+      }
+    }
+    tables[table.name] = { seeded, deleted, survivors, excluded, nulls }
+  }
+  const touches: Expectation['touches'][number][] = []
+  for (const cb of input.callbacks) {
+    if (cb.kind !== 'touch') continue
+    const step = deleteStepOf(plan, cb.table)
+    if (!step) continue
+    const rows = affectedKeysSql(plan, step, where, params, cb.foreignKey)
+    const { rows: found } = await pristine.query(
+      bindPlaceholders(`SELECT DISTINCT ${cb.foreignKey} AS k FROM (${rows.sql}) touched_rows`, adapter),
+      rows.params,
+    )
+    const key = input.tables.find((t) => t.name === cb.parent)?.primaryKey ?? 'id'
+    touches.push({
+      parent: cb.parent,
+      key,
+      column: cb.column,
+      keys: found.map((r) => r.k as CellValue).filter((k) => k !== null),
+    })
+  }
+  return { tables, touches }
+}
+
+/**
+ * Checks a database after a strategy ran: every target row and dependent gone, every other row intact
+ * (counts and survivor checksums), no orphans, every callback's side effect applied. Each problem is one
+ * line naming the table and the size of the error, so fast-but-wrong never passes for a winner.
+ */
+export async function verifyDeletion(
+  working: Connection,
+  input: VerifyInput,
+  expected: Expectation,
+  deletedAt: string,
+): Promise<Verdict> {
+  const { adapter } = input
+  const problems: string[] = []
+  const rowsDeleted: Record<string, number> = {}
+  const root = input.plan.root
+  const leftTargets = await count(
+    working,
+    adapter,
+    `SELECT COUNT(*) FROM ${root} WHERE ${input.where}`,
+    input.params,
+  )
+  if (leftTargets > 0) problems.push(`${leftTargets} target ${plural(leftTargets, 'row')} left in ${root}`)
+
+  for (const table of input.tables) {
+    const want = expected.tables[table.name]
+    if (!want) continue
+    const remaining = await count(working, adapter, `SELECT COUNT(*) FROM ${table.name}`)
+    const deleted = want.seeded - remaining
+    rowsDeleted[table.name] = deleted
+    if (deleted > want.deleted)
+      problems.push(
+        `deleted ${deleted - want.deleted} ${plural(deleted - want.deleted, 'row')} too many from ${table.name}`,
+      )
+    else if (deleted < want.deleted)
+      problems.push(
+        `left ${want.deleted - deleted} ${plural(want.deleted - deleted, 'row')} in ${table.name} that should have been deleted`,
+      )
+    else if (
+      (await tableChecksum(working, adapter, table, { exclude: want.excluded })).checksum !== want.survivors
+    ) {
+      problems.push(
+        `the surviving rows of ${table.name} are not the ones that should survive (checksum differs)`,
+      )
+    }
+    for (const [column, nulls] of Object.entries(want.nulls)) {
+      const found = await count(
+        working,
+        adapter,
+        `SELECT COUNT(*) FROM ${table.name} WHERE ${column} IS NULL`,
+      )
+      if (found !== nulls)
+        problems.push(
+          `${table.name}.${column}: ${Math.abs(nulls - found)} references ${found < nulls ? 'not' : 'wrongly'} set to NULL`,
+        )
+    }
+    for (const fk of table.foreignKeys) {
+      const orphans = await count(
+        working,
+        adapter,
+        `SELECT COUNT(*) FROM ${table.name} c LEFT JOIN ${fk.references} p ON p.${fk.referencedColumn} = c.${fk.column} WHERE c.${fk.column} IS NOT NULL AND p.${fk.referencedColumn} IS NULL`,
+      )
+      if (orphans > 0)
+        problems.push(
+          `${orphans} orphaned ${plural(orphans, 'row')} in ${table.name} (${fk.column} → ${fk.references})`,
+        )
+    }
+  }
+
+  for (const touch of expected.touches) {
+    let stamped = 0
+    for (const chunk of chunked(touch.keys, 1000)) {
+      stamped += await count(
+        working,
+        adapter,
+        `SELECT COUNT(*) FROM ${touch.parent} WHERE ${touch.column} = ? AND ${touch.key} IN (${placeholders(chunk.length)})`,
+        [deletedAt, ...chunk],
+      )
+    }
+    const missing = touch.keys.length - stamped
+    if (missing > 0) problems.push(`${missing} ${touch.parent} not touched`)
+    const everywhere = await count(
+      working,
+      adapter,
+      `SELECT COUNT(*) FROM ${touch.parent} WHERE ${touch.column} = ?`,
+      [deletedAt],
+    )
+    if (everywhere > stamped)
+      problems.push(`${everywhere - stamped} ${touch.parent} touched that should not have been`)
+  }
+  return { ok: problems.length === 0, problems, rowsDeleted }
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`
+}

@@ -1,0 +1,19 @@
+import { batched } from './batched.js'
+import { collectorSubquery } from './collector-subquery.js'
+import { collector } from './collector.js'
+import { limitLoop } from './limit-loop.js'
+import { naiveBulk } from './naive-bulk.js'
+import { perRowCallbacks } from './per-row-callbacks.js'
+import { perRow } from './per-row.js'
+import type { Strategy } from './strategy.js'
+
+/** The built-in strategies of SPEC section 6, slowest family first. */
+export const BUILTIN_STRATEGIES: readonly Strategy[] = [
+  perRow,
+  perRowCallbacks,
+  naiveBulk,
+  collector,
+  collectorSubquery,
+  batched,
+  limitLoop,
+]

@@ -1,0 +1,60 @@
+import type { Capabilities, Dialect } from '../db/dialect.js'
+import type { Connection } from '../db/connection.js'
+import type { InstrumentedConnection } from '../db/instrumented-connection.js'
+import type { CellValue, TableSpec } from '../db/table-spec.js'
+import type { DeletionPlan } from '../scenarios/deletion-plan.js'
+import type { CallbackSpec, Scenario } from '../scenarios/scenario.js'
+import type { PortableSql } from '../scenarios/target-sql.js'
+import type { SignalBus } from './signals.js'
+
+/** Options a strategy may read; numeric ones can be swept (`--batch-size 100,1000`). */
+export interface StrategyOptions {
+  /** Rows per batch for `batched` and `limit-loop` (default 1000). */
+  readonly batchSize: number
+  /** Pause between batches, in milliseconds (default 0). */
+  readonly sleepMs: number
+}
+
+/** Everything a strategy gets to do its work. It knows the connection interface, never a driver. */
+export interface StrategyContext {
+  /** The one instrumented connection: every statement it sends is counted. */
+  readonly conn: InstrumentedConnection
+  readonly dialect: Dialect
+  readonly capabilities: Capabilities
+  readonly scenario: Scenario
+  /** The scenario's tables as created (knobs applied). */
+  readonly tables: readonly TableSpec[]
+  /** The FK-graph plan: dependents of the target, children first. */
+  readonly plan: DeletionPlan
+  /** The target predicate on the root table, as portable SQL (`?` placeholders), with its parameters. */
+  readonly target: { readonly where: string; readonly params: readonly CellValue[] }
+  readonly callbacks: readonly CallbackSpec[]
+  /** The timestamp a `touch` callback writes: one value per run, so verification can check it. */
+  readonly deletedAt: string
+  readonly options: StrategyOptions
+  /** Pre- and post-delete signals to the scenario's registered receivers (in-process, like an ORM's). */
+  readonly signals: SignalBus
+  /** Takes the single-runner lock (advisory lock, GET_LOCK or a lock file); resolves to its release. */
+  acquireLock(name: string): Promise<() => Promise<void>>
+  /** Runs portable SQL (`?` placeholders) on `conn`, or on `on` (a transaction's connection). */
+  run(statement: PortableSql, on?: Connection): Promise<{ rows: Record<string, unknown>[]; affected: number }>
+  /** Reports rows deleted so far (all tables), for progress curves and timeout projections. */
+  progress(rowsDeleted: number): void
+  /** Aborted when the run's budget is spent: strategies stop at the next statement. */
+  readonly abort: AbortSignal
+}
+
+/**
+ * One way of deleting the target. Implementations are small modules: a name, a line of description,
+ * an optional reason why they cannot run somewhere, and `run`.
+ */
+export interface Strategy {
+  /** Lower-case name, unique among strategies (`per-row`, `batched`, ...). */
+  readonly name: string
+  /** One line: what the strategy does and what it models. */
+  readonly description: string
+  /** Why the strategy cannot run on this dialect and plan, or undefined when it can. */
+  unsupported?(dialect: Dialect, capabilities: Capabilities, plan: DeletionPlan): string | undefined
+  /** Deletes the target (and its dependents, and applies callbacks, as the strategy defines). */
+  run(ctx: StrategyContext): Promise<void>
+}
