@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { DATABASE_KINDS } from '../../db/database-kinds.js'
 import { builtinScenarios } from '../../scenarios/registry.js'
 import { rowCounts } from '../../seeds/row-counts.js'
+import { BUILTIN_STRATEGIES } from '../../strategies/builtins.js'
 import { out } from '../output.js'
 
 export function listCommand(): Command {
@@ -19,8 +20,9 @@ export function listCommand(): Command {
         })),
         rowsAtScale1: Object.values(rowCounts(s, 1)).reduce((a, b) => a + b, 0),
       }))
+      const strategies = BUILTIN_STRATEGIES.map((s) => ({ name: s.name, description: s.description }))
       if (flags.json) {
-        out(JSON.stringify({ databases: DATABASE_KINDS, scenarios, strategies: [] }, null, 2))
+        out(JSON.stringify({ databases: DATABASE_KINDS, scenarios, strategies }, null, 2))
         return
       }
       const width = Math.max(...DATABASE_KINDS.map((k) => k.form.length))
@@ -37,6 +39,8 @@ export function listCommand(): Command {
           out(`  ${''.padEnd(12)} ${''.padStart(10)}       variant ${v.name}: ${v.target}`)
       }
       out('')
-      out('Strategies (--strategy): none built in yet')
+      out('Strategies (--strategy):')
+      const strategyWidth = Math.max(...strategies.map((s) => s.name.length))
+      for (const s of strategies) out(`  ${s.name.padEnd(strategyWidth)}  ${s.description}`)
     })
 }

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabaseServer } from '../db/database-server.js'
+import type { PreparedScenario } from '../runner/run-strategy.js'
+import { bookstore } from '../scenarios/builtins/bookstore.js'
+import { jobHistory } from '../scenarios/builtins/job-history.js'
+import { library } from '../scenarios/builtins/library.js'
+import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
+import type { Strategy } from '../strategies/strategy.js'
+import { skipped, TEST_DATABASES } from './support/servers.js'
+import { prepare, runOnce } from './support/strategy-run.js'
+import { openTestServer } from './support/test-server.js'
+
+const strategy = (name: string): Strategy => BUILTIN_STRATEGIES.find((s) => s.name === name) as Strategy
+const zero = { select: 0, insert: 0, update: 0, delete: 0, begin: 0, commit: 0, rollback: 0, other: 0 }
+const counts = (c: Partial<typeof zero>) => {
+  const full = { ...zero, ...c }
+  return { ...full, total: Object.values(full).reduce((a, b) => a + b, 0) }
+}
+
+async function statementsOf(prepared: PreparedScenario, name: string, batchSize = 1000) {
+  const result = await runOnce(prepared, strategy(name), { batchSize, sleepMs: 0 })
+  if (result.status !== 'ok') throw new Error(`${name}: ${result.status} ${JSON.stringify(result)}`)
+  // Every statement is one round trip: nothing here pipelines or batches statements.
+  expect(result.counters.roundTrips).toBe(result.counters.statements.total)
+  return result.counters.statements
+}
+
+for (const db of TEST_DATABASES) {
+  describe.skipIf(skipped(db))(`exact statement counts on ${db.dialect}`, () => {
+    let server: DatabaseServer
+    // The batched strategy's single-runner lock: pg_try_advisory_lock / GET_LOCK and their release are
+    // two SELECTs on the servers; SQLite's lock is a file and costs no statement.
+    const lock = db.dialect === 'sqlite' ? 0 : 2
+    beforeAll(async () => {
+      server = await openTestServer(db)
+    })
+    afterAll(async () => {
+      for (const own of (await server?.listDatabases()) ?? [])
+        if (own.marked) await server.dropDatabase(own.name)
+      await server?.close()
+    })
+
+    it('bookstore with N = 200 targets (1,200 books at scale 0.004)', async () => {
+      const prepared = await prepare(server, bookstore, 0.004)
+      const N = prepared.expectation.tables.books?.deleted
+      expect(N).toBe(200)
+      // per-row: one SELECT of the target keys, then one DELETE per key in autocommit.
+      expect(await statementsOf(prepared, 'per-row')).toEqual(counts({ select: 1, delete: 200 }))
+      // per-row-callbacks: the key SELECT, then per row BEGIN, load (SELECT), DELETE, COMMIT.
+      expect(await statementsOf(prepared, 'per-row-callbacks')).toEqual(
+        counts({ select: 1 + 200, delete: 200, begin: 200, commit: 200 }),
+      )
+      // naive-bulk: one DELETE ... WHERE.
+      expect(await statementsOf(prepared, 'naive-bulk')).toEqual(counts({ delete: 1 }))
+      // collector: BEGIN, load all targets, DELETE ... IN (100 keys) twice, COMMIT.
+      expect(await statementsOf(prepared, 'collector')).toEqual(
+        counts({ begin: 1, select: 1, delete: 2, commit: 1 }),
+      )
+      // collector-subquery: BEGIN, one DELETE, COMMIT.
+      expect(await statementsOf(prepared, 'collector-subquery')).toEqual(
+        counts({ begin: 1, delete: 1, commit: 1 }),
+      )
+      // batched, b = 64: ceil(200/64) = 4 batches, each BEGIN + DELETE + COMMIT; 4 + 1 (empty) key SELECTs.
+      expect(await statementsOf(prepared, 'batched', 64)).toEqual(
+        counts({ select: 5 + lock, begin: 4, delete: 4, commit: 4 }),
+      )
+      // limit-loop, b = 64: 4 DELETEs that delete rows, and a fifth that deletes none.
+      expect(await statementsOf(prepared, 'limit-loop', 64)).toEqual(counts({ delete: 5 }))
+    })
+
+    it('library: one library of N = 2,000 books whose deletion touches each book’s donor', async () => {
+      const prepared = await prepare(server, library, 0.003)
+      expect(prepared.expectation.tables.books?.deleted).toBe(2000)
+      const N = 2000
+      // per-row-callbacks (Rails destroy): key SELECT; BEGIN; load the library; load its books' keys;
+      // per book: load it, load its donor (touch), UPDATE the donor, DELETE the book; DELETE the
+      // library; COMMIT. 4 per book + 6 = 8,006 (the field report counted 8,002 without the key SELECT,
+      // BEGIN/COMMIT and association load, and with the library's load).
+      expect(await statementsOf(prepared, 'per-row-callbacks')).toEqual(
+        counts({ select: 1 + 1 + 1 + 2 * N, update: N, delete: N + 1, begin: 1, commit: 1 }),
+      )
+      // collector: BEGIN; load the library; load its books (one chunk: N is below every parameter
+      // limit); one UPDATE of all their donors; DELETE books 100 at a time (20) and the library; COMMIT.
+      expect(await statementsOf(prepared, 'collector')).toEqual(
+        counts({ begin: 1, select: 2, update: 1, delete: 20 + 1, commit: 1 }),
+      )
+      // collector-subquery: BEGIN; touch the donors set-based; DELETE books; DELETE the library; COMMIT.
+      expect(await statementsOf(prepared, 'collector-subquery')).toEqual(
+        counts({ begin: 1, update: 1, delete: 2, commit: 1 }),
+      )
+      // batched, b = 1000: one batch (one library): BEGIN, touch, DELETE books, DELETE library, COMMIT;
+      // two key SELECTs (the second finds nothing).
+      expect(await statementsOf(prepared, 'batched')).toEqual(
+        counts({ select: 2 + lock, begin: 1, update: 1, delete: 2, commit: 1 }),
+      )
+    })
+
+    it('job-history: 180 target jobs with six tables to delete from', async () => {
+      const prepared = await prepare(server, jobHistory, 0.002)
+      expect(prepared.expectation.tables.unified_jobs?.deleted).toBe(180)
+      // per-row: key SELECT, then per job one DELETE for each of the six tables of the plan.
+      expect(await statementsOf(prepared, 'per-row')).toEqual(counts({ select: 1, delete: 180 * 6 }))
+      // collector-subquery: BEGIN, six DELETEs with sub-queries, COMMIT.
+      expect(await statementsOf(prepared, 'collector-subquery')).toEqual(
+        counts({ begin: 1, delete: 6, commit: 1 }),
+      )
+    })
+  })
+}

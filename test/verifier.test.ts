@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DatabaseServer } from '../db/database-server.js'
+import type { DialectName } from '../db/dialect.js'
+import { bookstore } from '../scenarios/builtins/bookstore.js'
+import { library } from '../scenarios/builtins/library.js'
+import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
+import { collectorSubquery } from '../strategies/collector-subquery.js'
+import type { Strategy, StrategyContext } from '../strategies/strategy.js'
+import { skipped, TEST_DATABASES } from './support/servers.js'
+import { prepare, runOnce } from './support/strategy-run.js'
+import { openTestServer } from './support/test-server.js'
+
+/** Test-only: how to let a session break foreign keys, to make an orphan on purpose. */
+const FK_CHECKS_OFF: Record<DialectName, string> = {
+  sqlite: 'PRAGMA foreign_keys = OFF',
+  postgres: 'SET session_replication_role = replica',
+  mysql: 'SET foreign_key_checks = 0',
+}
+
+/** A strategy that does what the correct one does, then `extra`. */
+const correctThen = (name: string, extra: (ctx: StrategyContext) => Promise<void>): Strategy => ({
+  name,
+  description: 'deliberately wrong, for the verifier',
+  async run(ctx) {
+    await collectorSubquery.run(ctx)
+    await extra(ctx)
+  },
+})
+
+for (const db of TEST_DATABASES) {
+  describe.skipIf(skipped(db))(`the verifier on ${db.dialect} catches wrong strategies`, () => {
+    let server: DatabaseServer
+    beforeAll(async () => {
+      server = await openTestServer(db)
+    })
+    afterAll(async () => {
+      for (const own of (await server?.listDatabases()) ?? [])
+        if (own.marked) await server.dropDatabase(own.name)
+      await server?.close()
+    })
+
+    it('one that deletes an extra survivor, and one that changes a survivor', async () => {
+      const prepared = await prepare(server, bookstore, 0.004)
+      const extra = await runOnce(
+        prepared,
+        correctThen('deletes-too-much', async (ctx) => {
+          // Book 2 is in stock (even rows are out of stock): a survivor.
+          await ctx.run({ sql: 'DELETE FROM books WHERE id = ?', params: [2] })
+        }),
+      )
+      expect(extra.status).toBe('wrong-result')
+      expect(extra.status !== 'unsupported' && extra.verdict.problems).toEqual([
+        'deleted 1 row too many from books',
+      ])
+
+      const changed = await runOnce(
+        prepared,
+        correctThen('changes-a-survivor', async (ctx) => {
+          await ctx.run({ sql: "UPDATE books SET title = 'changed' WHERE id = ?", params: [2] })
+        }),
+      )
+      expect(changed.status !== 'unsupported' && changed.verdict.problems).toEqual([
+        'the surviving rows of books are not the ones that should survive (checksum differs)',
+      ])
+    })
+
+    it('one that leaves a target behind', async () => {
+      const prepared = await prepare(server, bookstore, 0.004)
+      const result = await runOnce(prepared, {
+        name: 'leaves-one',
+        description: 'deletes every target but the first',
+        async run(ctx) {
+          for (const statement of subqueryDeletionSql(
+            ctx.plan,
+            `(${ctx.target.where}) AND id > 1`,
+            ctx.target.params,
+          ))
+            await ctx.run(statement)
+        },
+      })
+      expect(result.status !== 'unsupported' && result.verdict.problems).toEqual([
+        '1 target row left in books',
+        'left 1 row in books that should have been deleted',
+      ])
+    })
+
+    it('one that skips a callback', async () => {
+      const prepared = await prepare(server, library, 0.003)
+      const donors = prepared.expectation.touches[0]?.keys.length ?? 0
+      expect(donors).toBeGreaterThan(0)
+      const skipping = await runOnce(prepared, {
+        name: 'skips-touch',
+        description: 'deletes right but never touches the donors',
+        async run(ctx) {
+          for (const statement of subqueryDeletionSql(ctx.plan, ctx.target.where, ctx.target.params))
+            await ctx.run(statement)
+        },
+      })
+      expect(skipping.status !== 'unsupported' && skipping.verdict.problems).toEqual([
+        `${donors} donors not touched`,
+      ])
+
+      // The set-based touch of the correct strategy is one UPDATE, and it passes.
+      expect(touchSql(prepared.plan, library.callbacks ?? [], () => 'id', 'id = ?', [1], 'x')).toHaveLength(1)
+      expect((await runOnce(prepared, collectorSubquery)).status).toBe('ok')
+    })
+
+    it('one that leaves orphans behind', async () => {
+      const prepared = await prepare(server, library, 0.003)
+      const result = await runOnce(prepared, {
+        name: 'orphans-books',
+        description: 'deletes the library but not its books, with FK checks off',
+        async run(ctx) {
+          await ctx.conn.query(FK_CHECKS_OFF[db.dialect])
+          for (const statement of touchSql(
+            ctx.plan,
+            ctx.callbacks,
+            () => 'id',
+            ctx.target.where,
+            ctx.target.params,
+            ctx.deletedAt,
+          ))
+            await ctx.run(statement)
+          await ctx.run({ sql: `DELETE FROM libraries WHERE ${ctx.target.where}`, params: ctx.target.params })
+        },
+      })
+      expect(result.status !== 'unsupported' && result.verdict.problems).toEqual([
+        'left 2000 rows in books that should have been deleted',
+        '2000 orphaned rows in books (library_id → libraries)',
+      ])
+    })
+  })
+}
