@@ -83,8 +83,10 @@ export async function measureSeeding(
   scenario: Scenario,
   scale: number,
   seed: number,
+  /** How the child process finds the scenario: its name, or its file's path. */
+  reference: string = scenario.name,
 ): Promise<SeedMeasurement> {
-  const report = await seedInChild(dbValue, scenario.name, scale, seed)
+  const report = await seedInChild(dbValue, reference, scale, seed)
   const tables = scenarioTables(scenario)
   const working = DatabaseServer.uniqueName(`bench_${scenario.name}`)
   try {

@@ -71,3 +71,21 @@ describe('SQLite durability settings', () => {
     await server.close()
   })
 })
+
+describe('SQLite journal mode is set on every open', () => {
+  it('a file once opened in WAL is back on the rollback journal when no mode is asked for', async () => {
+    const folder = tempFolder('journal')
+    const wal = await openServer(parseDatabaseSpec(`sqlite:${folder}`), { sqlite: { journal: 'wal' } })
+    await wal.createDatabase('delbench_journal_test', 'journal test')
+    const walConn = await wal.openDatabase('delbench_journal_test')
+    expect((await walConn.query<{ journal_mode: string }>('PRAGMA journal_mode')).rows[0]?.journal_mode).toBe('wal')
+    await walConn.close()
+    await wal.close()
+    const plain = await openServer(parseDatabaseSpec(`sqlite:${folder}`))
+    const conn = await plain.openDatabase('delbench_journal_test')
+    expect((await conn.query<{ journal_mode: string }>('PRAGMA journal_mode')).rows[0]?.journal_mode).toBe('delete')
+    await conn.close()
+    await plain.dropDatabase('delbench_journal_test')
+    await plain.close()
+  })
+})

@@ -31,14 +31,15 @@ export function benchSeedCommand(): Command {
       const scales = flags.scales.split(',').map(Number)
       if (scales.some((s) => !(s > 0)))
         throw new DelbenchError(`--scales must be positive numbers, not '${flags.scales}'`)
-      const scenarios = await Promise.all(flags.scenario.split(',').map(resolveScenario))
+      const references = flags.scenario.split(',')
+    const scenarios = await Promise.all(references.map(resolveScenario))
       const seedMeasurements: SeedMeasurement[] = []
       const pgbench: (PgbenchMeasurement & { database: string; comparedWith: string; ratio: number })[] = []
       const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
       for (const [i, spec] of specs.entries()) {
         const server = await openServer(spec, open)
         try {
-          for (const scenario of scenarios) {
+          for (const [s, scenario] of scenarios.entries()) {
             for (const scale of scales) {
               const m = await measureSeeding(
                 server,
@@ -47,6 +48,7 @@ export function benchSeedCommand(): Command {
                 scenario,
                 scale,
                 Number(flags.seed),
+                references[s],
               )
               seedMeasurements.push(m)
               if (!flags.json) {

@@ -76,7 +76,7 @@ export function runCommand(): Command {
       'print the statements each strategy would issue for the first few target rows; change nothing',
     )
     .option('--json', 'print the results as JSON')
-  addScenarioOptions(command, '0.1')
+  addScenarioOptions(command, '0.02')
   return addDatabaseOptions(command).action(async (flags: RunFlags) => {
     const options = {
       batchSize: positiveInteger(flags.batchSize, '--batch-size'),

@@ -27,7 +27,9 @@ export class SqliteDialect implements Dialect {
   sessionSetup(): string[] {
     // better-sqlite3 already defaults foreign keys on; saying so keeps that true for any build.
     const setup = ['PRAGMA foreign_keys = ON']
-    if (this.#options.journal) setup.push(`PRAGMA journal_mode = ${this.#options.journal.toUpperCase()}`)
+    // The journal mode is stored in the file (WAL persists): a database once opened with WAL would stay
+    // WAL, so SQLite's own default (DELETE) is set explicitly when no other mode is asked for.
+    setup.push(`PRAGMA journal_mode = ${(this.#options.journal ?? 'delete').toUpperCase()}`)
     if (this.#options.synchronous)
       setup.push(`PRAGMA synchronous = ${this.#options.synchronous.toUpperCase()}`)
     return setup

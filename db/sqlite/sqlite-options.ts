@@ -7,8 +7,8 @@ export const SQLITE_SYNCHRONOUS_LEVELS = ['off', 'normal', 'full', 'extra'] as c
 export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS_LEVELS)[number]
 
 /**
- * Durability settings. Unset means SQLite's own default (rollback journal, synchronous FULL): they
- * change per-row delete times by two orders of magnitude, so delbench never picks them silently.
+ * Durability settings. Unset means SQLite's own defaults (rollback journal DELETE, synchronous FULL):
+ * they change per-row delete times by two orders of magnitude, so delbench never picks them silently.
  */
 export interface SqliteOptions {
   readonly journal?: SqliteJournalMode
