@@ -78,12 +78,16 @@ describe('SQLite journal mode is set on every open', () => {
     const wal = await openServer(parseDatabaseSpec(`sqlite:${folder}`), { sqlite: { journal: 'wal' } })
     await wal.createDatabase('delbench_journal_test', 'journal test')
     const walConn = await wal.openDatabase('delbench_journal_test')
-    expect((await walConn.query<{ journal_mode: string }>('PRAGMA journal_mode')).rows[0]?.journal_mode).toBe('wal')
+    expect((await walConn.query<{ journal_mode: string }>('PRAGMA journal_mode')).rows[0]?.journal_mode).toBe(
+      'wal',
+    )
     await walConn.close()
     await wal.close()
     const plain = await openServer(parseDatabaseSpec(`sqlite:${folder}`))
     const conn = await plain.openDatabase('delbench_journal_test')
-    expect((await conn.query<{ journal_mode: string }>('PRAGMA journal_mode')).rows[0]?.journal_mode).toBe('delete')
+    expect((await conn.query<{ journal_mode: string }>('PRAGMA journal_mode')).rows[0]?.journal_mode).toBe(
+      'delete',
+    )
     await conn.close()
     await plain.dropDatabase('delbench_journal_test')
     await plain.close()

@@ -32,7 +32,7 @@ export function benchSeedCommand(): Command {
       if (scales.some((s) => !(s > 0)))
         throw new DelbenchError(`--scales must be positive numbers, not '${flags.scales}'`)
       const references = flags.scenario.split(',')
-    const scenarios = await Promise.all(references.map(resolveScenario))
+      const scenarios = await Promise.all(references.map(resolveScenario))
       const seedMeasurements: SeedMeasurement[] = []
       const pgbench: (PgbenchMeasurement & { database: string; comparedWith: string; ratio: number })[] = []
       const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
