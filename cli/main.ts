@@ -39,7 +39,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram()
   try {
     await program.parseAsync([...argv], { from: 'user' })
-    return 0
+    // A command may have set its own status (130 after an interrupt).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.

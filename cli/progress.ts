@@ -1,56 +1,75 @@
 import cliProgress from 'cli-progress'
-import type { SeedProgress } from '../seeds/seeder.js'
 import { err } from './output.js'
 
 /** Seconds between plain progress lines when stderr is not a terminal (CI logs). */
 const PLAIN_INTERVAL_MS = 2000
 
+export interface ProgressUpdate {
+  /** Rows done so far, of `total`. */
+  readonly done: number
+  readonly total: number
+  /** What is being worked on (a table). */
+  readonly detail?: string
+}
+
 export interface ProgressReporter {
-  update(progress: SeedProgress): void
+  update(progress: ProgressUpdate): void
   stop(): void
 }
 
 /**
  * A progress bar with rows/s and ETA on a terminal; plain periodic lines otherwise, so CI logs show
- * progress without control characters.
+ * progress without control characters. Everything goes to stderr: stdout stays for results.
  */
-export function seedProgress(label: string, quiet = false): ProgressReporter {
+export function rowProgress(label: string, quiet = false): ProgressReporter {
   if (quiet) return { update: () => {}, stop: () => {} }
   const started = performance.now()
   const rate = (rows: number) => Math.round(rows / Math.max(0.001, (performance.now() - started) / 1000))
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
-        format: `${label} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | {table}`,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | {detail}`,
         stream: process.stderr,
         hideCursor: true,
         etaBuffer: 50,
+        clearOnComplete: true,
       },
       cliProgress.Presets.shades_classic,
     )
-    let startedBar = false
+    let running = false
     return {
       update: (p) => {
-        if (!startedBar) {
-          bar.start(p.total, 0, { rate: 0, table: p.table })
-          startedBar = true
+        if (!running) {
+          bar.start(p.total, 0, { rate: 0, detail: p.detail ?? '' })
+          running = true
         }
-        bar.update(p.rows, { rate: rate(p.rows), table: p.table })
+        bar.setTotal(p.total)
+        bar.update(p.done, { rate: rate(p.done), detail: p.detail ?? '' })
       },
-      stop: () => startedBar && bar.stop(),
+      stop: () => {
+        if (running) bar.stop()
+      },
     }
   }
-  let lastLine = 0
+  // The first plain line only after an interval: quick work needs no progress lines at all.
+  let lastLine = started
   return {
     update: (p) => {
       const now = performance.now()
-      if (now - lastLine < PLAIN_INTERVAL_MS && p.rows < p.total) return
+      if (now - lastLine < PLAIN_INTERVAL_MS) return
       lastLine = now
-      const eta = p.rows > 0 ? ((p.total - p.rows) / rate(p.rows)).toFixed(0) : '?'
+      const r = rate(p.done)
+      const eta = p.done > 0 && r > 0 ? ((p.total - p.done) / r).toFixed(0) : '?'
+      const share = p.total > 0 ? Math.round((100 * p.done) / p.total) : 0
       err(
-        `${label}: ${p.rows}/${p.total} rows (${Math.round((100 * p.rows) / p.total)}%), ${rate(p.rows)} rows/s, ETA ${eta} s — ${p.table}`,
+        `${label}: ${p.done}/${p.total} rows (${share}%), ${r} rows/s, ETA ${eta} s${p.detail ? ` — ${p.detail}` : ''}`,
       )
     },
     stop: () => {},
   }
+}
+
+/** Seeding progress in the shape the seeder reports it. */
+export function seedUpdate(p: { rows: number; total: number; table: string }): ProgressUpdate {
+  return { done: p.rows, total: p.total, detail: p.table }
 }

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander'
+import type { Command } from 'commander'
 import { DelbenchError } from '../db/errors.js'
 import { builtinScenarios, resolveScenario } from '../scenarios/registry.js'
 import type { Scenario } from '../scenarios/scenario.js'
@@ -8,8 +8,8 @@ export interface ScenarioFlags {
   readonly scenario?: string[]
   readonly scale?: string
   readonly seed?: string
-  readonly fkAction?: 'cascade' | 'restrict'
-  readonly fkIndex?: 'on' | 'off'
+  readonly fkAction?: string
+  readonly fkIndex?: string
 }
 
 const collect = (value: string, previous: string[] | undefined) => [
@@ -33,18 +33,41 @@ export function addScenarioOptions(command: Command, defaultScale: string): Comm
       'seed of the data generator: the same seed gives the same rows on every database',
       '42',
     )
-    .addOption(
-      new Option('--fk-action <action>', 'override the ON DELETE action of every foreign key').choices([
-        'cascade',
-        'restrict',
-      ]),
+    .option(
+      '--fk-action <list>',
+      'ON DELETE action of every foreign key: cascade, restrict, or cascade,restrict to sweep',
     )
-    .addOption(new Option('--fk-index <on|off>', 'index foreign-key columns or not').choices(['on', 'off']))
+    .option('--fk-index <list>', 'index foreign-key columns or not: on, off, or on,off to sweep')
 }
 
+/** A comma list of allowed words, or one line saying what is allowed. */
+function listOf<T extends string>(
+  value: string | undefined,
+  flag: string,
+  allowed: readonly T[],
+): (T | undefined)[] {
+  if (value === undefined) return [undefined]
+  const items = value.split(',').map((v) => v.trim())
+  for (const item of items) {
+    if (!(allowed as readonly string[]).includes(item)) {
+      throw new DelbenchError(
+        `${flag} takes ${allowed.join(' or ')} (or a comma list to sweep), not '${item}'`,
+      )
+    }
+  }
+  return [...new Set(items)] as T[]
+}
+
+/** The scenarios, scale, seed and schema knob sets (one per sweep value) chosen on the command line. */
 export async function scenarioSelection(
   flags: ScenarioFlags,
-): Promise<{ scenarios: Scenario[]; scale: number; seed: number; knobs: SchemaKnobs }> {
+): Promise<{
+  scenarios: Scenario[]
+  references: string[]
+  scale: number
+  seed: number
+  knobs: SchemaKnobs[]
+}> {
   const scale = Number(flags.scale)
   if (!Number.isFinite(scale) || scale <= 0)
     throw new DelbenchError(`--scale must be a positive number, not '${flags.scale}'`)
@@ -52,12 +75,13 @@ export async function scenarioSelection(
     throw new DelbenchError(`--scale ${flags.scale} is above ${MAX_SCALE}: that is billions of rows`)
   const seed = Number(flags.seed)
   if (!Number.isSafeInteger(seed)) throw new DelbenchError(`--seed must be an integer, not '${flags.seed}'`)
-  const scenarios = flags.scenario?.length
-    ? await Promise.all(flags.scenario.map(resolveScenario))
-    : [...builtinScenarios()]
-  const knobs: SchemaKnobs = {
-    ...(flags.fkAction ? { fkAction: flags.fkAction } : {}),
-    ...(flags.fkIndex ? { fkIndex: flags.fkIndex === 'on' } : {}),
+  const references = flags.scenario?.length ? flags.scenario : builtinScenarios().map((s) => s.name)
+  const scenarios = await Promise.all(references.map(resolveScenario))
+  const knobs: SchemaKnobs[] = []
+  for (const fkAction of listOf(flags.fkAction, '--fk-action', ['cascade', 'restrict'] as const)) {
+    for (const fkIndex of listOf(flags.fkIndex, '--fk-index', ['on', 'off'] as const)) {
+      knobs.push({ ...(fkAction ? { fkAction } : {}), ...(fkIndex ? { fkIndex: fkIndex === 'on' } : {}) })
+    }
   }
-  return { scenarios, scale, seed, knobs }
+  return { scenarios, references, scale, seed, knobs }
 }

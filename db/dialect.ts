@@ -112,6 +112,10 @@ export interface Dialect {
   acquireLock(conn: Connection, name: string): Promise<() => Promise<void>>
   /** Whether an error is a deadlock or lock timeout, after which a batch may be retried. */
   isRetryable(error: unknown): boolean
+  /** A query returning this session's server-side id in its first column (none for SQLite). */
+  readonly sessionIdSql?: string
+  /** Ends another session's work (a timed-out run whose client was killed); `?` is the session id. */
+  readonly killSessionSql?: string
   /** Detects the product, version, settings and capabilities over an open connection to an own database. */
   introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }>
 }

@@ -4,7 +4,7 @@ export interface MemoryPeaks {
   readonly peakHeapBytes: number
 }
 
-const SAMPLE_MS = 50
+const SAMPLE_MS = 20
 
 /** Starts sampling; `stop()` returns the peaks seen, including one last sample. */
 export function sampleMemory(): { stop(): MemoryPeaks } {

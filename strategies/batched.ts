@@ -16,6 +16,7 @@ export const batched: Strategy = {
   name: 'batched',
   description:
     'keyset batches of batch-size targets, one transaction each: set-based callbacks, dependents, targets; retry, lock, sleep',
+  reads: ['batchSize', 'sleepMs'],
   async run(ctx) {
     const root = ctx.plan.steps.at(-1)
     if (!root) return

@@ -11,6 +11,7 @@ export const collectorSubquery: Strategy = {
   name: 'collector-subquery',
   description:
     'one DELETE per table with sub-queries on the target, children first, set-based callbacks, one transaction; no signals',
+  reads: [],
   async run(ctx) {
     const keyOf = (table: string) => ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
     let deleted = 0

@@ -18,6 +18,7 @@ export const collector: Strategy = {
   name: 'collector',
   description:
     'ORM collector: load all targets and related objects level by level, signals per object, chunked deletes, one transaction',
+  reads: [],
   async run(ctx) {
     const root = ctx.plan.steps.at(-1)
     if (!root) return

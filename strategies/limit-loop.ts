@@ -11,6 +11,7 @@ export const limitLoop: Strategy = {
   name: 'limit-loop',
   description:
     'DELETE ... LIMIT batch-size repeated until nothing is deleted (no keyset); relies on cascade; skips callbacks',
+  reads: ['batchSize', 'sleepMs'],
   async run(ctx) {
     const root = ctx.plan.steps.at(-1)
     if (!root) return

@@ -8,6 +8,7 @@ import type { Strategy } from './strategy.js'
 export const naiveBulk: Strategy = {
   name: 'naive-bulk',
   description: 'one DELETE ... WHERE on the target table; relies on ON DELETE CASCADE; skips callbacks',
+  reads: [],
   async run(ctx) {
     const root = ctx.plan.steps.at(-1)
     if (!root) return

@@ -14,6 +14,7 @@ export const perRowCallbacks: Strategy = {
   name: 'per-row-callbacks',
   description:
     'ORM destroy per target row in its own transaction: load, destroy dependents one by one, callbacks and signals per row',
+  reads: [],
   async run(ctx) {
     const root = ctx.plan.steps.at(-1)
     if (!root) return

@@ -10,6 +10,7 @@ import type { Strategy } from './strategy.js'
 export const perRow: Strategy = {
   name: 'per-row',
   description: 'one DELETE per table per target row, each in autocommit (delete-each-by-id); no callbacks',
+  reads: [],
   async run(ctx) {
     const root = ctx.plan.steps.at(-1)
     if (!root) return

@@ -20,6 +20,8 @@ export function asStrategy(value: unknown, where: string): Strategy {
     throw new StrategyError(`${where}: 'description' must be a one-line string`)
   if (typeof s.run !== 'function')
     throw new StrategyError(`${where}: 'run' must be a function (ctx) => Promise<void>`)
+  if (s.reads !== undefined && !Array.isArray(s.reads))
+    throw new StrategyError(`${where}: 'reads' must be a list of option names when present`)
   if (s.unsupported !== undefined && typeof s.unsupported !== 'function')
     throw new StrategyError(`${where}: 'unsupported' must be a function when present`)
   return s as Strategy

@@ -53,6 +53,11 @@ export interface Strategy {
   readonly name: string
   /** One line: what the strategy does and what it models. */
   readonly description: string
+  /**
+   * The options the strategy reads: a sweep (`--batch-size 100,1000`) runs it once per value of these
+   * only. Absent means it may read any.
+   */
+  readonly reads?: readonly (keyof StrategyOptions)[]
   /** Why the strategy cannot run on this dialect and plan, or undefined when it can. */
   unsupported?(dialect: Dialect, capabilities: Capabilities, plan: DeletionPlan): string | undefined
   /** Deletes the target (and its dependents, and applies callbacks, as the strategy defines). */

@@ -5,17 +5,32 @@ import { openServer } from '../db/open-server.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
 import { generatedChecksums, tableChecksums } from '../seeds/checksum.js'
 import { scenarioTables } from '../seeds/scenario-tables.js'
+import { readValidResults } from './support/results.js'
 import { lines, runCli } from './support/run-cli.js'
 import { tempFolder } from './support/test-server.js'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 
-describe('delbench run (first cut)', () => {
-  it('runs a strategy, printing its status, time, statements and rows deleted', async () => {
-    const result = await runCli([
-      'run',
-      '--db',
-      `sqlite:${tempFolder('run')}`,
+/** Runs `delbench run` with results in a fresh folder; returns the CLI result and the results' runs. */
+async function run(args: string[]) {
+  const out = tempFolder('out')
+  const result = await runCli([
+    'run',
+    '--db',
+    `sqlite:${tempFolder('run')}`,
+    '--iterations',
+    '1',
+    '--out',
+    out,
+    ...args,
+  ])
+  const runs = result.code === 0 ? readValidResults(path.join(out, 'results.json')).runs : []
+  return { result, runs }
+}
+
+describe('delbench run', () => {
+  it('runs strategies and prints a summary table, fastest correct first, with statements and rows deleted', async () => {
+    const { result, runs } = await run([
       '--scenario',
       'bookstore',
       '--scale',
@@ -25,16 +40,18 @@ describe('delbench run (first cut)', () => {
     ])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(
-      /bookstore ×0\.004 per-row: ok in [\d.]+ s; 201 statements \(select 1, delete 200\), 201 round trips; deleted books 200/,
+      /bookstore ×0\.004\nstrategy +median +ratio +statements +rows deleted +peak RSS +outcome\n[- ]+\nnaive-bulk +[\d.]+ ms +1\.0× +1 +200 +\d+ MB +ok\nper-row +[\d.]+ m?s +[\d.]+× +201 +200 +\d+ MB +ok/,
     )
-    expect(result.stdout).toMatch(/bookstore ×0\.004 naive-bulk: ok in [\d.]+ s; 1 statements \(delete 1\)/)
+    expect(runs.find((r) => r.strategy === 'per-row')).toMatchObject({
+      status: 'ok',
+      statements: { select: 1, delete: 200, total: 201 },
+      roundTrips: 201,
+      rowsDeleted: { books: 200 },
+    })
   })
 
   it('reports what a wrong or failing strategy did, and still exits 0 (findings are results)', async () => {
-    const result = await runCli([
-      'run',
-      '--db',
-      `sqlite:${tempFolder('run')}`,
+    const { result, runs } = await run([
       '--scenario',
       'library',
       '--scale',
@@ -43,21 +60,17 @@ describe('delbench run (first cut)', () => {
       'per-row,naive-bulk',
     ])
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(
-      /library ×0\.003 per-row: wrong-result .*\n {2}wrong: 15 donors not touched/,
-    )
-    expect(result.stdout).toMatch(
-      /library ×0\.003 naive-bulk: failed .*\n {2}error: FOREIGN KEY constraint failed/,
-    )
+    expect(result.stdout).toMatch(/per-row .* wrong-result: 15 donors not touched/)
+    expect(result.stdout).toMatch(/naive-bulk .* failed: FOREIGN KEY constraint failed/)
+    expect(runs.find((r) => r.strategy === 'per-row')?.verification).toEqual({
+      ok: false,
+      problems: ['15 donors not touched'],
+    })
   })
 
   it('runs the documented plug-in example, and reports it unsupported where it says so', async () => {
     const example = path.join(ROOT, 'examples', 'strategies', 'newest-first.mjs')
-    const db = `sqlite:${tempFolder('run')}`
-    const ok = await runCli([
-      'run',
-      '--db',
-      db,
+    const ok = await run([
       '--scenario',
       'bookstore',
       '--scale',
@@ -67,23 +80,21 @@ describe('delbench run (first cut)', () => {
       '--batch-size',
       '64',
     ])
-    expect(ok.code).toBe(0)
+    expect(ok.result.code).toBe(0)
     // 4 batches of at most 64 + one empty key SELECT; each batch BEGIN, DELETE, COMMIT.
-    expect(ok.stdout).toMatch(
-      /newest-first: ok in [\d.]+ s; 17 statements \(select 5, delete 4, begin 4, commit 4\)/,
+    expect(ok.runs[0]).toMatchObject({
+      strategy: 'newest-first',
+      status: 'ok',
+      statements: { select: 5, delete: 4, begin: 4, commit: 4, total: 17 },
+    })
+    const unsupported = await run(['--scenario', 'library', '--scale', '0.003', '--strategy', example])
+    expect(unsupported.runs[0]).toMatchObject({
+      status: 'unsupported',
+      error: 'deletes from the target table only, and this scenario has dependent tables',
+    })
+    expect(unsupported.result.stdout).toMatch(
+      /newest-first .*unsupported: deletes from the target table only/,
     )
-    const unsupported = await runCli([
-      'run',
-      '--db',
-      db,
-      '--scenario',
-      'library',
-      '--scale',
-      '0.003',
-      '--strategy',
-      example,
-    ])
-    expect(unsupported.stdout).toMatch(/newest-first: unsupported — deletes from the target table only/)
   })
 
   it.each([
@@ -104,6 +115,27 @@ describe('delbench run (first cut)', () => {
       '0.001',
       '--strategy',
       strategy,
+    ])
+    expect(result.code).toBe(2)
+    expect(lines(result.stderr)).toHaveLength(1)
+    expect(result.stderr).toMatch(message)
+  })
+
+  it.each([
+    [['--iterations', '0'], /--iterations takes integers of at least 1/],
+    [
+      ['--batch-size', '100,x'],
+      /--batch-size takes integers of at least 1 \(a comma list sweeps them\), not 'x'/,
+    ],
+    [['--timeout', '-5'], /--timeout must be a positive number of seconds, not '-5'/],
+  ])('%j fails with one line and exit 2', async (extra, message) => {
+    const result = await runCli([
+      'run',
+      '--db',
+      `sqlite:${tempFolder('run')}`,
+      '--scenario',
+      'bookstore',
+      ...extra,
     ])
     expect(result.code).toBe(2)
     expect(lines(result.stderr)).toHaveLength(1)

@@ -1,23 +1,31 @@
+import path from 'node:path'
 import { Command } from 'commander'
-import { DatabaseServer } from '../../db/database-server.js'
 import { DelbenchError } from '../../db/errors.js'
 import { openServer } from '../../db/open-server.js'
+import type { ResultsDocument } from '../../reports/results-schema.js'
+import { summaryTable } from '../../reports/summary-table.js'
+import { linkLatest, timestampedOutDir, writeResults } from '../../reports/write-results.js'
 import { dryRun } from '../../runner/dry-run.js'
-import { prepareScenario, runIteration, type IterationResult } from '../../runner/run-strategy.js'
+import { describeEnvironment } from '../../runner/environment.js'
+import { MatrixRunner } from '../../runner/matrix.js'
+import { prepareScenario } from '../../runner/run-strategy.js'
 import { scenarioLabel } from '../../scenarios/registry.js'
 import { scenarioTables } from '../../seeds/scenario-tables.js'
 import { seedScenario } from '../../seeds/seeder.js'
 import { StrategyRegistry } from '../../strategies/registry.js'
-import type { Strategy } from '../../strategies/strategy.js'
+import type { StrategyOptions } from '../../strategies/strategy.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { err, out } from '../output.js'
-import { seedProgress } from '../progress.js'
+import { rowProgress, seedUpdate, type ProgressReporter } from '../progress.js'
 import { addScenarioOptions, scenarioSelection, type ScenarioFlags } from '../scenario-options.js'
 
 interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags {
   readonly strategy?: string[]
   readonly batchSize: string
   readonly sleepMs: string
+  readonly iterations: string
+  readonly timeout: string
+  readonly out?: string
   readonly dryRun?: boolean
   readonly json?: boolean
 }
@@ -27,123 +35,173 @@ const collect = (value: string, previous: string[] | undefined) => [
   ...value.split(',').filter(Boolean),
 ]
 
-function positiveInteger(value: string, flag: string, min = 1): number {
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min)
-    throw new DelbenchError(`${flag} must be an integer of at least ${min}, not '${value}'`)
-  return n
+/** A comma list of integers of at least `min`: one run per value (a sweep). */
+function integers(value: string, flag: string, min: number): number[] {
+  return value.split(',').map((item) => {
+    const n = Number(item)
+    if (item.trim() === '' || !Number.isInteger(n) || n < min)
+      throw new DelbenchError(
+        `${flag} takes integers of at least ${min} (a comma list sweeps them), not '${item}'`,
+      )
+    return n
+  })
 }
 
-/** One line per run: status, time, statements by kind, rows deleted, and the verifier's problems. */
-function describe(label: string, result: IterationResult): string[] {
-  if (result.status === 'unsupported') return [`${label}: unsupported — ${result.error}`]
-  const s = result.counters.statements
-  const kinds = (['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'other'] as const)
-    .filter((k) => s[k] > 0)
-    .map((k) => `${k} ${s[k]}`)
-    .join(', ')
-  const deleted = Object.entries(result.verdict.rowsDeleted)
-    .filter(([, n]) => n !== 0)
-    .map(([t, n]) => `${t} ${n}`)
-    .join(', ')
-  const lines = [
-    `${label}: ${result.status} in ${(result.ms / 1000).toFixed(3)} s; ${s.total} statements (${kinds}), ${result.counters.roundTrips} round trips; deleted ${deleted || 'nothing'}` +
-      (result.signals.sent > 0 ? `; ${result.signals.sent} signals` : ''),
-  ]
-  if (result.error) lines.push(`  error: ${result.error}`)
-  // After a failure the verifier's findings only restate it; they stay in the results.
-  if (result.status === 'wrong-result')
-    for (const problem of result.verdict.problems) lines.push(`  wrong: ${problem}`)
-  return lines
+/** Where results go: `--out DIR`, or `results/<timestamp>/` with `results/latest` pointing at it. */
+function outputDirectory(flag: string | undefined): { dir: string; latestBase?: string } {
+  if (flag) return { dir: path.resolve(flag) }
+  const base = path.resolve('results')
+  return { dir: timestampedOutDir(base), latestBase: base }
 }
 
-/**
- * A first `delbench run`: each strategy once on each scenario and database, with statements, time and
- * the verdict. (Repeated timed iterations, isolation, reports and the results file are the runner's.)
- */
 export function runCommand(): Command {
   const command = new Command('run')
-    .description('run deletion strategies on scenarios, verify each, and print statements, time and verdict')
+    .description(
+      'run the matrix: databases × scenarios × strategies (× swept values); verify each run; write results.json and print a summary',
+    )
     .option(
       '--strategy <name|file>',
       'strategy name or .js module; comma list or repeatable (default: all built-ins)',
       collect,
     )
-    .option('--batch-size <rows>', 'rows per batch for batched and limit-loop', '1000')
-    .option('--sleep-ms <ms>', 'pause between batches', '0')
+    .option('--iterations <n>', 'timed iterations per run, each on a fresh copy', '3')
+    .option('--timeout <seconds>', 'budget per run; a run that reaches it is stopped and projected', '30')
+    .option('--batch-size <rows>', 'rows per batch for batched and limit-loop (comma list to sweep)', '1000')
+    .option('--sleep-ms <ms>', 'pause between batches (comma list to sweep)', '0')
+    .option('--out <dir>', 'folder for results.json (default: results/<timestamp>/, with results/latest)')
     .option(
       '--dry-run',
       'print the statements each strategy would issue for the first few target rows; change nothing',
     )
-    .option('--json', 'print the results as JSON')
+    .option('--json', 'print the results document on stdout instead of the summary table')
   addScenarioOptions(command, '0.02')
   return addDatabaseOptions(command).action(async (flags: RunFlags) => {
-    const options = {
-      batchSize: positiveInteger(flags.batchSize, '--batch-size'),
-      sleepMs: positiveInteger(flags.sleepMs, '--sleep-ms', 0),
-    }
+    const batchSizes = integers(flags.batchSize, '--batch-size', 1)
+    const sleeps = integers(flags.sleepMs, '--sleep-ms', 0)
+    const [iterations] = integers(flags.iterations, '--iterations', 1)
+    const timeoutSeconds = Number(flags.timeout)
+    if (!(timeoutSeconds > 0))
+      throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
+    const options: StrategyOptions[] = batchSizes.flatMap((batchSize) =>
+      sleeps.map((sleepMs) => ({ batchSize, sleepMs })),
+    )
     const { specs, open } = databaseSelection(flags)
-    const { scenarios, scale, seed, knobs } = await scenarioSelection(flags)
+    const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
+    const { scenarios, references, scale, seed, knobs } = await scenarioSelection(flags)
     const registry = new StrategyRegistry()
-    const strategies: Strategy[] = flags.strategy?.length
-      ? await Promise.all(flags.strategy.map((s) => registry.resolve(s)))
-      : registry.all()
-    const results: Record<string, unknown>[] = []
-    for (const spec of specs) {
-      const server = await openServer(spec, open)
-      try {
-        const { capabilities } = await server.describe()
-        for (const scenario of scenarios) {
-          const progress = seedProgress(`seeding ${scenarioLabel(scenario)} on ${spec.display}`, flags.json)
-          const seeded = await seedScenario(server, { scenario, scale, seed, knobs }, (p) =>
-            progress.update(p),
-          ).finally(() => progress.stop())
-          const prepared = await prepareScenario(
-            server,
-            capabilities,
-            scenario,
-            scale,
-            scenarioTables(scenario, knobs),
-            seeded.database,
-          )
-          for (const strategy of strategies) {
-            const label = `${spec.display} ${scenarioLabel(scenario)} ×${scale} ${strategy.name}`
-            if (flags.dryRun) {
-              out(`${label} (dry run: the first target rows, on a scratch copy)`)
-              for (const entry of await dryRun(prepared, strategy, options)) {
-                const params =
-                  entry.params.length > 0
-                    ? `  -- ${JSON.stringify(entry.params.slice(0, 12))}${entry.params.length > 12 ? ' …' : ''}`
-                    : ''
-                out(
-                  `  ${entry.sql}${params}${entry.error ? `  -- error: ${entry.error.split('\n')[0]}` : ''}`,
-                )
-              }
-              continue
-            }
-            const working = DatabaseServer.uniqueName(`run_${scenario.name}`)
-            try {
-              const result = await runIteration(prepared, strategy, options, working)
-              results.push({
-                database: spec.display,
-                scenario: scenarioLabel(scenario),
+    const strategyRefs = flags.strategy?.length ? flags.strategy : registry.all().map((s) => s.name)
+    const strategies = await Promise.all(
+      strategyRefs.map(async (reference) => ({
+        value: await registry.resolve(reference),
+        reference:
+          path.isAbsolute(reference) || !/[/\\]|\.m?js$/.test(reference)
+            ? reference
+            : path.resolve(reference),
+      })),
+    )
+
+    if (flags.dryRun) {
+      for (const spec of specs) {
+        const server = await openServer(spec, open)
+        try {
+          const { capabilities } = await server.describe()
+          for (const scenario of scenarios) {
+            for (const knobSet of knobs) {
+              const seeded = await seedScenario(server, { scenario, scale, seed, knobs: knobSet })
+              const prepared = await prepareScenario(
+                server,
+                capabilities,
+                scenario,
                 scale,
-                strategy: strategy.name,
-                options,
-                ...result,
-              })
-              if (!flags.json) for (const line of describe(label, result)) out(line)
-            } finally {
-              await server
-                .dropDatabase(working)
-                .catch((e: unknown) => err(`could not drop ${working}: ${String(e)}`))
+                scenarioTables(scenario, knobSet),
+                seeded.database,
+              )
+              for (const { value: strategy } of strategies) {
+                out(
+                  `${spec.display} ${scenarioLabel(scenario)} ×${scale} ${strategy.name} (dry run: the first target rows, on a scratch copy)`,
+                )
+                for (const entry of await dryRun(prepared, strategy, options[0] as StrategyOptions)) {
+                  const params =
+                    entry.params.length > 0
+                      ? `  -- ${JSON.stringify(entry.params.slice(0, 12))}${entry.params.length > 12 ? ' …' : ''}`
+                      : ''
+                  out(
+                    `  ${entry.sql}${params}${entry.error ? `  -- error: ${entry.error.split('\n')[0]}` : ''}`,
+                  )
+                }
+              }
             }
           }
+        } finally {
+          await server.close()
         }
-      } finally {
-        await server.close()
       }
+      return
     }
-    if (flags.json) out(JSON.stringify(results, null, 2))
+
+    const { dir, latestBase } = outputDirectory(flags.out)
+    const resultsFile = path.join(dir, 'results.json')
+    const save = (document: ResultsDocument) => writeResults(resultsFile, document)
+    let progress: ProgressReporter | undefined
+    const quiet = flags.json ?? false
+    const runner = new MatrixRunner(
+      {
+        databases: specs.map((spec, i) => ({ spec, value: values[i] as string })),
+        scenarios: scenarios.map((value, i) => ({ value, reference: references[i] as string })),
+        strategies,
+        scale,
+        seed,
+        knobs,
+        options,
+        iterations: iterations as number,
+        timeoutMs: timeoutSeconds * 1000,
+        open,
+        logSql: flags.logSql ?? false,
+      },
+      {
+        seeding: (label, p) => (progress ??= rowProgress(`seeding ${label}`, quiet)).update(seedUpdate(p)),
+        seeded: () => {
+          progress?.stop()
+          progress = undefined
+        },
+        runStarted: (label) => {
+          progress = rowProgress(label, quiet)
+        },
+        runProgress: (_label, rows, expected) =>
+          progress?.update({ done: Math.min(rows, expected), total: expected }),
+        runFinished: (label, run) => {
+          progress?.stop()
+          progress = undefined
+          if (!quiet)
+            err(`${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms)` : ''}`)
+        },
+        checkpoint: save,
+      },
+    )
+    // Ctrl-C and SIGTERM: stop the current run (its child killed, its working copy dropped), then
+    // write what finished, marked interrupted.
+    const interrupt = () => runner.interrupt()
+    process.once('SIGINT', interrupt)
+    process.once('SIGTERM', interrupt)
+    let document: ResultsDocument
+    try {
+      document = await runner.run(describeEnvironment(process.argv.slice(2), new Date()))
+    } finally {
+      process.removeListener('SIGINT', interrupt)
+      process.removeListener('SIGTERM', interrupt)
+      progress?.stop()
+    }
+    save(document)
+    if (latestBase) linkLatest(latestBase, dir)
+    if (flags.json) out(JSON.stringify(document, null, 2))
+    else {
+      out(summaryTable(document))
+      const relative = path.relative(process.cwd(), resultsFile)
+      out(`results: ${relative.startsWith('..') ? resultsFile : relative}`)
+    }
+    if (document.environment.interrupted) {
+      err('delbench: interrupted; the runs that finished are in the results file')
+      process.exitCode = 130
+    }
   })
 }

@@ -7,7 +7,7 @@ import { seedScenario } from '../../seeds/seeder.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { sampleMemory, type MemoryPeaks } from '../../runner/memory-sampler.js'
 import { out } from '../output.js'
-import { seedProgress } from '../progress.js'
+import { rowProgress, seedUpdate } from '../progress.js'
 import { addScenarioOptions, scenarioSelection, type ScenarioFlags } from '../scenario-options.js'
 
 interface SeedReport {
@@ -43,52 +43,53 @@ export function seedCommand(): Command {
       for (const spec of specs) {
         const server = await openServer(spec, open)
         try {
-          for (const scenario of scenarios) {
-            const label = `${scenarioLabel(scenario)} on ${spec.display}`
-            const progress = seedProgress(`seeding ${label}`, flags.json)
-            const memory = sampleMemory()
-            const result = await seedScenario(
-              server,
-              { scenario, scale, seed, knobs },
-              (p) => progress.update(p),
-              {
-                force: flags.force ?? false,
-              },
-            ).finally(() => progress.stop())
-            const peaks = memory.stop()
-            let tables: Record<string, TableChecksum> = Object.fromEntries(
-              Object.entries(result.counts).map(([name, rows]) => [name, { rows, checksum: '' }]),
-            )
-            if (flags.json) {
-              const conn = await server.openDatabase(result.database)
-              tables = await tableChecksums(
-                conn,
-                server.dialect.adapter,
-                scenarioTables(scenario, knobs),
-              ).finally(() => conn.close())
+          for (const knobSet of knobs)
+            for (const scenario of scenarios) {
+              const label = `${scenarioLabel(scenario)} on ${spec.display}`
+              const progress = rowProgress(`seeding ${label}`, flags.json)
+              const memory = sampleMemory()
+              const result = await seedScenario(
+                server,
+                { scenario, scale, seed, knobs: knobSet },
+                (p) => progress.update(seedUpdate(p)),
+                {
+                  force: flags.force ?? false,
+                },
+              ).finally(() => progress.stop())
+              const peaks = memory.stop()
+              let tables: Record<string, TableChecksum> = Object.fromEntries(
+                Object.entries(result.counts).map(([name, rows]) => [name, { rows, checksum: '' }]),
+              )
+              if (flags.json) {
+                const conn = await server.openDatabase(result.database)
+                tables = await tableChecksums(
+                  conn,
+                  server.dialect.adapter,
+                  scenarioTables(scenario, knobSet),
+                ).finally(() => conn.close())
+              }
+              const report: SeedReport = {
+                database: spec.display,
+                scenario: scenarioLabel(scenario),
+                scale,
+                seed,
+                seededDatabase: result.database,
+                reused: result.reused,
+                seconds: Number(result.seconds.toFixed(3)),
+                rowsPerSecond: result.reused ? null : Math.round(result.totalRows / result.seconds),
+                memory: { ...peaks, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
+                tables,
+              }
+              reports.push(report)
+              if (!flags.json) {
+                const how = result.reused
+                  ? 'already seeded (reused)'
+                  : `seeded in ${result.seconds.toFixed(1)} s (${report.rowsPerSecond?.toLocaleString('en-US')} rows/s)`
+                out(`${label}: ${result.totalRows.toLocaleString('en-US')} rows ${how} → ${result.database}`)
+                for (const [name, t] of Object.entries(tables))
+                  out(`  ${name.padEnd(28)} ${t.rows.toLocaleString('en-US').padStart(12)} rows`)
+              }
             }
-            const report: SeedReport = {
-              database: spec.display,
-              scenario: scenarioLabel(scenario),
-              scale,
-              seed,
-              seededDatabase: result.database,
-              reused: result.reused,
-              seconds: Number(result.seconds.toFixed(3)),
-              rowsPerSecond: result.reused ? null : Math.round(result.totalRows / result.seconds),
-              memory: { ...peaks, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
-              tables,
-            }
-            reports.push(report)
-            if (!flags.json) {
-              const how = result.reused
-                ? 'already seeded (reused)'
-                : `seeded in ${result.seconds.toFixed(1)} s (${report.rowsPerSecond?.toLocaleString('en-US')} rows/s)`
-              out(`${label}: ${result.totalRows.toLocaleString('en-US')} rows ${how} → ${result.database}`)
-              for (const [name, t] of Object.entries(tables))
-                out(`  ${name.padEnd(28)} ${t.rows.toLocaleString('en-US').padStart(12)} rows`)
-            }
-          }
         } finally {
           await server.close()
         }

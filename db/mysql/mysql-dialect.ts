@@ -33,6 +33,8 @@ export class MysqlDialect implements Dialect {
     after: ['SET foreign_key_checks = 1', 'SET unique_checks = 1'],
   }
   readonly loadTable = mysqlLoadTable
+  readonly sessionIdSql = 'SELECT CONNECTION_ID()'
+  readonly killSessionSql = 'KILL ?'
   readonly loadConnections = 2
 
   sessionSetup(): string[] {

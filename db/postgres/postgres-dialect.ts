@@ -37,6 +37,8 @@ export class PostgresDialect implements Dialect {
     after: ['RESET maintenance_work_mem', 'RESET synchronous_commit'],
   }
   readonly loadTable = postgresLoadTable
+  readonly sessionIdSql = 'SELECT pg_backend_pid()'
+  readonly killSessionSql = 'SELECT pg_terminate_backend($1)'
   readonly loadConnections = 2
 
   sessionSetup(): string[] {

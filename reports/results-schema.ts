@@ -1,0 +1,98 @@
+import { z } from 'zod'
+
+/**
+ * The results file: a contract that CI and other tools read (SPEC section 8). Field names are fixed;
+ * fields may be added, but a rename or removal bumps `schemaVersion`. The JSON Schema published in
+ * `reports/results.schema.json` is generated from this (`npm run schema`) and checked by a test.
+ */
+export const RESULTS_SCHEMA_VERSION = 1
+
+const statementCounts = z.object({
+  select: z.number().int().min(0),
+  insert: z.number().int().min(0),
+  update: z.number().int().min(0),
+  delete: z.number().int().min(0),
+  begin: z.number().int().min(0),
+  commit: z.number().int().min(0),
+  rollback: z.number().int().min(0),
+  other: z.number().int().min(0),
+  total: z.number().int().min(0),
+})
+
+const timing = z.object({
+  samples: z.array(z.number().min(0)).describe('milliseconds, one per iteration, in run order'),
+  min: z.number().min(0),
+  median: z.number().min(0),
+  mean: z.number().min(0),
+  max: z.number().min(0),
+  rme: z.number().min(0).describe('relative margin of error of the mean, percent'),
+})
+
+const database = z.object({
+  kind: z.enum(['sqlite', 'postgres', 'mysql', 'mariadb']),
+  url: z.string().describe('redacted: never a password'),
+  product: z.string(),
+  version: z.string(),
+  settings: z.record(z.string(), z.string()).describe('durability and isolation settings in force'),
+})
+
+export const runSchema = z.object({
+  database: z.object({ kind: database.shape.kind, url: z.string() }),
+  scenario: z.string(),
+  strategy: z.string(),
+  scale: z.number().positive(),
+  options: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  status: z.enum(['ok', 'failed', 'timeout', 'unsupported', 'wrong-result']),
+  error: z.string().optional().describe('one line, where status is not ok'),
+  iterations: z.number().int().min(0),
+  timing: timing.optional(),
+  statements: statementCounts.optional().describe('per iteration'),
+  roundTrips: z.number().int().min(0).optional(),
+  statementsStable: z.boolean().optional().describe('identical counts in every iteration'),
+  rowsDeleted: z.record(z.string(), z.number().int()).optional(),
+  memory: z
+    .object({
+      peakRssBytes: z.number().int().min(0),
+      peakHeapBytes: z.number().int().min(0),
+      note: z.string(),
+    })
+    .optional(),
+  signals: z.object({ sent: z.number().int().min(0), delivered: z.number().int().min(0) }).optional(),
+  restore: z.object({ method: z.enum(['clone', 'refresh']), seconds: z.array(z.number().min(0)) }).optional(),
+  projection: z
+    .object({
+      rowsDeleted: z.number().int().min(0),
+      elapsedMs: z.number().min(0),
+      rowsPerSecond: z.number().min(0),
+      rowsExpected: z.number().int().min(0),
+      projectedMs: z.number().min(0).nullable(),
+    })
+    .optional(),
+  verification: z.object({ ok: z.boolean(), problems: z.array(z.string()) }).optional(),
+})
+
+export const resultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  environment: z.object({
+    delbenchVersion: z.string(),
+    nodeVersion: z.string(),
+    os: z.string(),
+    cpu: z.object({ model: z.string(), count: z.number().int() }),
+    memoryBytes: z.number().int(),
+    gitCommit: z.string().nullable(),
+    commandLine: z.string().describe('redacted'),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    databases: z.array(database),
+    interrupted: z.boolean(),
+  }),
+  runs: z.array(runSchema),
+})
+
+export type RunRecord = z.infer<typeof runSchema>
+export type ResultsDocument = z.infer<typeof resultsSchema>
+
+/** The JSON Schema of the results file, as published. */
+export function resultsJsonSchema(): unknown {
+  return { title: 'delbench results', ...z.toJSONSchema(resultsSchema) }
+}

@@ -1,0 +1,76 @@
+import type { ResultsDocument, RunRecord } from './results-schema.js'
+
+/** Runs in the order a reader wants: correct ones fastest first, then the rest (never ranked). */
+export function rankRuns(runs: readonly RunRecord[]): RunRecord[] {
+  const median = (r: RunRecord) => r.timing?.median ?? Number.POSITIVE_INFINITY
+  const ok = runs.filter((r) => r.status === 'ok').sort((a, b) => median(a) - median(b))
+  const rest = runs.filter((r) => r.status !== 'ok')
+  return [...ok, ...rest]
+}
+
+const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 10 ? 0 : 1)} ms`)
+
+/** One cell of the outcome column: the status, and for timeouts the projection. */
+function outcome(run: RunRecord): string {
+  if (run.status === 'timeout' && run.projection) {
+    const p = run.projection
+    const projected = p.projectedMs === null ? 'no rows deleted' : `projected ${ms(p.projectedMs)}`
+    return `timeout (${p.rowsDeleted} rows in ${ms(p.elapsedMs)}, ${p.rowsPerSecond} rows/s, ${projected})`
+  }
+  if (run.status === 'ok') return 'ok'
+  return `${run.status}${run.error ? `: ${run.error}` : ''}`
+}
+
+/**
+ * The terminal summary: per database and scenario, strategies fastest correct first, with the median,
+ * the ratio to the fastest correct run, statements, rows deleted and peak memory.
+ */
+export function summaryTable(document: ResultsDocument): string {
+  const groups = new Map<string, RunRecord[]>()
+  for (const run of document.runs) {
+    const key = `${run.database.url} — ${run.scenario} ×${run.scale}`
+    groups.set(key, [...(groups.get(key) ?? []), run])
+  }
+  const lines: string[] = []
+  for (const [title, runs] of groups) {
+    const ranked = rankRuns(runs)
+    // Options are shown only where they differ between the runs of the table (a sweep).
+    const varying = new Set(
+      Object.keys(runs[0]?.options ?? {}).filter(
+        (k) => new Set(runs.map((r) => String(r.options[k]))).size > 1,
+      ),
+    )
+    const fastest = ranked[0]?.status === 'ok' ? ranked[0].timing?.median : undefined
+    const rows = ranked.map((r) => {
+      const options = Object.entries(r.options)
+        .filter(([k]) => varying.has(k))
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')
+      const deleted = r.rowsDeleted ? Object.values(r.rowsDeleted).reduce((a, b) => a + b, 0) : undefined
+      return [
+        `${r.strategy}${options ? ` (${options})` : ''}`,
+        r.timing ? ms(r.timing.median) : '',
+        r.timing && fastest ? `${(r.timing.median / fastest).toFixed(1)}×` : '',
+        r.statements ? String(r.statements.total) : '',
+        deleted === undefined ? '' : String(deleted),
+        r.memory ? `${Math.round(r.memory.peakRssBytes / 1024 / 1024)} MB` : '',
+        outcome(r),
+      ]
+    })
+    const header = ['strategy', 'median', 'ratio', 'statements', 'rows deleted', 'peak RSS', 'outcome']
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
+    const format = (cells: readonly string[]) =>
+      cells
+        .map((c, i) =>
+          i >= 1 && i <= 5
+            ? c.padStart(widths[i] ?? 0)
+            : i === cells.length - 1
+              ? c
+              : c.padEnd(widths[i] ?? 0),
+        )
+        .join('  ')
+        .trimEnd()
+    lines.push(title, format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format), '')
+  }
+  return lines.join('\n')
+}

@@ -1,0 +1,47 @@
+import type { Capabilities } from '../db/dialect.js'
+import type { SqliteOptions } from '../db/sqlite/sqlite-options.js'
+import type { RunRecord } from '../reports/results-schema.js'
+import type { SchemaKnobs } from '../seeds/scenario-tables.js'
+import type { StrategyOptions } from '../strategies/strategy.js'
+import type { Expectation } from './verifier.js'
+
+/**
+ * One run for a child process: everything it needs to repeat a strategy on fresh copies of the seeded
+ * data. Sent over IPC, never on the command line, because `db` may hold a password.
+ */
+export interface ChildJob {
+  readonly db: string
+  readonly sqlite: SqliteOptions
+  readonly logSql: boolean
+  /** How the child finds the scenario and strategy again: names or file paths. */
+  readonly scenario: string
+  readonly strategy: string
+  readonly knobs: SchemaKnobs
+  readonly scale: number
+  readonly seed: number
+  readonly options: StrategyOptions
+  readonly iterations: number
+  readonly capabilities: Capabilities
+  readonly pristine: string
+  /** The working copy's name, chosen by the parent so it can drop it if the child is killed. */
+  readonly working: string
+  readonly expectation: Expectation
+}
+
+/** What a child reports while it works. */
+export type ChildMessage =
+  /** Rows deleted so far in the current iteration, and how long it has run (for timeout projections). */
+  | {
+      readonly type: 'progress'
+      readonly iteration: number
+      readonly rows: number
+      readonly elapsedMs: number
+    }
+  /** The server-side session of the strategy's connection, so a timed-out run's query can be ended. */
+  | { readonly type: 'session'; readonly id: number }
+  /** The run's outcome (every field of a results-file run except what the parent knows). */
+  | {
+      readonly type: 'result'
+      readonly run: Omit<RunRecord, 'database' | 'scenario' | 'strategy' | 'scale' | 'options'>
+    }
+  | { readonly type: 'error'; readonly message: string }

@@ -1,0 +1,235 @@
+/**
+ * The child process that runs one strategy on one scenario and database for N iterations, so its
+ * memory and garbage never pollute the next run. The parent sends a ChildJob over IPC; the child
+ * answers with progress, its session id and, last, the run's result.
+ *
+ * Timing is tinybench's, configured for expensive destructive work: a fixed number of iterations, no
+ * time-based looping, no warm-up; each iteration's restore runs in the untimed `beforeEach`, its
+ * verification in the untimed `afterEach`.
+ */
+import { Bench } from 'tinybench'
+import { parseDatabaseSpec } from '../db/database-url.js'
+import type { DatabaseServer } from '../db/database-server.js'
+import type { Counters, InstrumentedConnection } from '../db/instrumented-connection.js'
+import { openServer } from '../db/open-server.js'
+import { redact } from '../db/redact.js'
+import { resolveScenario } from '../scenarios/registry.js'
+import { scenarioTables } from '../seeds/scenario-tables.js'
+import { restoreWorkingCopy, type RestoreResult } from '../seeds/snapshot.js'
+import { StrategyRegistry } from '../strategies/registry.js'
+import type { StrategyContext } from '../strategies/strategy.js'
+import type { ChildJob, ChildMessage } from './child-protocol.js'
+import { sampleMemory, type MemoryPeaks } from './memory-sampler.js'
+import { planDeletion } from '../scenarios/deletion-plan.js'
+import { rowCounts } from '../seeds/row-counts.js'
+import { strategyContext, type PreparedScenario } from './run-strategy.js'
+import { verifyDeletion, type Verdict } from './verifier.js'
+
+const send = (message: ChildMessage): void => {
+  process.send?.(message)
+}
+
+/** Progress messages at most this often: enough for projections, cheap for the strategy. */
+const PROGRESS_EVERY_MS = 200
+
+interface Iteration {
+  counters: Counters
+  verdict: Verdict
+  signals: { sent: number; delivered: number }
+  restore: RestoreResult
+  error?: string
+}
+
+async function runJob(job: ChildJob): Promise<void> {
+  const server = await openServer(parseDatabaseSpec(job.db), { sqlite: job.sqlite })
+  try {
+    const scenario = await resolveScenario(job.scenario)
+    const strategy = await new StrategyRegistry().resolve(job.strategy)
+    const tables = scenarioTables(scenario, job.knobs)
+    const plan = planDeletion(tables, scenario.target.table)
+    const env = {
+      scale: job.scale,
+      referenceMs: Date.parse(scenario.referenceTime),
+      counts: rowCounts(scenario, job.scale),
+    }
+    const prepared: PreparedScenario = {
+      server,
+      capabilities: job.capabilities,
+      scenario,
+      scale: job.scale,
+      tables,
+      plan,
+      pristine: job.pristine,
+      target: { where: scenario.target.where, params: scenario.target.params?.(env) ?? [] },
+      expectation: job.expectation,
+    }
+    const reason = strategy.unsupported?.(server.dialect, job.capabilities, plan)
+    if (reason) {
+      send({ type: 'result', run: { status: 'unsupported', error: reason, iterations: 0 } })
+      return
+    }
+    await iterate(job, server, prepared, strategy)
+  } finally {
+    await server.close()
+  }
+}
+
+async function iterate(
+  job: ChildJob,
+  server: DatabaseServer,
+  prepared: PreparedScenario,
+  strategy: { run(ctx: StrategyContext): Promise<void> },
+): Promise<void> {
+  const iterations: Iteration[] = []
+  const stop = new AbortController()
+  let conn: InstrumentedConnection | undefined
+  let ctx: StrategyContext | undefined
+  let restore: RestoreResult | undefined
+  let error: string | undefined
+  let peaks: MemoryPeaks = { peakRssBytes: 0, peakHeapBytes: 0 }
+
+  const bench = new Bench({
+    iterations: job.iterations,
+    time: 0,
+    warmup: false,
+    retainSamples: true,
+    throws: true,
+    signal: stop.signal,
+  })
+  bench.add(
+    'strategy',
+    async () => {
+      const memory = sampleMemory()
+      try {
+        await strategy.run(ctx as StrategyContext)
+      } catch (e) {
+        error = redact(e instanceof Error ? e.message : String(e)).split('\n')[0]
+      } finally {
+        const p = memory.stop()
+        peaks = {
+          peakRssBytes: Math.max(peaks.peakRssBytes, p.peakRssBytes),
+          peakHeapBytes: Math.max(peaks.peakHeapBytes, p.peakHeapBytes),
+        }
+      }
+    },
+    {
+      beforeEach: async () => {
+        error = undefined
+        restore = await restoreWorkingCopy(server, job.pristine, job.working, prepared.tables)
+        conn = await server.openDatabase(job.working, job.logSql ? { logger: logToStderr } : {})
+        if (server.dialect.sessionIdSql) {
+          const { rows } = await conn.query(server.dialect.sessionIdSql)
+          send({ type: 'session', id: Number(Object.values(rows[0] ?? {})[0]) })
+        }
+        const started = performance.now()
+        let last = 0
+        const index = iterations.length
+        ctx = strategyContext(prepared, conn, job.working, job.options, stop.signal, (rows) => {
+          const now = performance.now()
+          if (now - last < PROGRESS_EVERY_MS) return
+          last = now
+          send({ type: 'progress', iteration: index, rows, elapsedMs: now - started })
+        })
+        conn.resetCounters()
+      },
+      afterEach: async () => {
+        const used = conn as InstrumentedConnection
+        const counters = used.counters()
+        await used.close()
+        const verifier = await server.openDatabase(job.working)
+        try {
+          const verdict = await verifyDeletion(
+            verifier,
+            {
+              adapter: server.dialect.adapter,
+              tables: prepared.tables,
+              plan: prepared.plan,
+              where: prepared.target.where,
+              params: prepared.target.params,
+              callbacks: prepared.scenario.callbacks ?? [],
+            },
+            prepared.expectation,
+            (ctx as StrategyContext).deletedAt,
+          )
+          iterations.push({
+            counters,
+            verdict,
+            signals: (ctx as StrategyContext).signals.counts(),
+            restore: restore as RestoreResult,
+            ...(error ? { error } : {}),
+          })
+        } finally {
+          await verifier.close()
+        }
+        // A failed or wrong iteration ends the run: repeating it measures nothing new.
+        if (error || !iterations.at(-1)?.verdict.ok) stop.abort()
+      },
+    },
+  )
+  await bench.run().catch(() => {})
+  const first = iterations[0]
+  if (!first) {
+    send({ type: 'error', message: 'no iteration completed' })
+    return
+  }
+  const latency = bench.tasks[0]?.result
+  const stats = latency && 'latency' in latency ? latency.latency : undefined
+  const failed = iterations.find((i) => i.error)
+  const wrong = iterations.find((i) => !i.verdict.ok)
+  const status = failed ? 'failed' : wrong ? 'wrong-result' : 'ok'
+  send({
+    type: 'result',
+    run: {
+      status,
+      ...(failed?.error
+        ? { error: failed.error }
+        : wrong
+          ? { error: wrong.verdict.problems[0] ?? 'wrong result' }
+          : {}),
+      iterations: iterations.length,
+      ...(stats && status === 'ok'
+        ? {
+            timing: {
+              samples: [...(stats.samples ?? [])],
+              min: stats.min,
+              median: stats.p50,
+              mean: stats.mean,
+              max: stats.max,
+              rme: Number.isFinite(stats.rme) ? stats.rme : 0,
+            },
+          }
+        : {}),
+      statements: first.counters.statements,
+      roundTrips: first.counters.roundTrips,
+      statementsStable: iterations.every(
+        (i) => JSON.stringify(i.counters) === JSON.stringify(first.counters),
+      ),
+      rowsDeleted: first.verdict.rowsDeleted,
+      memory: {
+        ...peaks,
+        note:
+          server.dialect.name === 'sqlite'
+            ? 'client process, SQLite engine included'
+            : 'client process only; the server’s memory is its own',
+      },
+      signals: first.signals,
+      restore: { method: first.restore.method, seconds: iterations.map((i) => i.restore.seconds) },
+      verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
+    },
+  })
+}
+
+function logToStderr(entry: { sql: string; ms: number }): void {
+  process.stderr.write(redact(`[sql ${entry.ms.toFixed(2)} ms] ${entry.sql.replace(/\s+/g, ' ')}`) + '\n')
+}
+
+process.once('message', (job: ChildJob) => {
+  runJob(job)
+    .catch((e: unknown) =>
+      send({
+        type: 'error',
+        message: redact(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'error',
+      }),
+    )
+    .finally(() => process.disconnect?.())
+})

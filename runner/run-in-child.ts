@@ -1,0 +1,119 @@
+import { fork } from 'node:child_process'
+import type { DatabaseServer } from '../db/database-server.js'
+import type { RunRecord } from '../reports/results-schema.js'
+import type { ChildJob, ChildMessage } from './child-protocol.js'
+
+/** What the parent learns from a child: its result, or how far it got before its budget ran out. */
+export type ChildOutcome =
+  | { readonly kind: 'result'; readonly run: Extract<ChildMessage, { type: 'result' }>['run'] }
+  | { readonly kind: 'timeout'; readonly rows: number; readonly elapsedMs: number }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'interrupted' }
+
+/** The running child, so an interrupt can stop it. */
+export interface RunningChild {
+  stop(): void
+}
+
+const CHILD = new URL('./run-child.js', import.meta.url)
+
+/**
+ * Runs one job in a child process with a time budget. When the budget is spent the child is killed,
+ * the server-side work of its session ended (a client's death does not stop a running DELETE on
+ * MySQL), and its working copy dropped, so the next run starts clean.
+ */
+export async function runInChild(
+  server: DatabaseServer,
+  job: ChildJob,
+  timeoutMs: number,
+  onProgress: (rows: number, elapsedMs: number) => void = () => {},
+  onStart: (child: RunningChild) => void = () => {},
+): Promise<ChildOutcome> {
+  const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
+  let session: number | undefined
+  let progress = { rows: 0, elapsedMs: 0 }
+  let interrupted = false
+  onStart({
+    stop: () => {
+      interrupted = true
+      child.kill('SIGKILL')
+    },
+  })
+  const outcome = await new Promise<ChildOutcome>((resolve) => {
+    let settled = false
+    const settle = (o: ChildOutcome) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      resolve(o)
+    }
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      settle({ kind: 'timeout', rows: progress.rows, elapsedMs: Math.max(progress.elapsedMs, timeoutMs) })
+    }, timeoutMs)
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'progress') {
+        progress = { rows: message.rows, elapsedMs: message.elapsedMs }
+        onProgress(message.rows, message.elapsedMs)
+      } else if (message.type === 'session') {
+        session = message.id
+      } else if (message.type === 'result') {
+        settle({ kind: 'result', run: message.run })
+      } else {
+        settle({ kind: 'error', message: message.message })
+      }
+    })
+    child.on('exit', (code, signal) => {
+      if (interrupted) settle({ kind: 'interrupted' })
+      else
+        settle({
+          kind: 'error',
+          message: `the run's process ended unexpectedly (${signal ?? `exit code ${code}`})`,
+        })
+    })
+    child.send(job)
+  })
+  if (outcome.kind === 'timeout' || outcome.kind === 'interrupted')
+    await endSession(server, job.working, session)
+  if (child.exitCode === null && child.signalCode === null) {
+    await new Promise((resolve) => {
+      child.once('exit', resolve)
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref()
+    })
+  }
+  await server.dropDatabase(job.working).catch(() => {})
+  return outcome
+}
+
+/** Ends the killed child's server-side session, so its statement stops holding locks. */
+async function endSession(
+  server: DatabaseServer,
+  working: string,
+  session: number | undefined,
+): Promise<void> {
+  const kill = server.dialect.killSessionSql
+  if (!kill || session === undefined) return
+  const conn = await server.openDatabase(working).catch(() => undefined)
+  if (!conn) return
+  try {
+    await conn.query(kill, [session]).catch(() => {})
+  } finally {
+    await conn.close()
+  }
+}
+
+/** A timeout's projection: rows so far, the rate, and the time the whole deletion would take. */
+export function projection(
+  rows: number,
+  elapsedMs: number,
+  rowsExpected: number,
+): NonNullable<RunRecord['projection']> {
+  const rowsPerSecond = elapsedMs > 0 ? (rows * 1000) / elapsedMs : 0
+  return {
+    rowsDeleted: rows,
+    elapsedMs,
+    rowsPerSecond: Math.round(rowsPerSecond),
+    rowsExpected,
+    projectedMs: rowsPerSecond > 0 ? Math.round((rowsExpected / rowsPerSecond) * 1000) : null,
+  }
+}
