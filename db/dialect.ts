@@ -1,5 +1,6 @@
 import type { Connection, DriverSession } from './connection.js'
 import type { InstrumentedConnection } from './instrumented-connection.js'
+import type { CostProbe } from './cost.js'
 import type { CellValue, TableSpec } from './table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
@@ -112,6 +113,8 @@ export interface Dialect {
   acquireLock(conn: Connection, name: string): Promise<() => Promise<void>>
   /** Whether an error is a deadlock or lock timeout, after which a batch may be retried. */
   isRetryable(error: unknown): boolean
+  /** Log bytes and table sizes, to report what a deletion costs the database. */
+  readonly cost: CostProbe
   /** A query returning this session's server-side id in its first column (none for SQLite). */
   readonly sessionIdSql?: string
   /** Ends another session's work (a timed-out run whose client was killed); `?` is the session id. */

@@ -69,6 +69,33 @@ export const runSchema = z.object({
     })
     .optional(),
   verification: z.object({ ok: z.boolean(), problems: z.array(z.string()) }).optional(),
+  databaseCost: z
+    .object({
+      logBytes: z.number().min(0).nullable().describe('WAL / redo bytes written during the deletion (first iteration)'),
+      tableBytesBefore: z.number().min(0),
+      tableBytesAfter: z.number().min(0),
+      tableBytesAfterReclaim: z.number().min(0),
+      reclaimSeconds: z.number().min(0),
+      reclaim: z.string().describe('the statements that reclaimed the space'),
+      note: z.string(),
+    })
+    .optional(),
+  foreground: z
+    .array(
+      z.object({
+        name: z.string(),
+        rate: z.number().positive().describe('intended operations per second, open loop'),
+        intended: z.number().int().min(0),
+        completed: z.number().int().min(0),
+        pending: z.number().int().min(0),
+        errors: z.record(z.string(), z.number().int().min(0)),
+        p50Ms: z.number().min(0),
+        p99Ms: z.number().min(0),
+        maxMs: z.number().min(0),
+      }),
+    )
+    .optional()
+    .describe('latency of foreground traffic during the deletion, from each operation’s intended start (worst iteration)'),
 })
 
 export const resultsSchema = z.object({

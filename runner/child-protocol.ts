@@ -26,6 +26,8 @@ export interface ChildJob {
   /** The working copy's name, chosen by the parent so it can drop it if the child is killed. */
   readonly working: string
   readonly expectation: Expectation
+  /** Run the scenario's foreground traffic during each timed iteration. */
+  readonly traffic: boolean
 }
 
 /** What a child reports while it works. */

@@ -37,6 +37,8 @@ export interface MatrixPlan {
   readonly timeoutMs: number
   readonly open: OpenServerOptions
   readonly logSql: boolean
+  /** Run the scenarios' foreground traffic during deletions. */
+  readonly traffic: boolean
 }
 
 /** What the runner tells its caller as it goes (the CLI draws progress and lines from these). */
@@ -188,6 +190,7 @@ export class MatrixRunner {
                     pristine: seeded.database,
                     working: DatabaseServer.uniqueName(`run_${scenario.name}`),
                     expectation: prepared.expectation,
+                    traffic: plan.traffic,
                   },
                   plan.timeoutMs,
                   (rows, elapsedMs) => this.#events.runProgress?.(name, rows, rowsExpected, elapsedMs),

@@ -18,8 +18,11 @@ import { scenarioTables } from '../seeds/scenario-tables.js'
 import { restoreWorkingCopy, type RestoreResult } from '../seeds/snapshot.js'
 import { StrategyRegistry } from '../strategies/registry.js'
 import type { StrategyContext } from '../strategies/strategy.js'
+import type { RunRecord } from '../reports/results-schema.js'
 import type { ChildJob, ChildMessage } from './child-protocol.js'
+import { startTraffic, type RunningTraffic } from './foreground-traffic.js'
 import { sampleMemory, type MemoryPeaks } from './memory-sampler.js'
+import type { TrafficStats } from './traffic-protocol.js'
 import { planDeletion } from '../scenarios/deletion-plan.js'
 import { rowCounts } from '../seeds/row-counts.js'
 import { strategyContext, type PreparedScenario } from './run-strategy.js'
@@ -32,7 +35,10 @@ const send = (message: ChildMessage): void => {
 /** Progress messages at most this often: enough for projections, cheap for the strategy. */
 const PROGRESS_EVERY_MS = 200
 
+type DatabaseCost = NonNullable<RunRecord['databaseCost']>
+
 interface Iteration {
+  foreground?: TrafficStats[]
   counters: Counters
   verdict: Verdict
   signals: { sent: number; delivered: number }
@@ -87,6 +93,12 @@ async function iterate(
   let restore: RestoreResult | undefined
   let error: string | undefined
   let peaks: MemoryPeaks = { peakRssBytes: 0, peakHeapBytes: 0 }
+  let traffic: RunningTraffic | undefined
+  let cost: DatabaseCost | undefined
+  let costBefore: { log: number | null; bytes: number } | undefined
+  const costTables = [...new Set(prepared.plan.steps.map((s) => s.table))]
+  const probe = server.dialect.cost
+  const withTraffic = job.traffic && (prepared.scenario.traffic?.length ?? 0) > 0
 
   const bench = new Bench({
     iterations: job.iterations,
@@ -130,9 +142,20 @@ async function iterate(
           last = now
           send({ type: 'progress', iteration: index, rows, elapsedMs: now - started })
         })
+        if (!cost) {
+          const c = await server.openDatabase(job.working)
+          costBefore = await Promise.resolve()
+            .then(async () => ({ log: await probe.logBytes(c), bytes: await probe.tableBytes(c, costTables) }))
+            .finally(() => c.close())
+        }
+        if (withTraffic) {
+          traffic = await startTraffic({ db: job.db, sqlite: job.sqlite, scenario: job.scenario, scale: job.scale, seed: job.seed, working: job.working })
+        }
         conn.resetCounters()
       },
       afterEach: async () => {
+        const foreground = traffic ? await traffic.stop() : undefined
+        traffic = undefined
         const used = conn as InstrumentedConnection
         const counters = used.counters()
         await used.close()
@@ -152,6 +175,7 @@ async function iterate(
             (ctx as StrategyContext).deletedAt,
           )
           iterations.push({
+            ...(foreground ? { foreground } : {}),
             counters,
             verdict,
             signals: (ctx as StrategyContext).signals.counts(),
@@ -160,6 +184,29 @@ async function iterate(
           })
         } finally {
           await verifier.close()
+        }
+        // What the first deletion cost the database: log written, space before, after, after reclaim.
+        if (!cost && costBefore) {
+          const c = await server.openDatabase(job.working)
+          try {
+            const log = await probe.logBytes(c)
+            const after = await probe.tableBytes(c, costTables)
+            const reclaim = probe.reclaimSql(costTables)
+            const started = performance.now()
+            for (const sql of reclaim) await c.query(sql)
+            const reclaimSeconds = (performance.now() - started) / 1000
+            cost = {
+              logBytes: log === null || costBefore.log === null ? null : Math.max(0, log - costBefore.log),
+              tableBytesBefore: costBefore.bytes,
+              tableBytesAfter: after,
+              tableBytesAfterReclaim: await probe.tableBytes(c, costTables),
+              reclaimSeconds,
+              reclaim: reclaim.join('; '),
+              note: probe.note,
+            }
+          } finally {
+            await c.close()
+          }
         }
         // A failed or wrong iteration ends the run: repeating it measures nothing new.
         if (error || !iterations.at(-1)?.verdict.ok) stop.abort()
@@ -215,8 +262,20 @@ async function iterate(
       signals: first.signals,
       restore: { method: first.restore.method, seconds: iterations.map((i) => i.restore.seconds) },
       verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
+      ...(withTraffic ? { foreground: worstForeground(iterations) } : {}),
+      ...(cost ? { databaseCost: cost } : {}),
     },
   })
+}
+
+/** Per traffic stream, the iteration with the worst p99 (what a reader needs to know about harm). */
+function worstForeground(iterations: readonly Iteration[]): Omit<TrafficStats, 'elapsedMs'>[] {
+  const byName = new Map<string, TrafficStats>()
+  for (const stats of iterations.flatMap((i) => i.foreground ?? [])) {
+    const seen = byName.get(stats.name)
+    if (!seen || stats.p99Ms > seen.p99Ms) byName.set(stats.name, stats)
+  }
+  return [...byName.values()].map(({ elapsedMs: _elapsed, ...rest }) => rest)
 }
 
 function logToStderr(entry: { sql: string; ms: number }): void {

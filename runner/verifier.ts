@@ -23,6 +23,8 @@ export interface Expectation {
         readonly excluded: readonly string[]
         /** For set-null dependents: NULLs expected in each nulled column afterwards. */
         readonly nulls: Readonly<Record<string, number>>
+        /** The largest seeded key: rows above it were added by foreground traffic and are not judged. */
+        readonly maxKey: number | null
       }
     >
   >
@@ -109,7 +111,8 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
         nulls[edge.column] = already + nulledNow
       }
     }
-    tables[table.name] = { seeded, deleted, survivors, excluded, nulls }
+    const maxKey = await count(pristine, adapter, `SELECT COALESCE(MAX(${table.primaryKey}), 0) FROM ${table.name}`)
+    tables[table.name] = { seeded, deleted, survivors, excluded, nulls, maxKey }
   }
   const touches: Expectation['touches'][number][] = []
   for (const cb of input.callbacks) {
@@ -158,7 +161,9 @@ export async function verifyDeletion(
   for (const table of input.tables) {
     const want = expected.tables[table.name]
     if (!want) continue
-    const remaining = await count(working, adapter, `SELECT COUNT(*) FROM ${table.name}`)
+    // Rows traffic inserted during the deletion lie above the seeded keys: they are not the strategy's.
+    const seededRows = want.maxKey === null ? undefined : { sql: `${table.primaryKey} <= ?`, params: [want.maxKey] }
+    const remaining = await count(working, adapter, `SELECT COUNT(*) FROM ${table.name}${seededRows ? ` WHERE ${seededRows.sql}` : ''}`, seededRows?.params ?? [])
     const deleted = want.seeded - remaining
     rowsDeleted[table.name] = deleted
     if (deleted > want.deleted)
@@ -170,7 +175,7 @@ export async function verifyDeletion(
         `left ${want.deleted - deleted} ${plural(want.deleted - deleted, 'row')} in ${table.name} that should have been deleted`,
       )
     else if (
-      (await tableChecksum(working, adapter, table, { exclude: want.excluded })).checksum !== want.survivors
+      (await tableChecksum(working, adapter, table, { exclude: want.excluded, ...(seededRows ? { filter: seededRows } : {}) })).checksum !== want.survivors
     ) {
       problems.push(
         `the surviving rows of ${table.name} are not the ones that should survive (checksum differs)`,

@@ -27,6 +27,7 @@ interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags {
   readonly timeout: string
   readonly out?: string
   readonly dryRun?: boolean
+  readonly traffic: boolean
   readonly json?: boolean
 }
 
@@ -69,6 +70,7 @@ export function runCommand(): Command {
     .option('--batch-size <rows>', 'rows per batch for batched and limit-loop (comma list to sweep)', '1000')
     .option('--sleep-ms <ms>', 'pause between batches (comma list to sweep)', '0')
     .option('--out <dir>', 'folder for results.json (default: results/<timestamp>/, with results/latest)')
+    .option('--no-traffic', 'do not run the scenarios’ foreground traffic during deletions')
     .option(
       '--dry-run',
       'print the statements each strategy would issue for the first few target rows; change nothing',
@@ -157,6 +159,7 @@ export function runCommand(): Command {
         timeoutMs: timeoutSeconds * 1000,
         open,
         logSql: flags.logSql ?? false,
+        traffic: flags.traffic,
       },
       {
         seeding: (label, p) => (progress ??= rowProgress(`seeding ${label}`, quiet)).update(seedUpdate(p)),

@@ -4,6 +4,7 @@ import { probeDeleteLimit, scalar } from '../probes.js'
 import { acquireMysqlLock, isMysqlRetryable } from './mysql-locks.js'
 import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'
+import { mysqlCost } from './mysql-cost.js'
 import { mysqlLoadTable } from './mysql-bulk-load.js'
 import { mysqlSchema } from './mysql-schema.js'
 
@@ -33,6 +34,7 @@ export class MysqlDialect implements Dialect {
     after: ['SET foreign_key_checks = 1', 'SET unique_checks = 1'],
   }
   readonly loadTable = mysqlLoadTable
+  readonly cost = mysqlCost
   readonly sessionIdSql = 'SELECT CONNECTION_ID()'
   readonly killSessionSql = 'KILL ?'
   readonly loadConnections = 2

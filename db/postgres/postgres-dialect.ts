@@ -4,6 +4,7 @@ import { probeDeleteLimit, scalar } from '../probes.js'
 import { acquirePostgresLock, isPostgresRetryable } from './postgres-locks.js'
 import { detectPostgresProduct } from '../server-version.js'
 import { postgresAdapter } from './postgres-adapter.js'
+import { postgresCost } from './postgres-cost.js'
 import { postgresLoadTable } from './postgres-bulk-load.js'
 import { postgresSchema } from './postgres-schema.js'
 
@@ -37,6 +38,7 @@ export class PostgresDialect implements Dialect {
     after: ['RESET maintenance_work_mem', 'RESET synchronous_commit'],
   }
   readonly loadTable = postgresLoadTable
+  readonly cost = postgresCost
   readonly sessionIdSql = 'SELECT pg_backend_pid()'
   readonly killSessionSql = 'SELECT pg_terminate_backend($1)'
   readonly loadConnections = 2

@@ -3,6 +3,7 @@ import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit, scalar } from '../probes.js'
 import { acquireSqliteLock, isSqliteRetryable } from './sqlite-locks.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
+import { sqliteCost } from './sqlite-cost.js'
 import { sqliteLoadTable } from './sqlite-bulk-load.js'
 import { sqliteSchema } from './sqlite-schema.js'
 import type { SqliteOptions } from './sqlite-options.js'
@@ -16,6 +17,7 @@ export class SqliteDialect implements Dialect {
   readonly schema = sqliteSchema
   readonly loadSession = { before: ['PRAGMA foreign_keys = OFF'], after: ['PRAGMA foreign_keys = ON'] }
   readonly loadTable = sqliteLoadTable
+  readonly cost = sqliteCost
   readonly loadConnections = 1
   readonly #options: SqliteOptions
 

@@ -1,0 +1,114 @@
+/**
+ * Foreground traffic, in its own process so it competes with the deletion the way an application
+ * would (and so SQLite's synchronous driver cannot stall it behind the strategy's statements). Each
+ * traffic spec runs open-loop on its own connection: operation i is sent at start + i / rate whether
+ * or not earlier ones finished, and its latency is measured from that intended start, so a stall
+ * shows as every operation it delayed, not as one slow sample (no coordinated omission).
+ */
+import { parseDatabaseSpec } from '../db/database-url.js'
+import { openServer } from '../db/open-server.js'
+import { bindPlaceholders } from '../db/placeholders.js'
+import { resolveScenario } from '../scenarios/registry.js'
+import { compileGenerator } from '../seeds/generators.js'
+import { randomSource } from '../seeds/random.js'
+import { rowCounts } from '../seeds/row-counts.js'
+import { ValuePools } from '../seeds/value-pools.js'
+import type { TrafficJob, TrafficMessage, TrafficStats } from './traffic-protocol.js'
+
+const send = (message: TrafficMessage): void => {
+  process.send?.(message)
+}
+
+/** How an error is counted: lock waits and deadlocks are what a deletion inflicts. */
+function errorKind(error: unknown): string {
+  const e = error as { code?: unknown; errno?: unknown; message?: unknown }
+  const code = String(e.code ?? '')
+  const errno = Number(e.errno ?? 0)
+  if (code === '40P01' || errno === 1213) return 'deadlock'
+  if (code === '55P03' || errno === 1205 || code === '57014') return 'lock timeout'
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'database busy'
+  return 'other'
+}
+
+/** p-th percentile (0–100) of sorted values, nearest rank. */
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number
+}
+
+async function runTraffic(job: TrafficJob): Promise<void> {
+  const server = await openServer(parseDatabaseSpec(job.db), { sqlite: job.sqlite })
+  const scenario = await resolveScenario(job.scenario)
+  const counts = rowCounts(scenario, job.scale)
+  const referenceMs = Date.parse(scenario.referenceTime)
+  const pools = new ValuePools(job.seed)
+  const streams = await Promise.all(
+    (scenario.traffic ?? []).map(async (spec) => {
+      const conn = await server.openDatabase(job.working)
+      const params = (spec.params ?? []).map((g, i) => ({ fn: compileGenerator(g), random: randomSource(job.seed, 'traffic', spec.name, String(i)) }))
+      const sql = bindPlaceholders(spec.sql, server.dialect.adapter)
+      return { spec, conn, params, sql, latencies: [] as number[], errors: {} as Record<string, number>, inFlight: new Set<Promise<void>>(), intended: 0 }
+    }),
+  )
+  let stopping = false
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'stop') stopping = true
+  })
+  send({ type: 'ready' })
+  const started = performance.now()
+  await Promise.all(
+    streams.map(async (stream) => {
+      const interval = 1000 / stream.spec.rate
+      for (let i = 0; !stopping; i++) {
+        const intended = started + i * interval
+        const wait = intended - performance.now()
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+        if (stopping) break
+        stream.intended++
+        const index = i
+        const values = stream.params.map((p) => p.fn({ index, count: 0, counts, referenceMs, random: p.random, pool: (m, s) => pools.get(m, s) }))
+        const op = stream.conn
+          .query(stream.sql, values)
+          .then(
+            () => void stream.latencies.push(performance.now() - intended),
+            (error: unknown) => {
+              const kind = errorKind(error)
+              stream.errors[kind] = (stream.errors[kind] ?? 0) + 1
+            },
+          )
+          .finally(() => stream.inFlight.delete(op))
+        stream.inFlight.add(op)
+      }
+    }),
+  )
+  const elapsedMs = performance.now() - started
+  // Operations still waiting (behind a lock, say) count as late as they are now.
+  const stats: TrafficStats[] = streams.map((stream) => {
+    const now = performance.now()
+    const pending = stream.inFlight.size
+    const waiting = Array.from({ length: pending }, (_, k) => now - (started + (stream.intended - pending + k) / (stream.spec.rate / 1000)))
+    const sorted = [...stream.latencies, ...waiting].sort((a, b) => a - b)
+    return {
+      name: stream.spec.name,
+      rate: stream.spec.rate,
+      intended: stream.intended,
+      completed: stream.latencies.length,
+      pending,
+      errors: stream.errors,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      maxMs: sorted.at(-1) ?? 0,
+      elapsedMs,
+    }
+  })
+  send({ type: 'stats', stats })
+  // Pending operations are abandoned with the process: the parent drops the working copy anyway.
+  process.exit(0)
+}
+
+process.once('message', (job: TrafficJob) => {
+  runTraffic(job).catch((e: unknown) => {
+    send({ type: 'error', message: e instanceof Error ? e.message : String(e) })
+    process.exit(1)
+  })
+})

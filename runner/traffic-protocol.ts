@@ -1,0 +1,33 @@
+import type { SqliteOptions } from '../db/sqlite/sqlite-options.js'
+
+/** What a traffic process needs: the database and the scenario whose traffic specs it runs. */
+export interface TrafficJob {
+  readonly db: string
+  readonly sqlite: SqliteOptions
+  readonly scenario: string
+  readonly scale: number
+  readonly seed: number
+  readonly working: string
+}
+
+/** Latency of one traffic stream during a deletion, measured from each operation's intended start. */
+export interface TrafficStats {
+  readonly name: string
+  /** Intended operations per second. */
+  readonly rate: number
+  readonly intended: number
+  readonly completed: number
+  /** Operations still waiting when the deletion ended (counted in the percentiles at their wait so far). */
+  readonly pending: number
+  /** Failed operations by kind: deadlock, lock timeout, database busy, other. */
+  readonly errors: Readonly<Record<string, number>>
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly maxMs: number
+  readonly elapsedMs: number
+}
+
+export type TrafficMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'stats'; readonly stats: TrafficStats[] }
+  | { readonly type: 'error'; readonly message: string }
