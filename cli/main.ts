@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { DELBENCH_VERSION } from '../db/delbench-version.js'
 import { DelbenchError } from '../db/errors.js'
 import { registerEnvironmentSecrets } from '../db/redact.js'
+import { benchOverheadCommand } from './commands/bench-overhead.js'
 import { benchSeedCommand } from './commands/bench-seed.js'
 import { cleanCommand } from './commands/clean.js'
 import { listCommand } from './commands/list.js'
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .addCommand(probeCommand())
     .addCommand(cleanCommand())
     .addCommand(benchSeedCommand())
+    .addCommand(benchOverheadCommand())
   // Every command parses strictly: a misspelt option is an error, not silently ignored.
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({

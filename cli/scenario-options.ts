@@ -59,9 +59,7 @@ function listOf<T extends string>(
 }
 
 /** The scenarios, scale, seed and schema knob sets (one per sweep value) chosen on the command line. */
-export async function scenarioSelection(
-  flags: ScenarioFlags,
-): Promise<{
+export async function scenarioSelection(flags: ScenarioFlags): Promise<{
   scenarios: Scenario[]
   references: string[]
   scale: number

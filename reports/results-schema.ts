@@ -71,7 +71,11 @@ export const runSchema = z.object({
   verification: z.object({ ok: z.boolean(), problems: z.array(z.string()) }).optional(),
   databaseCost: z
     .object({
-      logBytes: z.number().min(0).nullable().describe('WAL / redo bytes written during the deletion (first iteration)'),
+      logBytes: z
+        .number()
+        .min(0)
+        .nullable()
+        .describe('WAL / redo bytes written during the deletion (first iteration)'),
       tableBytesBefore: z.number().min(0),
       tableBytesAfter: z.number().min(0),
       tableBytesAfterReclaim: z.number().min(0),
@@ -95,7 +99,9 @@ export const runSchema = z.object({
       }),
     )
     .optional()
-    .describe('latency of foreground traffic during the deletion, from each operation’s intended start (worst iteration)'),
+    .describe(
+      'latency of foreground traffic during the deletion, from each operation’s intended start (worst iteration)',
+    ),
 })
 
 export const resultsSchema = z.object({

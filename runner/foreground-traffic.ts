@@ -6,11 +6,16 @@ const PROCESS = new URL('./traffic-process.js', import.meta.url)
 /** Traffic running beside a deletion; `stop()` ends it and returns its latency figures. */
 export interface RunningTraffic {
   stop(): Promise<TrafficStats[]>
+  /** Ends the traffic process at once (the run is being stopped), resolving when it is gone. */
+  kill(): Promise<void>
 }
 
 /** Starts the scenario's foreground traffic in its own process, resolving once it is sending. */
 export async function startTraffic(job: TrafficJob): Promise<RunningTraffic> {
-  const child = fork(PROCESS, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
+  const child = fork(PROCESS, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  })
   const messages: TrafficMessage[] = []
   let notify: (() => void) | undefined
   child.on('message', (m: TrafficMessage) => {
@@ -32,8 +37,15 @@ export async function startTraffic(job: TrafficJob): Promise<RunningTraffic> {
     stop: async () => {
       child.send({ type: 'stop' })
       const result = await next()
-      if (result.type !== 'stats') throw new Error(`foreground traffic: ${result.type === 'error' ? result.message : 'no figures'}`)
+      if (result.type !== 'stats')
+        throw new Error(`foreground traffic: ${result.type === 'error' ? result.message : 'no figures'}`)
       return result.stats
+    },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return
+      const gone = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGKILL')
+      await gone
     },
   }
 }

@@ -80,6 +80,9 @@ async function runJob(job: ChildJob): Promise<void> {
   }
 }
 
+/** The traffic process of the iteration in progress, so a stop signal can end it first. */
+let activeTraffic: RunningTraffic | undefined
+
 async function iterate(
   job: ChildJob,
   server: DatabaseServer,
@@ -145,11 +148,21 @@ async function iterate(
         if (!cost) {
           const c = await server.openDatabase(job.working)
           costBefore = await Promise.resolve()
-            .then(async () => ({ log: await probe.logBytes(c), bytes: await probe.tableBytes(c, costTables) }))
+            .then(async () => ({
+              log: await probe.logBytes(c),
+              bytes: await probe.tableBytes(c, costTables),
+            }))
             .finally(() => c.close())
         }
         if (withTraffic) {
-          traffic = await startTraffic({ db: job.db, sqlite: job.sqlite, scenario: job.scenario, scale: job.scale, seed: job.seed, working: job.working })
+          traffic = activeTraffic = await startTraffic({
+            db: job.db,
+            sqlite: job.sqlite,
+            scenario: job.scenario,
+            scale: job.scale,
+            seed: job.seed,
+            working: job.working,
+          })
         }
         conn.resetCounters()
       },
@@ -282,6 +295,15 @@ function logToStderr(entry: { sql: string; ms: number }): void {
   process.stderr.write(redact(`[sql ${entry.ms.toFixed(2)} ms] ${entry.sql.replace(/\s+/g, ' ')}`) + '\n')
 }
 
+// If the parent is gone (killed, interrupted), nobody waits for this run: stop.
+// Ctrl-C reaches the whole process group: the parent decides what stops, and tells its children.
+process.on('SIGINT', () => {})
+process.once('disconnect', () => process.exit(1))
+// Stopped by the parent (budget spent, Ctrl-C): end the traffic process first, so nothing outlives the run.
+process.once('SIGTERM', () => {
+  void (activeTraffic?.kill() ?? Promise.resolve()).finally(() => process.exit(143))
+})
+
 process.once('message', (job: ChildJob) => {
   runJob(job)
     .catch((e: unknown) =>
@@ -290,5 +312,8 @@ process.once('message', (job: ChildJob) => {
         message: redact(e instanceof Error ? e.message : String(e)).split('\n')[0] ?? 'error',
       }),
     )
-    .finally(() => process.disconnect?.())
+    .finally(() => {
+      process.removeAllListeners('disconnect')
+      process.disconnect?.()
+    })
 })

@@ -33,10 +33,15 @@ export async function runInChild(
   let session: number | undefined
   let progress = { rows: 0, elapsedMs: 0 }
   let interrupted = false
+  // SIGTERM lets the child end its traffic process; SIGKILL follows if it does not exit in time.
+  const terminate = () => {
+    child.kill('SIGTERM')
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref()
+  }
   onStart({
     stop: () => {
       interrupted = true
-      child.kill('SIGKILL')
+      terminate()
     },
   })
   const outcome = await new Promise<ChildOutcome>((resolve) => {
@@ -48,7 +53,7 @@ export async function runInChild(
       resolve(o)
     }
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      terminate()
       settle({ kind: 'timeout', rows: progress.rows, elapsedMs: Math.max(progress.elapsedMs, timeoutMs) })
     }, timeoutMs)
     child.on('message', (message: ChildMessage) => {

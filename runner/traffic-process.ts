@@ -45,9 +45,21 @@ async function runTraffic(job: TrafficJob): Promise<void> {
   const streams = await Promise.all(
     (scenario.traffic ?? []).map(async (spec) => {
       const conn = await server.openDatabase(job.working)
-      const params = (spec.params ?? []).map((g, i) => ({ fn: compileGenerator(g), random: randomSource(job.seed, 'traffic', spec.name, String(i)) }))
+      const params = (spec.params ?? []).map((g, i) => ({
+        fn: compileGenerator(g),
+        random: randomSource(job.seed, 'traffic', spec.name, String(i)),
+      }))
       const sql = bindPlaceholders(spec.sql, server.dialect.adapter)
-      return { spec, conn, params, sql, latencies: [] as number[], errors: {} as Record<string, number>, inFlight: new Set<Promise<void>>(), intended: 0 }
+      return {
+        spec,
+        conn,
+        params,
+        sql,
+        latencies: [] as number[],
+        errors: {} as Record<string, number>,
+        inFlight: new Set<Promise<void>>(),
+        intended: 0,
+      }
     }),
   )
   let stopping = false
@@ -66,7 +78,9 @@ async function runTraffic(job: TrafficJob): Promise<void> {
         if (stopping) break
         stream.intended++
         const index = i
-        const values = stream.params.map((p) => p.fn({ index, count: 0, counts, referenceMs, random: p.random, pool: (m, s) => pools.get(m, s) }))
+        const values = stream.params.map((p) =>
+          p.fn({ index, count: 0, counts, referenceMs, random: p.random, pool: (m, s) => pools.get(m, s) }),
+        )
         const op = stream.conn
           .query(stream.sql, values)
           .then(
@@ -86,7 +100,10 @@ async function runTraffic(job: TrafficJob): Promise<void> {
   const stats: TrafficStats[] = streams.map((stream) => {
     const now = performance.now()
     const pending = stream.inFlight.size
-    const waiting = Array.from({ length: pending }, (_, k) => now - (started + (stream.intended - pending + k) / (stream.spec.rate / 1000)))
+    const waiting = Array.from(
+      { length: pending },
+      (_, k) => now - (started + (stream.intended - pending + k) / (stream.spec.rate / 1000)),
+    )
     const sorted = [...stream.latencies, ...waiting].sort((a, b) => a - b)
     return {
       name: stream.spec.name,
@@ -105,6 +122,11 @@ async function runTraffic(job: TrafficJob): Promise<void> {
   // Pending operations are abandoned with the process: the parent drops the working copy anyway.
   process.exit(0)
 }
+
+// If the run that started this traffic is killed, the traffic must not outlive it.
+// Ctrl-C reaches the whole process group: the parent decides what stops, and tells its children.
+process.on('SIGINT', () => {})
+process.once('disconnect', () => process.exit(0))
 
 process.once('message', (job: TrafficJob) => {
   runTraffic(job).catch((e: unknown) => {

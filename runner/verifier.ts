@@ -111,7 +111,11 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
         nulls[edge.column] = already + nulledNow
       }
     }
-    const maxKey = await count(pristine, adapter, `SELECT COALESCE(MAX(${table.primaryKey}), 0) FROM ${table.name}`)
+    const maxKey = await count(
+      pristine,
+      adapter,
+      `SELECT COALESCE(MAX(${table.primaryKey}), 0) FROM ${table.name}`,
+    )
     tables[table.name] = { seeded, deleted, survivors, excluded, nulls, maxKey }
   }
   const touches: Expectation['touches'][number][] = []
@@ -162,8 +166,14 @@ export async function verifyDeletion(
     const want = expected.tables[table.name]
     if (!want) continue
     // Rows traffic inserted during the deletion lie above the seeded keys: they are not the strategy's.
-    const seededRows = want.maxKey === null ? undefined : { sql: `${table.primaryKey} <= ?`, params: [want.maxKey] }
-    const remaining = await count(working, adapter, `SELECT COUNT(*) FROM ${table.name}${seededRows ? ` WHERE ${seededRows.sql}` : ''}`, seededRows?.params ?? [])
+    const seededRows =
+      want.maxKey === null ? undefined : { sql: `${table.primaryKey} <= ?`, params: [want.maxKey] }
+    const remaining = await count(
+      working,
+      adapter,
+      `SELECT COUNT(*) FROM ${table.name}${seededRows ? ` WHERE ${seededRows.sql}` : ''}`,
+      seededRows?.params ?? [],
+    )
     const deleted = want.seeded - remaining
     rowsDeleted[table.name] = deleted
     if (deleted > want.deleted)
@@ -175,7 +185,12 @@ export async function verifyDeletion(
         `left ${want.deleted - deleted} ${plural(want.deleted - deleted, 'row')} in ${table.name} that should have been deleted`,
       )
     else if (
-      (await tableChecksum(working, adapter, table, { exclude: want.excluded, ...(seededRows ? { filter: seededRows } : {}) })).checksum !== want.survivors
+      (
+        await tableChecksum(working, adapter, table, {
+          exclude: want.excluded,
+          ...(seededRows ? { filter: seededRows } : {}),
+        })
+      ).checksum !== want.survivors
     ) {
       problems.push(
         `the surviving rows of ${table.name} are not the ones that should survive (checksum differs)`,

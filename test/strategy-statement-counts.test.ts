@@ -7,7 +7,7 @@ import { library } from '../scenarios/builtins/library.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
 import type { Strategy } from '../strategies/strategy.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
-import { prepare, runOnce } from './support/strategy-run.js'
+import { dropCreated, prepare, runOnce } from './support/strategy-run.js'
 import { openTestServer } from './support/test-server.js'
 
 const strategy = (name: string): Strategy => BUILTIN_STRATEGIES.find((s) => s.name === name) as Strategy
@@ -28,6 +28,7 @@ async function statementsOf(prepared: PreparedScenario, name: string, batchSize 
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`exact statement counts on ${db.dialect}`, () => {
     let server: DatabaseServer
+    const created = new Set<string>()
     // The batched strategy's single-runner lock: pg_try_advisory_lock / GET_LOCK and their release are
     // two SELECTs on the servers; SQLite's lock is a file and costs no statement.
     const lock = db.dialect === 'sqlite' ? 0 : 2
@@ -35,13 +36,12 @@ for (const db of TEST_DATABASES) {
       server = await openTestServer(db)
     })
     afterAll(async () => {
-      for (const own of (await server?.listDatabases()) ?? [])
-        if (own.marked) await server.dropDatabase(own.name)
+      await dropCreated(server, created)
       await server?.close()
     })
 
     it('bookstore with N = 200 targets (1,200 books at scale 0.004)', async () => {
-      const prepared = await prepare(server, bookstore, 0.004)
+      const prepared = await prepare(server, bookstore, 0.004, 103, created)
       const N = prepared.expectation.tables.books?.deleted
       expect(N).toBe(200)
       // per-row: one SELECT of the target keys, then one DELETE per key in autocommit.
@@ -69,7 +69,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('library: one library of N = 2,000 books whose deletion touches each book’s donor', async () => {
-      const prepared = await prepare(server, library, 0.003)
+      const prepared = await prepare(server, library, 0.003, 103, created)
       expect(prepared.expectation.tables.books?.deleted).toBe(2000)
       const N = 2000
       // per-row-callbacks (Rails destroy): key SELECT; BEGIN; load the library; load its books' keys;
@@ -96,7 +96,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('job-history: 180 target jobs with six tables to delete from', async () => {
-      const prepared = await prepare(server, jobHistory, 0.002)
+      const prepared = await prepare(server, jobHistory, 0.002, 103, created)
       expect(prepared.expectation.tables.unified_jobs?.deleted).toBe(180)
       // per-row: key SELECT, then per job one DELETE for each of the six tables of the plan.
       expect(await statementsOf(prepared, 'per-row')).toEqual(counts({ select: 1, delete: 180 * 6 }))

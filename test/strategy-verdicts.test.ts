@@ -7,7 +7,7 @@ import { library } from '../scenarios/builtins/library.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
-import { prepare, runOnce } from './support/strategy-run.js'
+import { dropCreated, prepare, runOnce } from './support/strategy-run.js'
 import { openTestServer } from './support/test-server.js'
 
 type Status = 'ok' | 'failed' | 'wrong-result'
@@ -98,12 +98,12 @@ const FK_ERROR = {
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`strategy verdicts on ${db.dialect}`, () => {
     let server: DatabaseServer
+    const created = new Set<string>()
     beforeAll(async () => {
       server = await openTestServer(db)
     })
     afterAll(async () => {
-      for (const own of (await server?.listDatabases()) ?? [])
-        if (own.marked) await server.dropDatabase(own.name)
+      await dropCreated(server, created)
       await server?.close()
     })
 
@@ -112,7 +112,7 @@ for (const db of TEST_DATABASES) {
       it(`${label}: ${Object.entries(expected)
         .map(([s, v]) => `${s} ${v}`)
         .join(', ')}`, async () => {
-        const prepared = await prepare(server, scenario, scale, knobs)
+        const prepared = await prepare(server, scenario, scale, 101, created, knobs)
         const targets = prepared.expectation.tables[scenario.target.table]?.deleted ?? 0
         expect(targets).toBeGreaterThan(0)
         for (const strategy of BUILTIN_STRATEGIES.filter((s) => s.name in expected)) {

@@ -7,7 +7,7 @@ import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
 import { collectorSubquery } from '../strategies/collector-subquery.js'
 import type { Strategy, StrategyContext } from '../strategies/strategy.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
-import { prepare, runOnce } from './support/strategy-run.js'
+import { dropCreated, prepare, runOnce } from './support/strategy-run.js'
 import { openTestServer } from './support/test-server.js'
 
 /** Test-only: how to let a session break foreign keys, to make an orphan on purpose. */
@@ -30,17 +30,17 @@ const correctThen = (name: string, extra: (ctx: StrategyContext) => Promise<void
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`the verifier on ${db.dialect} catches wrong strategies`, () => {
     let server: DatabaseServer
+    const created = new Set<string>()
     beforeAll(async () => {
       server = await openTestServer(db)
     })
     afterAll(async () => {
-      for (const own of (await server?.listDatabases()) ?? [])
-        if (own.marked) await server.dropDatabase(own.name)
+      await dropCreated(server, created)
       await server?.close()
     })
 
     it('one that deletes an extra survivor, and one that changes a survivor', async () => {
-      const prepared = await prepare(server, bookstore, 0.004)
+      const prepared = await prepare(server, bookstore, 0.004, 102, created)
       const extra = await runOnce(
         prepared,
         correctThen('deletes-too-much', async (ctx) => {
@@ -65,7 +65,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('one that leaves a target behind', async () => {
-      const prepared = await prepare(server, bookstore, 0.004)
+      const prepared = await prepare(server, bookstore, 0.004, 102, created)
       const result = await runOnce(prepared, {
         name: 'leaves-one',
         description: 'deletes every target but the first',
@@ -85,7 +85,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('one that skips a callback', async () => {
-      const prepared = await prepare(server, library, 0.003)
+      const prepared = await prepare(server, library, 0.003, 102, created)
       const donors = prepared.expectation.touches[0]?.keys.length ?? 0
       expect(donors).toBeGreaterThan(0)
       const skipping = await runOnce(prepared, {
@@ -106,7 +106,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('one that leaves orphans behind', async () => {
-      const prepared = await prepare(server, library, 0.003)
+      const prepared = await prepare(server, library, 0.003, 102, created)
       const result = await runOnce(prepared, {
         name: 'orphans-books',
         description: 'deletes the library but not its books, with FK checks off',

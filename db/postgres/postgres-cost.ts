@@ -4,7 +4,13 @@ import { scalar } from '../probes.js'
 export const postgresCost: CostProbe = {
   logBytes: async (conn) => Number(await scalar(conn, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")),
   tableBytes: async (conn, tables) =>
-    Number(await scalar(conn, 'SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c WHERE c.relname = ANY($1)', [tables])),
+    Number(
+      await scalar(
+        conn,
+        'SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c WHERE c.relname = ANY($1)',
+        [tables],
+      ),
+    ),
   // Plain VACUUM only marks space reusable; VACUUM FULL rewrites the table and returns it to the OS.
   reclaimSql: (tables) => tables.map((t) => `VACUUM FULL "${t}"`),
   note: 'WAL bytes are server-wide (pg_current_wal_lsn), including foreground traffic; sizes from pg_total_relation_size',

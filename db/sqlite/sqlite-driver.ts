@@ -10,6 +10,12 @@ interface SqliteStatement {
 }
 
 const CACHE_SIZE = 256
+/**
+ * better-sqlite3 runs each statement synchronously, so a loop of statements would never give the
+ * event loop a turn: signals, timers (memory sampling, budgets) and IPC would wait for the whole
+ * strategy. Every few milliseconds of back-to-back statements, the session yields once.
+ */
+const YIELD_EVERY_MS = 10
 const WRITES = new Set(['insert', 'update', 'delete'])
 
 /** SQLite accepts numbers, strings, bigints, buffers and null; map the rest the way ORMs do. */
@@ -27,12 +33,17 @@ function toSqliteValue(value: unknown): unknown {
 class SqliteSession implements DriverSession {
   readonly #db: Database.Database
   readonly #statements = new Map<string, SqliteStatement>()
+  #lastYield = performance.now()
 
   constructor(db: Database.Database) {
     this.#db = db
   }
 
   async execute(sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
+    if (performance.now() - this.#lastYield > YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      this.#lastYield = performance.now()
+    }
     const statement = this.#prepare(sql)
     const values = params.map(toSqliteValue)
     if (statement.reader) return { rows: statement.all(...values) as Row[], affected: 0 }

@@ -12,15 +12,22 @@ import type { Strategy, StrategyOptions } from '../../strategies/strategy.js'
 
 export const DEFAULT_OPTIONS: StrategyOptions = { batchSize: 1000, sleepMs: 0 }
 
-/** Seeds (or reuses) a scenario and prepares it for strategy runs; remembers the seed for cleanup. */
+/**
+ * Seeds (or reuses) a scenario and prepares it for strategy runs. Each test file passes a seed of its
+ * own, so files running side by side never share (or drop) each other's seeded databases; the names
+ * are collected in `created` for the file's cleanup.
+ */
 export async function prepare(
   server: DatabaseServer,
   scenario: Scenario,
   scale: number,
+  seed: number,
+  created: Set<string>,
   knobs: SchemaKnobs = {},
 ): Promise<PreparedScenario> {
   const { capabilities } = await server.describe()
-  const seeded = await seedScenario(server, { scenario, scale, seed: 3, knobs })
+  const seeded = await seedScenario(server, { scenario, scale, seed, knobs })
+  created.add(seeded.database)
   return prepareScenario(
     server,
     capabilities,
@@ -29,6 +36,12 @@ export async function prepare(
     scenarioTables(scenario, knobs),
     seeded.database,
   )
+}
+
+/** Drops the databases a test file created, and only those. */
+export async function dropCreated(server: DatabaseServer | undefined, created: Set<string>): Promise<void> {
+  for (const name of created) await server?.dropDatabase(name).catch(() => {})
+  created.clear()
 }
 
 /** One iteration of a strategy on a fresh copy, dropped afterwards. */

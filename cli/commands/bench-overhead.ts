@@ -1,0 +1,37 @@
+import { Command } from 'commander'
+import { DelbenchError } from '../../db/errors.js'
+import { openServer } from '../../db/open-server.js'
+import { measureOverhead } from '../../runner/overhead-benchmark.js'
+import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
+import { out } from '../output.js'
+
+export function benchOverheadCommand(): Command {
+  const command = new Command('bench-overhead')
+    .description(
+      "measure the harness's own cost: batched on bookstore through the runner vs the same statements on the bare driver",
+    )
+    .option('--scale <factor>', 'bookstore scale', '1')
+    .option('--iterations <n>', 'iterations of each', '5')
+  return addDatabaseOptions(command).action(
+    async (flags: Partial<DatabaseFlags> & { scale: string; iterations: string }) => {
+      const scale = Number(flags.scale)
+      const iterations = Number(flags.iterations)
+      if (!(scale > 0) || !Number.isInteger(iterations) || iterations < 1)
+        throw new DelbenchError('--scale must be positive and --iterations a whole number of at least 1')
+      const { specs, open } = databaseSelection(flags)
+      const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
+      for (const [i, spec] of specs.entries()) {
+        const server = await openServer(spec, open)
+        try {
+          const m = await measureOverhead(server, spec, values[i] as string, scale, iterations)
+          out(
+            `${spec.display} batched on bookstore ×${scale}, median of ${m.iterations}: runner ${m.runnerMedianMs.toFixed(1)} ms, ` +
+              `bare driver ${m.rawMedianMs.toFixed(1)} ms, overhead ${m.overheadPercent.toFixed(1)}%`,
+          )
+        } finally {
+          await server.close()
+        }
+      }
+    },
+  )
+}

@@ -1,0 +1,143 @@
+import path from 'node:path'
+import type { DriverSession } from '../db/connection.js'
+import type { DatabaseServer } from '../db/database-server.js'
+import type { DatabaseSpec } from '../db/database-url.js'
+import { openMysqlSession } from '../db/mysql/mysql-driver.js'
+import { openPostgresSession } from '../db/postgres/postgres-driver.js'
+import { openSqliteSession } from '../db/sqlite/sqlite-driver.js'
+import { DatabaseServer as Server } from '../db/database-server.js'
+import { bindPlaceholders } from '../db/placeholders.js'
+import type { CellValue } from '../db/table-spec.js'
+import { bookstore } from '../scenarios/builtins/bookstore.js'
+import { rowCounts } from '../seeds/row-counts.js'
+import { scenarioTables } from '../seeds/scenario-tables.js'
+import { seedScenario } from '../seeds/seeder.js'
+import { restoreWorkingCopy } from '../seeds/snapshot.js'
+import { placeholders } from '../strategies/sql-lists.js'
+import { prepareScenario } from './run-strategy.js'
+import { runInChild } from './run-in-child.js'
+
+export interface OverheadMeasurement {
+  readonly runnerMedianMs: number
+  readonly rawMedianMs: number
+  /** (runner − raw) / raw, percent. */
+  readonly overheadPercent: number
+  readonly iterations: number
+}
+
+/** A driver session on one of delbench's own databases, without the instrumentation (the working copy made above). */
+async function rawSession(spec: DatabaseSpec, database: string): Promise<DriverSession> {
+  if (spec.kind === 'sqlite') return openSqliteSession(path.join(spec.directory, `${database}.sqlite`))
+  if (spec.kind === 'throwaway')
+    throw new Error('the overhead benchmark needs a database URL, not a throw-away server')
+  return spec.dialect === 'postgres'
+    ? openPostgresSession(spec.address, database)
+    : openMysqlSession(spec.address, database)
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
+}
+
+/**
+ * The harness's own cost: `batched` on bookstore timed through the runner (child process, tinybench,
+ * instrumented connection) against the same statements sent by a plain loop on the driver session,
+ * on identical fresh copies.
+ */
+export async function measureOverhead(
+  server: DatabaseServer,
+  spec: DatabaseSpec,
+  dbValue: string,
+  scale: number,
+  iterations: number,
+): Promise<OverheadMeasurement> {
+  const { capabilities } = await server.describe()
+  const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
+  const tables = scenarioTables(bookstore)
+  const prepared = await prepareScenario(server, capabilities, bookstore, scale, tables, seeded.database)
+  const outcome = await runInChild(
+    server,
+    {
+      db: dbValue,
+      sqlite: {},
+      logSql: false,
+      scenario: 'bookstore',
+      strategy: 'batched',
+      knobs: {},
+      scale,
+      seed: 42,
+      options: { batchSize: 1000, sleepMs: 0 },
+      iterations,
+      capabilities,
+      pristine: seeded.database,
+      working: Server.uniqueName('overhead_runner'),
+      expectation: prepared.expectation,
+      traffic: false,
+    },
+    600_000,
+  )
+  if (outcome.kind !== 'result' || !outcome.run.timing)
+    throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)
+
+  const env = { scale, referenceMs: Date.parse(bookstore.referenceTime), counts: rowCounts(bookstore, scale) }
+  const params = bookstore.target.params?.(env) ?? []
+  const adapter = server.dialect.adapter
+  const select = bindPlaceholders(
+    `SELECT id FROM books WHERE (${bookstore.target.where}) AND id > ? ORDER BY id LIMIT 1000`,
+    adapter,
+  )
+  const first = bindPlaceholders(
+    `SELECT id FROM books WHERE (${bookstore.target.where}) ORDER BY id LIMIT 1000`,
+    adapter,
+  )
+  const raw: number[] = []
+  const working = Server.uniqueName('overhead_raw')
+  try {
+    for (let i = 0; i < iterations; i++) {
+      await restoreWorkingCopy(server, seeded.database, working, tables)
+      // The driver session under the instrumentation: what a plain script on the driver would send.
+      const session = await rawSession(spec, working)
+      const lock =
+        server.dialect.name === 'postgres'
+          ? ['SELECT pg_try_advisory_lock(hashtext($1))', 'SELECT pg_advisory_unlock(hashtext($1))']
+          : server.dialect.name === 'mysql'
+            ? ['SELECT GET_LOCK(?, 0)', 'SELECT RELEASE_LOCK(?)']
+            : []
+      const started = performance.now()
+      if (lock[0]) await session.execute(lock[0], ['overhead'])
+      let last: CellValue | undefined
+      for (;;) {
+        const { rows } = await session.execute(
+          last === undefined ? first : select,
+          last === undefined ? params : [...params, last],
+        )
+        if (rows.length === 0) break
+        const keys = rows.map((r) => r.id as CellValue)
+        await session.execute('BEGIN', [])
+        await session.execute(
+          bindPlaceholders(`DELETE FROM books WHERE id IN (${placeholders(keys.length)})`, adapter),
+          keys,
+        )
+        await session.execute('COMMIT', [])
+        last = keys[keys.length - 1]
+      }
+      if (lock[1]) await session.execute(lock[1], ['overhead'])
+      raw.push(performance.now() - started)
+      await session.close()
+    }
+  } finally {
+    await server.dropDatabase(working).catch(() => {})
+  }
+  const runnerMedianMs = outcome.run.timing.median
+  const rawMedianMs = median(raw)
+  return {
+    runnerMedianMs,
+    rawMedianMs,
+    overheadPercent: (100 * (runnerMedianMs - rawMedianMs)) / rawMedianMs,
+    iterations,
+  }
+}
