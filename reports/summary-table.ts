@@ -21,6 +21,15 @@ function outcome(run: RunRecord): string {
   return `${run.status}${run.error ? `: ${run.error}` : ''}`
 }
 
+/** The worst foreground stream's p99 and max latency, and its errors, if traffic ran. */
+function foreground(run: RunRecord): string {
+  if (!run.foreground || run.foreground.length === 0) return ''
+  const worst = [...run.foreground].sort((a, b) => b.p99Ms - a.p99Ms)[0]
+  if (!worst) return ''
+  const errors = run.foreground.reduce((n, f) => n + Object.values(f.errors).reduce((a, b) => a + b, 0), 0)
+  return `${worst.p99Ms.toFixed(0)}/${worst.maxMs.toFixed(0)} ms${errors > 0 ? ` (${errors} errors)` : ''}`
+}
+
 /**
  * The terminal summary: per database and scenario, strategies fastest correct first, with the median,
  * the ratio to the fastest correct run, statements, rows deleted and peak memory.
@@ -54,10 +63,20 @@ export function summaryTable(document: ResultsDocument): string {
         r.statements ? String(r.statements.total) : '',
         deleted === undefined ? '' : String(deleted),
         r.memory ? `${Math.round(r.memory.peakRssBytes / 1024 / 1024)} MB` : '',
+        foreground(r),
         outcome(r),
       ]
     })
-    const header = ['strategy', 'median', 'ratio', 'statements', 'rows deleted', 'peak RSS', 'outcome']
+    const header = [
+      'strategy',
+      'median',
+      'ratio',
+      'statements',
+      'rows deleted',
+      'peak RSS',
+      'traffic p99/max',
+      'outcome',
+    ]
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))
     const format = (cells: readonly string[]) =>
       cells

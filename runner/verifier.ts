@@ -3,7 +3,7 @@ import type { SqlAdapter } from '../db/dialect.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import { scalar } from '../db/probes.js'
 import type { CellValue, TableSpec } from '../db/table-spec.js'
-import type { DeletionPlan } from '../scenarios/deletion-plan.js'
+import type { DeletionPlan, PlanStep } from '../scenarios/deletion-plan.js'
 import type { CallbackSpec } from '../scenarios/scenario.js'
 import { affectedKeysSql, deleteStepOf, referencesCondition } from '../scenarios/target-sql.js'
 import { tableChecksum } from '../seeds/checksum.js'
@@ -68,6 +68,23 @@ function changedColumns(input: VerifyInput, table: string): string[] {
 const count = async (conn: Connection, adapter: SqlAdapter, sql: string, params: readonly CellValue[] = []) =>
   Number(await scalar(conn, bindPlaceholders(sql, adapter), params))
 
+/**
+ * The rows of a plan step that the deletion leaves alone, as a condition: the negation of the target
+ * predicate (root) or of "references an affected parent" (dependents). CASE keeps rows whose condition
+ * is NULL (a NULL foreign key) among the survivors, and the negated condition is cheap where a
+ * `pk NOT IN (<millions of keys>)` would not be (PostgreSQL cannot hash such a list).
+ */
+function untouchedBy(
+  plan: DeletionPlan,
+  step: PlanStep,
+  where: string,
+  params: readonly CellValue[],
+): { sql: string; params: readonly CellValue[] } {
+  const affected =
+    step.relation === 'root' ? { sql: where, params } : referencesCondition(plan, step, where, params)
+  return { sql: `CASE WHEN (${affected.sql}) THEN 1 ELSE 0 END = 0`, params: affected.params }
+}
+
 /** Reads, on the pristine database, what the deletion must do to each table. */
 export async function expectDeletion(pristine: Connection, input: VerifyInput): Promise<Expectation> {
   const { adapter, plan, where, params } = input
@@ -85,9 +102,7 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
         )
       : 0
     const excluded = changedColumns(input, table.name)
-    const filter = affected
-      ? { sql: `${table.primaryKey} NOT IN (${affected.sql})`, params: affected.params }
-      : undefined
+    const filter = affected ? untouchedBy(plan, step as PlanStep, where, params) : undefined
     const survivors = (
       await tableChecksum(pristine, adapter, table, { ...(filter ? { filter } : {}), exclude: excluded })
     ).checksum
@@ -95,18 +110,19 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
     for (const nullStep of plan.steps.filter((s) => s.table === table.name && s.action === 'set null')) {
       for (const edge of nullStep.via) {
         const reached = referencesCondition(plan, { ...nullStep, via: [edge] }, where, params)
-        const notDeleted = affected ? ` AND ${table.primaryKey} NOT IN (${affected.sql})` : ''
+        const survivor = step ? untouchedBy(plan, step, where, params) : undefined
+        const notDeleted = survivor ? ` AND ${survivor.sql}` : ''
         const already = await count(
           pristine,
           adapter,
           `SELECT COUNT(*) FROM ${table.name} WHERE ${edge.column} IS NULL${notDeleted}`,
-          affected?.params ?? [],
+          survivor?.params ?? [],
         )
         const nulledNow = await count(
           pristine,
           adapter,
           `SELECT COUNT(*) FROM ${table.name} WHERE (${reached.sql})${notDeleted}`,
-          [...reached.params, ...(affected?.params ?? [])],
+          [...reached.params, ...(survivor?.params ?? [])],
         )
         nulls[edge.column] = already + nulledNow
       }

@@ -9,7 +9,7 @@ import type { SeedRequest } from './seeder.js'
 import { ValuePools } from './value-pools.js'
 
 /** Rows read per keyset page: a full table is never held in memory. */
-const PAGE_ROWS = 10_000
+const PAGE_ROWS = 50_000
 
 export interface TableChecksum {
   readonly rows: number

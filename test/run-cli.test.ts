@@ -40,7 +40,7 @@ describe('delbench run', () => {
     ])
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(
-      /bookstore ×0\.004\nstrategy +median +ratio +statements +rows deleted +peak RSS +outcome\n[- ]+\nnaive-bulk +[\d.]+ ms +1\.0× +1 +200 +\d+ MB +ok\nper-row +[\d.]+ m?s +[\d.]+× +201 +200 +\d+ MB +ok/,
+      /bookstore ×0\.004\nstrategy +median +ratio +statements +rows deleted +peak RSS +traffic p99\/max +outcome\n[- ]+\nnaive-bulk +[\d.]+ ms +1\.0× +1 +200 +\d+ MB +\d+\/\d+ ms +ok\nper-row +[\d.]+ m?s +[\d.]+× +201 +200 +\d+ MB +\d+\/\d+ ms +ok/,
     )
     expect(runs.find((r) => r.strategy === 'per-row')).toMatchObject({
       status: 'ok',

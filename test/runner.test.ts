@@ -40,7 +40,7 @@ describe('the runner', () => {
       const result = await runCli([...args, '--out', out])
       expect(result.code).toBe(0)
       expect(result.stdout).toMatch(
-        /strategy\s+median\s+ratio\s+statements\s+rows deleted\s+peak RSS\s+outcome/,
+        /strategy\s+median\s+ratio\s+statements\s+rows deleted\s+peak RSS\s+traffic p99\/max\s+outcome/,
       )
       documents.push(readValidResults(path.join(out, 'results.json')))
     }
