@@ -59,6 +59,8 @@ async function runTraffic(job: TrafficJob): Promise<void> {
         errors: {} as Record<string, number>,
         inFlight: new Set<Promise<void>>(),
         intended: 0,
+        /** Operations queue here, one at a time per connection, as an application's connection would. */
+        tail: Promise.resolve() as Promise<unknown>,
       }
     }),
   )
@@ -81,8 +83,9 @@ async function runTraffic(job: TrafficJob): Promise<void> {
         const values = stream.params.map((p) =>
           p.fn({ index, count: 0, counts, referenceMs, random: p.random, pool: (m, s) => pools.get(m, s) }),
         )
-        const op = stream.conn
-          .query(stream.sql, values)
+        const sent = stream.tail.then(() => stream.conn.query(stream.sql, values))
+        stream.tail = sent.catch(() => {})
+        const op = sent
           .then(
             () => void stream.latencies.push(performance.now() - intended),
             (error: unknown) => {
