@@ -5,6 +5,21 @@ import type { SqlAdapter } from './dialect.js'
  * PostgreSQL). Question marks inside string literals and quoted identifiers are left alone.
  */
 export function bindPlaceholders(sql: string, adapter: SqlAdapter): string {
+  if (adapter.placeholder(1) === '?') return sql
+  let bound = cache.get(sql)
+  if (bound === undefined) {
+    bound = rewrite(sql, adapter)
+    if (cache.size >= CACHE_SIZE) cache.clear()
+    cache.set(sql, bound)
+  }
+  return bound
+}
+
+/** Strategies send the same statement texts again and again: rewrite each once. */
+const CACHE_SIZE = 1000
+const cache = new Map<string, string>()
+
+function rewrite(sql: string, adapter: SqlAdapter): string {
   let index = 0
   let out = ''
   let quote: string | undefined

@@ -34,6 +34,20 @@ const VERB_KINDS: Readonly<Record<string, StatementKind>> = {
  * `ROLLBACK TO SAVEPOINT` is not a transaction end, so it counts as `other`; `COPY ... TO` reads.
  */
 export function classifyStatement(sql: string): StatementKind {
+  // Statements repeat (a loop sends the same text thousands of times): classify each text once.
+  let kind = cache.get(sql)
+  if (kind === undefined) {
+    kind = classify(sql)
+    if (cache.size >= CACHE_SIZE) cache.clear()
+    cache.set(sql, kind)
+  }
+  return kind
+}
+
+const CACHE_SIZE = 1000
+const cache = new Map<string, StatementKind>()
+
+function classify(sql: string): StatementKind {
   const { words, firstWord, startsWithParen } = scanWords(sql)
   // `(SELECT ...) UNION (...)`: the verb sits inside the leading parenthesis.
   let first = startsWithParen ? firstWord : words[0]
@@ -87,6 +101,8 @@ function scanWords(sql: string): {
       firstWord ??= word
       if (depth === 0) words.push(word)
       i = j
+      // Only WITH needs the words after the first (and START, ROLLBACK, COPY the next few).
+      if (words.length >= 4 && words[0] !== 'WITH' && !startsWithParen) break
     } else {
       i++
     }
