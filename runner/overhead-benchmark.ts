@@ -20,7 +20,7 @@ import { runInChild } from './run-in-child.js'
 export interface OverheadMeasurement {
   readonly runnerMedianMs: number
   readonly rawMedianMs: number
-  /** (runner − raw) / raw, percent. */
+  /** The median of the paired ratios runner / raw, minus one, in percent. */
   readonly overheadPercent: number
   readonly iterations: number
 }
@@ -59,29 +59,33 @@ export async function measureOverhead(
   const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
   const tables = scenarioTables(bookstore)
   const prepared = await prepareScenario(server, capabilities, bookstore, scale, tables, seeded.database)
-  const outcome = await runInChild(
-    server,
-    {
-      db: dbValue,
-      sqlite: {},
-      logSql: false,
-      scenario: 'bookstore',
-      strategy: 'batched',
-      knobs: {},
-      scale,
-      seed: 42,
-      options: { batchSize: 1000, sleepMs: 0 },
-      iterations,
-      capabilities,
-      pristine: seeded.database,
-      working: Server.uniqueName('overhead_runner'),
-      expectation: prepared.expectation,
-      traffic: false,
-    },
-    600_000,
-  )
-  if (outcome.kind !== 'result' || !outcome.run.timing)
-    throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)
+  /** One timed iteration through the runner: child process, tinybench, instrumented connection. */
+  const runnerOnce = async (): Promise<number> => {
+    const outcome = await runInChild(
+      server,
+      {
+        db: dbValue,
+        sqlite: {},
+        logSql: false,
+        scenario: 'bookstore',
+        strategy: 'batched',
+        knobs: {},
+        scale,
+        seed: 42,
+        options: { batchSize: 1000, sleepMs: 0 },
+        iterations: 1,
+        capabilities,
+        pristine: seeded.database,
+        working: Server.uniqueName('overhead_runner'),
+        expectation: prepared.expectation,
+        traffic: false,
+      },
+      600_000,
+    )
+    if (outcome.kind !== 'result' || !outcome.run.timing)
+      throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)
+    return outcome.run.timing.median
+  }
 
   const env = { scale, referenceMs: Date.parse(bookstore.referenceTime), counts: rowCounts(bookstore, scale) }
   const params = bookstore.target.params?.(env) ?? []
@@ -94,19 +98,18 @@ export async function measureOverhead(
     `SELECT id FROM books WHERE (${bookstore.target.where}) ORDER BY id LIMIT 1000`,
     adapter,
   )
-  const raw: number[] = []
   const working = Server.uniqueName('overhead_raw')
-  try {
-    for (let i = 0; i < iterations; i++) {
-      await restoreWorkingCopy(server, seeded.database, working, tables)
-      // The driver session under the instrumentation: what a plain script on the driver would send.
-      const session = await rawSession(spec, working)
-      const lock =
-        server.dialect.name === 'postgres'
-          ? ['SELECT pg_try_advisory_lock(hashtext($1))', 'SELECT pg_advisory_unlock(hashtext($1))']
-          : server.dialect.name === 'mysql'
-            ? ['SELECT GET_LOCK(?, 0)', 'SELECT RELEASE_LOCK(?)']
-            : []
+  const lock =
+    server.dialect.name === 'postgres'
+      ? ['SELECT pg_try_advisory_lock(hashtext($1))', 'SELECT pg_advisory_unlock(hashtext($1))']
+      : server.dialect.name === 'mysql'
+        ? ['SELECT GET_LOCK(?, 0)', 'SELECT RELEASE_LOCK(?)']
+        : []
+  /** The same statements on the bare driver session, timed the same way. */
+  const rawOnce = async (): Promise<number> => {
+    await restoreWorkingCopy(server, seeded.database, working, tables)
+    const session = await rawSession(spec, working)
+    try {
       const started = performance.now()
       if (lock[0]) await session.execute(lock[0], ['overhead'])
       let last: CellValue | undefined
@@ -126,18 +129,33 @@ export async function measureOverhead(
         last = keys[keys.length - 1]
       }
       if (lock[1]) await session.execute(lock[1], ['overhead'])
-      raw.push(performance.now() - started)
+      return performance.now() - started
+    } finally {
       await session.close()
+    }
+  }
+
+  // Alternated in pairs, the order flipped every pair, so drift in the machine's speed falls on both.
+  const runner: number[] = []
+  const raw: number[] = []
+  const ratios: number[] = []
+  try {
+    for (let i = 0; i < iterations; i++) {
+      const [a, b] =
+        i % 2 === 0 ? [await runnerOnce(), await rawOnce()] : [await rawOnce(), await runnerOnce()].reverse()
+      runner.push(a as number)
+      raw.push(b as number)
+      ratios.push((a as number) / (b as number))
     }
   } finally {
     await server.dropDatabase(working).catch(() => {})
   }
-  const runnerMedianMs = outcome.run.timing.median
+  const runnerMedianMs = median(runner)
   const rawMedianMs = median(raw)
   return {
     runnerMedianMs,
     rawMedianMs,
-    overheadPercent: (100 * (runnerMedianMs - rawMedianMs)) / rawMedianMs,
+    overheadPercent: 100 * (median(ratios) - 1),
     iterations,
   }
 }

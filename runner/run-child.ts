@@ -25,8 +25,8 @@ import { sampleMemory, type MemoryPeaks } from './memory-sampler.js'
 import type { TrafficStats } from './traffic-protocol.js'
 import { planDeletion } from '../scenarios/deletion-plan.js'
 import { rowCounts } from '../seeds/row-counts.js'
-import { strategyContext, type PreparedScenario } from './run-strategy.js'
-import { verifyDeletion, type Verdict } from './verifier.js'
+import { strategyContext, verifyWorkingCopy, type PreparedScenario } from './run-strategy.js'
+import type { Verdict } from './verifier.js'
 
 const send = (message: ChildMessage): void => {
   process.send?.(message)
@@ -172,32 +172,15 @@ async function iterate(
         const used = conn as InstrumentedConnection
         const counters = used.counters()
         await used.close()
-        const verifier = await server.openDatabase(job.working)
-        try {
-          const verdict = await verifyDeletion(
-            verifier,
-            {
-              adapter: server.dialect.adapter,
-              tables: prepared.tables,
-              plan: prepared.plan,
-              where: prepared.target.where,
-              params: prepared.target.params,
-              callbacks: prepared.scenario.callbacks ?? [],
-            },
-            prepared.expectation,
-            (ctx as StrategyContext).deletedAt,
-          )
-          iterations.push({
-            ...(foreground ? { foreground } : {}),
-            counters,
-            verdict,
-            signals: (ctx as StrategyContext).signals.counts(),
-            restore: restore as RestoreResult,
-            ...(error ? { error } : {}),
-          })
-        } finally {
-          await verifier.close()
-        }
+        const verdict = await verifyWorkingCopy(prepared, job.working, (ctx as StrategyContext).deletedAt)
+        iterations.push({
+          ...(foreground ? { foreground } : {}),
+          counters,
+          verdict,
+          signals: (ctx as StrategyContext).signals.counts(),
+          restore: restore as RestoreResult,
+          ...(error ? { error } : {}),
+        })
         // What the first deletion cost the database: log written, space before, after, after reclaim.
         if (!cost && costBefore) {
           const c = await server.openDatabase(job.working)

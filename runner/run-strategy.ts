@@ -136,9 +136,21 @@ export async function runIteration(
   } finally {
     await conn.close()
   }
+  const verdict = await verifyWorkingCopy(prepared, working, deletedAt)
+  const status = error !== undefined ? 'failed' : verdict.ok ? 'ok' : 'wrong-result'
+  return { status, ...(error === undefined ? {} : { error }), ms, counters, verdict, signals, restore }
+}
+
+/** Verifies a working copy after a strategy ran, against the prepared scenario's expectation. */
+export async function verifyWorkingCopy(
+  prepared: PreparedScenario,
+  working: string,
+  deletedAt: string,
+): Promise<Verdict> {
+  const { server } = prepared
   const verifier = await server.openDatabase(working)
   try {
-    const verdict = await verifyDeletion(
+    return await verifyDeletion(
       verifier,
       {
         adapter: server.dialect.adapter,
@@ -151,8 +163,6 @@ export async function runIteration(
       prepared.expectation,
       deletedAt,
     )
-    const status = error !== undefined ? 'failed' : verdict.ok ? 'ok' : 'wrong-result'
-    return { status, ...(error === undefined ? {} : { error }), ms, counters, verdict, signals, restore }
   } finally {
     await verifier.close()
   }

@@ -69,10 +69,32 @@ const count = async (conn: Connection, adapter: SqlAdapter, sql: string, params:
   Number(await scalar(conn, bindPlaceholders(sql, adapter), params))
 
 /**
- * The rows of a plan step that the deletion leaves alone, as a condition: the negation of the target
- * predicate (root) or of "references an affected parent" (dependents). CASE keeps rows whose condition
- * is NULL (a NULL foreign key) among the survivors, and the negated condition is cheap where a
- * `pk NOT IN (<millions of keys>)` would not be (PostgreSQL cannot hash such a list).
+ * "This row of `step` is reached by the deletion", as an EXISTS chain up to the root: a dependent row is
+ * reached when its parent row (by an edge's column) is. Unlike `fk IN (<keys>)`, the negation of an
+ * EXISTS chain is planned as an anti-join everywhere: PostgreSQL cannot hash an IN list of millions of
+ * keys under NOT, and would compare every pair.
+ */
+function reachedSql(
+  plan: DeletionPlan,
+  step: PlanStep,
+  where: string,
+  params: readonly CellValue[],
+): { sql: string; params: readonly CellValue[] } {
+  if (step.relation === 'root') return { sql: `(${where})`, params }
+  const parts = step.via.map((edge) => {
+    const parent = plan.steps.find((s) => s.table === edge.parent && s.action === 'delete') as PlanStep
+    const inner = reachedSql(plan, parent, where, params)
+    return {
+      sql: `EXISTS (SELECT 1 FROM ${parent.table} WHERE ${parent.table}.${parent.primaryKey} = ${step.table}.${edge.column} AND ${inner.sql})`,
+      params: inner.params,
+    }
+  })
+  return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) }
+}
+
+/**
+ * The rows of a plan step that the deletion leaves alone. The root's predicate may be NULL for a row
+ * (CASE keeps such rows); a dependent's EXISTS chain never is, and its plain NOT becomes an anti-join.
  */
 function untouchedBy(
   plan: DeletionPlan,
@@ -80,9 +102,10 @@ function untouchedBy(
   where: string,
   params: readonly CellValue[],
 ): { sql: string; params: readonly CellValue[] } {
-  const affected =
-    step.relation === 'root' ? { sql: where, params } : referencesCondition(plan, step, where, params)
-  return { sql: `CASE WHEN (${affected.sql}) THEN 1 ELSE 0 END = 0`, params: affected.params }
+  const reached = reachedSql(plan, step, where, params)
+  const sql =
+    step.relation === 'root' ? `CASE WHEN ${reached.sql} THEN 1 ELSE 0 END = 0` : `NOT ${reached.sql}`
+  return { sql, params: reached.params }
 }
 
 /** Reads, on the pristine database, what the deletion must do to each table. */

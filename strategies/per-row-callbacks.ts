@@ -1,7 +1,7 @@
 import type { Connection } from '../db/connection.js'
 import type { CellValue } from '../db/table-spec.js'
 import type { PlanStep } from '../scenarios/deletion-plan.js'
-import { checkAbort, keysOf } from './sql-lists.js'
+import { checkAbort, keysOf, targetKeys } from './sql-lists.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 
 /**
@@ -18,12 +18,9 @@ export const perRowCallbacks: Strategy = {
   async run(ctx) {
     const root = ctx.plan.steps.at(-1)
     if (!root) return
-    const { rows } = await ctx.run({
-      sql: `SELECT ${root.primaryKey} FROM ${root.table} WHERE ${ctx.target.where} ORDER BY ${root.primaryKey}`,
-      params: ctx.target.params,
-    })
+    const keys = await targetKeys(ctx, root)
     const state = { deleted: 0 }
-    for (const key of keysOf(rows, root.primaryKey)) {
+    for (const key of keys) {
       await ctx.conn.transaction(async (tx) => destroy(ctx, tx, root, key, state, new Set()))
       ctx.progress(state.deleted)
     }

@@ -1,5 +1,5 @@
 import { subqueryDeletionSql } from '../scenarios/target-sql.js'
-import { checkAbort, keysOf } from './sql-lists.js'
+import { checkAbort, targetKeys } from './sql-lists.js'
 import type { Strategy } from './strategy.js'
 
 /**
@@ -14,12 +14,9 @@ export const perRow: Strategy = {
   async run(ctx) {
     const root = ctx.plan.steps.at(-1)
     if (!root) return
-    const { rows } = await ctx.run({
-      sql: `SELECT ${root.primaryKey} FROM ${root.table} WHERE ${ctx.target.where} ORDER BY ${root.primaryKey}`,
-      params: ctx.target.params,
-    })
+    const keys = await targetKeys(ctx, root)
     let deleted = 0
-    for (const key of keysOf(rows, root.primaryKey)) {
+    for (const key of keys) {
       for (const statement of subqueryDeletionSql(ctx.plan, `${root.primaryKey} = ?`, [key])) {
         checkAbort(ctx.abort)
         deleted += (await ctx.run(statement)).affected

@@ -1,4 +1,6 @@
 import type { CellValue } from '../db/table-spec.js'
+import type { PlanStep } from '../scenarios/deletion-plan.js'
+import type { StrategyContext } from './strategy.js'
 
 /** `?, ?, ?` for n values. */
 export function placeholders(n: number): string {
@@ -32,4 +34,13 @@ export function sleep(ms: number, abort?: AbortSignal): Promise<void> {
 /** Stops a strategy between statements once its budget is spent. */
 export function checkAbort(abort: AbortSignal): void {
   if (abort.aborted) throw abort.reason instanceof Error ? abort.reason : new Error('aborted')
+}
+
+/** Every target key, in key order: the one SELECT the per-row strategies start with. */
+export async function targetKeys(ctx: StrategyContext, root: PlanStep): Promise<CellValue[]> {
+  const { rows } = await ctx.run({
+    sql: `SELECT ${root.primaryKey} FROM ${root.table} WHERE ${ctx.target.where} ORDER BY ${root.primaryKey}`,
+    params: ctx.target.params,
+  })
+  return keysOf(rows, root.primaryKey)
 }
