@@ -1,8 +1,12 @@
+import { fork } from 'node:child_process'
 import path from 'node:path'
 import type { DriverSession } from '../db/connection.js'
 import type { DatabaseServer } from '../db/database-server.js'
 import type { DatabaseSpec } from '../db/database-url.js'
+import { mysqlAdapter } from '../db/mysql/mysql-adapter.js'
 import { openMysqlSession } from '../db/mysql/mysql-driver.js'
+import { postgresAdapter } from '../db/postgres/postgres-adapter.js'
+import { sqliteAdapter } from '../db/sqlite/sqlite-adapter.js'
 import { openPostgresSession } from '../db/postgres/postgres-driver.js'
 import { openSqliteSession } from '../db/sqlite/sqlite-driver.js'
 import { DatabaseServer as Server } from '../db/database-server.js'
@@ -50,7 +54,6 @@ const median = (values: readonly number[]) => {
  */
 export async function measureOverhead(
   server: DatabaseServer,
-  spec: DatabaseSpec,
   dbValue: string,
   scale: number,
   iterations: number,
@@ -89,51 +92,21 @@ export async function measureOverhead(
 
   const env = { scale, referenceMs: Date.parse(bookstore.referenceTime), counts: rowCounts(bookstore, scale) }
   const params = bookstore.target.params?.(env) ?? []
-  const adapter = server.dialect.adapter
-  const select = bindPlaceholders(
-    `SELECT id FROM books WHERE (${bookstore.target.where}) AND id > ? ORDER BY id LIMIT 1000`,
-    adapter,
-  )
-  const first = bindPlaceholders(
-    `SELECT id FROM books WHERE (${bookstore.target.where}) ORDER BY id LIMIT 1000`,
-    adapter,
-  )
-  const working = Server.uniqueName('overhead_raw')
-  const lock =
-    server.dialect.name === 'postgres'
-      ? ['SELECT pg_try_advisory_lock(hashtext($1))', 'SELECT pg_advisory_unlock(hashtext($1))']
-      : server.dialect.name === 'mysql'
-        ? ['SELECT GET_LOCK(?, 0)', 'SELECT RELEASE_LOCK(?)']
-        : []
-  /** The same statements on the bare driver session, timed the same way. */
+  /** The same statements in a fresh "plain script" process on the bare driver, timed the same way. */
   const rawOnce = async (): Promise<number> => {
     await restoreWorkingCopy(server, seeded.database, working, tables)
-    const session = await rawSession(spec, working)
-    try {
-      const started = performance.now()
-      if (lock[0]) await session.execute(lock[0], ['overhead'])
-      let last: CellValue | undefined
-      for (;;) {
-        const { rows } = await session.execute(
-          last === undefined ? first : select,
-          last === undefined ? params : [...params, last],
-        )
-        if (rows.length === 0) break
-        const keys = rows.map((r) => r.id as CellValue)
-        await session.execute('BEGIN', [])
-        await session.execute(
-          bindPlaceholders(`DELETE FROM books WHERE id IN (${placeholders(keys.length)})`, adapter),
-          keys,
-        )
-        await session.execute('COMMIT', [])
-        last = keys[keys.length - 1]
-      }
-      if (lock[1]) await session.execute(lock[1], ['overhead'])
-      return performance.now() - started
-    } finally {
-      await session.close()
-    }
+    const child = fork(new URL('./bare-batched.js', import.meta.url), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    const reply = await new Promise<{ ms?: number; error?: string }>((resolve) => {
+      child.once('message', (m: { ms?: number; error?: string }) => resolve(m))
+      child.once('exit', () => resolve({ error: 'the plain script ended without an answer' }))
+      child.send({ db: dbValue, working, params } satisfies BareJob)
+    })
+    if (reply.ms === undefined) throw new Error(`plain script: ${reply.error}`)
+    return reply.ms
   }
+  const working = Server.uniqueName('overhead_raw')
 
   // Alternated in pairs, the order flipped every pair, so drift in the machine's speed falls on both.
   const runner: number[] = []
@@ -157,5 +130,62 @@ export async function measureOverhead(
     rawMedianMs,
     overheadPercent: 100 * (median(ratios) - 1),
     iterations,
+  }
+}
+
+/** What the plain-script process is given. */
+export interface BareJob {
+  readonly db: string
+  readonly working: string
+  readonly params: readonly CellValue[]
+}
+
+/** batched's statements for bookstore's target, straight on the driver session; returns milliseconds. */
+export async function bareBatchedOnce(
+  spec: DatabaseSpec,
+  working: string,
+  params: readonly CellValue[],
+): Promise<number> {
+  const dialect = spec.dialect
+  const adapter =
+    dialect === 'postgres' ? postgresAdapter : dialect === 'mysql' ? mysqlAdapter : sqliteAdapter
+  const select = bindPlaceholders(
+    `SELECT id FROM books WHERE (${bookstore.target.where}) AND id > ? ORDER BY id LIMIT 1000`,
+    adapter,
+  )
+  const first = bindPlaceholders(
+    `SELECT id FROM books WHERE (${bookstore.target.where}) ORDER BY id LIMIT 1000`,
+    adapter,
+  )
+  const lock =
+    dialect === 'postgres'
+      ? ['SELECT pg_try_advisory_lock(hashtext($1))', 'SELECT pg_advisory_unlock(hashtext($1))']
+      : dialect === 'mysql'
+        ? ['SELECT GET_LOCK(?, 0)', 'SELECT RELEASE_LOCK(?)']
+        : []
+  const session = await rawSession(spec, working)
+  try {
+    const started = performance.now()
+    if (lock[0]) await session.execute(lock[0], ['overhead'])
+    let last: CellValue | undefined
+    for (;;) {
+      const { rows } = await session.execute(
+        last === undefined ? first : select,
+        last === undefined ? params : [...params, last],
+      )
+      if (rows.length === 0) break
+      const keys = rows.map((r) => r.id as CellValue)
+      await session.execute('BEGIN', [])
+      await session.execute(
+        bindPlaceholders(`DELETE FROM books WHERE id IN (${placeholders(keys.length)})`, adapter),
+        keys,
+      )
+      await session.execute('COMMIT', [])
+      last = keys[keys.length - 1]
+    }
+    if (lock[1]) await session.execute(lock[1], ['overhead'])
+    return performance.now() - started
+  } finally {
+    await session.close()
   }
 }

@@ -23,7 +23,7 @@ export function benchOverheadCommand(): Command {
       for (const [i, spec] of specs.entries()) {
         const server = await openServer(spec, open)
         try {
-          const m = await measureOverhead(server, spec, values[i] as string, scale, iterations)
+          const m = await measureOverhead(server, values[i] as string, scale, iterations)
           out(
             `${spec.display} batched on bookstore ×${scale}, median of ${m.iterations}: runner ${m.runnerMedianMs.toFixed(1)} ms, ` +
               `bare driver ${m.rawMedianMs.toFixed(1)} ms, overhead ${m.overheadPercent.toFixed(1)}%`,
