@@ -16,7 +16,6 @@ import { bookstore } from '../scenarios/builtins/bookstore.js'
 import { rowCounts } from '../seeds/row-counts.js'
 import { scenarioTables } from '../seeds/scenario-tables.js'
 import { seedScenario } from '../seeds/seeder.js'
-import { restoreWorkingCopy } from '../seeds/snapshot.js'
 import { placeholders } from '../strategies/sql-lists.js'
 import { prepareScenario } from './run-strategy.js'
 import { runInChild } from './run-in-child.js'
@@ -39,7 +38,7 @@ async function rawSession(spec: DatabaseSpec, database: string): Promise<DriverS
     : openMysqlSession(spec.address, database)
 }
 
-const median = (values: readonly number[]) => {
+export const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
   return sorted.length % 2
@@ -49,14 +48,17 @@ const median = (values: readonly number[]) => {
 
 /**
  * The harness's own cost: `batched` on bookstore timed through the runner (child process, tinybench,
- * instrumented connection) against the same statements sent by a plain loop on the driver session,
- * on identical fresh copies.
+ * instrumented connection) against the same statements sent by a plain script on the driver session,
+ * on identical fresh copies. Each sample is the median of `perProcess` iterations in one fresh process
+ * of either kind; runner and script processes alternate, so drift in the machine falls on both.
  */
 export async function measureOverhead(
   server: DatabaseServer,
   dbValue: string,
   scale: number,
   iterations: number,
+  /** Iterations inside each process (its median is the sample): later ones run warm, as a user's do. */
+  perProcess = 5,
 ): Promise<OverheadMeasurement> {
   const { capabilities } = await server.describe()
   const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
@@ -76,7 +78,7 @@ export async function measureOverhead(
         scale,
         seed: 42,
         options: { batchSize: 1000, sleepMs: 0 },
-        iterations: 1,
+        iterations: perProcess,
         capabilities,
         pristine: seeded.database,
         working: Server.uniqueName('overhead_runner'),
@@ -94,14 +96,19 @@ export async function measureOverhead(
   const params = bookstore.target.params?.(env) ?? []
   /** The same statements in a fresh "plain script" process on the bare driver, timed the same way. */
   const rawOnce = async (): Promise<number> => {
-    await restoreWorkingCopy(server, seeded.database, working, tables)
     const child = fork(new URL('./bare-batched.js', import.meta.url), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
     const reply = await new Promise<{ ms?: number; error?: string }>((resolve) => {
       child.once('message', (m: { ms?: number; error?: string }) => resolve(m))
       child.once('exit', () => resolve({ error: 'the plain script ended without an answer' }))
-      child.send({ db: dbValue, working, params } satisfies BareJob)
+      child.send({
+        db: dbValue,
+        pristine: seeded.database,
+        working,
+        params,
+        iterations: perProcess,
+      } satisfies BareJob)
     })
     if (reply.ms === undefined) throw new Error(`plain script: ${reply.error}`)
     return reply.ms
@@ -136,8 +143,10 @@ export async function measureOverhead(
 /** What the plain-script process is given. */
 export interface BareJob {
   readonly db: string
+  readonly pristine: string
   readonly working: string
   readonly params: readonly CellValue[]
+  readonly iterations: number
 }
 
 /** batched's statements for bookstore's target, straight on the driver session; returns milliseconds. */

@@ -11,7 +11,7 @@ export function benchOverheadCommand(): Command {
       "measure the harness's own cost: batched on bookstore through the runner vs the same statements on the bare driver",
     )
     .option('--scale <factor>', 'bookstore scale', '1')
-    .option('--iterations <n>', 'iterations of each', '5')
+    .option('--iterations <n>', 'pairs of processes (runner, plain script), alternating', '5')
   return addDatabaseOptions(command).action(
     async (flags: Partial<DatabaseFlags> & { scale: string; iterations: string }) => {
       const scale = Number(flags.scale)
@@ -25,7 +25,7 @@ export function benchOverheadCommand(): Command {
         try {
           const m = await measureOverhead(server, values[i] as string, scale, iterations)
           out(
-            `${spec.display} batched on bookstore ×${scale}, median of ${m.iterations}: runner ${m.runnerMedianMs.toFixed(1)} ms, ` +
+            `${spec.display} batched on bookstore ×${scale}, ${m.iterations} alternating pairs of processes (median of 5 iterations each): runner ${m.runnerMedianMs.toFixed(1)} ms, ` +
               `bare driver ${m.rawMedianMs.toFixed(1)} ms, overhead ${m.overheadPercent.toFixed(1)}%`,
           )
         } finally {
