@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DatabaseServer } from '../db/database-server.js'
+import { describe, expect, it } from 'vitest'
 import type { PreparedScenario } from '../runner/run-strategy.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
 import { jobHistory } from '../scenarios/builtins/job-history.js'
@@ -7,8 +6,7 @@ import { library } from '../scenarios/builtins/library.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
 import type { Strategy } from '../strategies/strategy.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
-import { dropCreated, prepare, runOnce } from './support/strategy-run.js'
-import { openTestServer } from './support/test-server.js'
+import { runOnce, useStrategyServer } from './support/strategy-run.js'
 
 const strategy = (name: string): Strategy => BUILTIN_STRATEGIES.find((s) => s.name === name) as Strategy
 const zero = { select: 0, insert: 0, update: 0, delete: 0, begin: 0, commit: 0, rollback: 0, other: 0 }
@@ -27,21 +25,13 @@ async function statementsOf(prepared: PreparedScenario, name: string, batchSize 
 
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`exact statement counts on ${db.dialect}`, () => {
-    let server: DatabaseServer
-    const created = new Set<string>()
     // The batched strategy's single-runner lock: pg_try_advisory_lock / GET_LOCK and their release are
     // two SELECTs on the servers; SQLite's lock is a file and costs no statement.
     const lock = db.dialect === 'sqlite' ? 0 : 2
-    beforeAll(async () => {
-      server = await openTestServer(db)
-    })
-    afterAll(async () => {
-      await dropCreated(server, created)
-      await server?.close()
-    })
+    const tests = useStrategyServer(db, 103)
 
     it('bookstore with N = 200 targets (1,200 books at scale 0.004)', async () => {
-      const prepared = await prepare(server, bookstore, 0.004, 103, created)
+      const prepared = await tests.prepare(bookstore, 0.004)
       const N = prepared.expectation.tables.books?.deleted
       expect(N).toBe(200)
       // per-row: one SELECT of the target keys, then one DELETE per key in autocommit.
@@ -69,7 +59,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('library: one library of N = 2,000 books whose deletion touches each book’s donor', async () => {
-      const prepared = await prepare(server, library, 0.003, 103, created)
+      const prepared = await tests.prepare(library, 0.003)
       expect(prepared.expectation.tables.books?.deleted).toBe(2000)
       const N = 2000
       // per-row-callbacks (Rails destroy): key SELECT; BEGIN; load the library; load its books' keys;
@@ -96,7 +86,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('job-history: 180 target jobs with six tables to delete from', async () => {
-      const prepared = await prepare(server, jobHistory, 0.002, 103, created)
+      const prepared = await tests.prepare(jobHistory, 0.002)
       expect(prepared.expectation.tables.unified_jobs?.deleted).toBe(180)
       // per-row: key SELECT, then per job one DELETE for each of the six tables of the plan.
       expect(await statementsOf(prepared, 'per-row')).toEqual(counts({ select: 1, delete: 180 * 6 }))

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DatabaseServer } from '../db/database-server.js'
+import { describe, expect, it } from 'vitest'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
 import { errorLog } from '../scenarios/builtins/error-log.js'
 import { jobHistory } from '../scenarios/builtins/job-history.js'
@@ -7,8 +6,7 @@ import { library } from '../scenarios/builtins/library.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
-import { dropCreated, prepare, runOnce } from './support/strategy-run.js'
-import { openTestServer } from './support/test-server.js'
+import { runOnce, useStrategyServer } from './support/strategy-run.js'
 
 type Status = 'ok' | 'failed' | 'wrong-result'
 
@@ -97,22 +95,14 @@ const FK_ERROR = {
 
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`strategy verdicts on ${db.dialect}`, () => {
-    let server: DatabaseServer
-    const created = new Set<string>()
-    beforeAll(async () => {
-      server = await openTestServer(db)
-    })
-    afterAll(async () => {
-      await dropCreated(server, created)
-      await server?.close()
-    })
+    const tests = useStrategyServer(db, 101)
 
     for (const { scenario, scale, knobs, expected } of CASES) {
       const label = `${scenario.name}${knobs ? ' with cascading FKs' : ''}`
       it(`${label}: ${Object.entries(expected)
         .map(([s, v]) => `${s} ${v}`)
         .join(', ')}`, async () => {
-        const prepared = await prepare(server, scenario, scale, 101, created, knobs)
+        const prepared = await tests.prepare(scenario, scale, knobs)
         const targets = prepared.expectation.tables[scenario.target.table]?.deleted ?? 0
         expect(targets).toBeGreaterThan(0)
         for (const strategy of BUILTIN_STRATEGIES.filter((s) => s.name in expected)) {

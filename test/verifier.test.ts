@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { DatabaseServer } from '../db/database-server.js'
+import { describe, expect, it } from 'vitest'
 import type { DialectName } from '../db/dialect.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
 import { library } from '../scenarios/builtins/library.js'
@@ -7,8 +6,7 @@ import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
 import { collectorSubquery } from '../strategies/collector-subquery.js'
 import type { Strategy, StrategyContext } from '../strategies/strategy.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
-import { dropCreated, prepare, runOnce } from './support/strategy-run.js'
-import { openTestServer } from './support/test-server.js'
+import { runOnce, useStrategyServer } from './support/strategy-run.js'
 
 /** Test-only: how to let a session break foreign keys, to make an orphan on purpose. */
 const FK_CHECKS_OFF: Record<DialectName, string> = {
@@ -29,18 +27,10 @@ const correctThen = (name: string, extra: (ctx: StrategyContext) => Promise<void
 
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`the verifier on ${db.dialect} catches wrong strategies`, () => {
-    let server: DatabaseServer
-    const created = new Set<string>()
-    beforeAll(async () => {
-      server = await openTestServer(db)
-    })
-    afterAll(async () => {
-      await dropCreated(server, created)
-      await server?.close()
-    })
+    const tests = useStrategyServer(db, 102)
 
     it('one that deletes an extra survivor, and one that changes a survivor', async () => {
-      const prepared = await prepare(server, bookstore, 0.004, 102, created)
+      const prepared = await tests.prepare(bookstore, 0.004)
       const extra = await runOnce(
         prepared,
         correctThen('deletes-too-much', async (ctx) => {
@@ -65,7 +55,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('one that leaves a target behind', async () => {
-      const prepared = await prepare(server, bookstore, 0.004, 102, created)
+      const prepared = await tests.prepare(bookstore, 0.004)
       const result = await runOnce(prepared, {
         name: 'leaves-one',
         description: 'deletes every target but the first',
@@ -85,7 +75,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('one that skips a callback', async () => {
-      const prepared = await prepare(server, library, 0.003, 102, created)
+      const prepared = await tests.prepare(library, 0.003)
       const donors = prepared.expectation.touches[0]?.keys.length ?? 0
       expect(donors).toBeGreaterThan(0)
       const skipping = await runOnce(prepared, {
@@ -106,7 +96,7 @@ for (const db of TEST_DATABASES) {
     })
 
     it('one that leaves orphans behind', async () => {
-      const prepared = await prepare(server, library, 0.003, 102, created)
+      const prepared = await tests.prepare(library, 0.003)
       const result = await runOnce(prepared, {
         name: 'orphans-books',
         description: 'deletes the library but not its books, with FK checks off',

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.js'
+import { createdAt, sequenceId } from './columns.js'
 import { daysFrom } from '../../seeds/timestamps.js'
 
 const BOOKS = 300_000
@@ -21,7 +22,7 @@ export const bookstore: Scenario = {
       primaryKey: 'id',
       rows: BOOKS,
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         {
           name: 'title',
           type: 'varchar',
@@ -46,11 +47,7 @@ export const bookstore: Scenario = {
           type: 'integer',
           generate: (row) => (row.index % 2 === 0 ? 0 : row.random.int(1, 100)),
         },
-        {
-          name: 'created_at',
-          type: 'timestamp',
-          generate: { kind: 'timestamp', fromDays: -3650, toDays: -400 },
-        },
+        createdAt(),
         {
           name: 'updated_at',
           type: 'timestamp',

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.js'
+import { sequenceId } from './columns.js'
 import { risingCutoff, risingTimestamp } from './oldest-fraction.js'
 
 const JOBS = 100_000
@@ -27,7 +28,7 @@ export const jobHistory: Scenario = {
       primaryKey: 'id',
       rows: 1000,
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         {
           name: 'name',
           type: 'varchar',
@@ -48,7 +49,7 @@ export const jobHistory: Scenario = {
       rows: JOBS,
       indexes: [{ columns: ['finished'] }],
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         {
           name: 'name',
           type: 'varchar',
@@ -87,7 +88,7 @@ export const jobHistory: Scenario = {
         { column: 'unified_job_id', references: 'unified_jobs', onDelete: 'restrict', indexed: true },
       ],
       columns: [
-        { name: 'unified_job_id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId('unified_job_id'),
         {
           name: 'playbook',
           type: 'varchar',
@@ -123,7 +124,7 @@ export const jobHistory: Scenario = {
         { column: 'credential_id', references: 'credentials', onDelete: 'restrict', indexed: true },
       ],
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         {
           name: 'unified_job_id',
           type: 'integer',
@@ -142,7 +143,7 @@ export const jobHistory: Scenario = {
       rows: { per: 1, of: 'jobs' },
       foreignKeys: [{ column: 'job_id', references: 'jobs', onDelete: 'restrict', indexed: true }],
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         { name: 'job_id', type: 'integer', generate: { kind: 'parent', table: 'jobs', per: 1 } },
         {
           name: 'extra_data',
@@ -163,7 +164,7 @@ export const jobHistory: Scenario = {
       rows: { per: 3, of: 'jobs' },
       foreignKeys: [{ column: 'job_id', references: 'jobs', onDelete: 'restrict', indexed: true }],
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         { name: 'job_id', type: 'integer', generate: { kind: 'parent', table: 'jobs', per: 3 } },
         {
           name: 'host_name',
@@ -182,7 +183,7 @@ export const jobHistory: Scenario = {
       rows: { per: 10, of: 'jobs' },
       foreignKeys: [{ column: 'job_id', references: 'jobs', onDelete: 'restrict', indexed: true }],
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         { name: 'job_id', type: 'integer', generate: { kind: 'parent', table: 'jobs', per: 10 } },
         { name: 'counter', type: 'integer', generate: (row) => (row.index % 10) + 1 },
         {

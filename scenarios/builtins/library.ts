@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario.js'
+import { createdAt, sequenceId, updatedAt } from './columns.js'
 
 /**
  * Field report 4: destroying a library with `dependent: :destroy` loads and destroys each of its ~2,000
@@ -15,23 +16,15 @@ export const library: Scenario = {
       primaryKey: 'id',
       rows: 5000,
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         {
           name: 'name',
           type: 'varchar',
           length: 255,
           generate: { kind: 'faker', method: 'person.fullName', poolSize: 5000 },
         },
-        {
-          name: 'created_at',
-          type: 'timestamp',
-          generate: { kind: 'timestamp', fromDays: -3650, toDays: -400 },
-        },
-        {
-          name: 'updated_at',
-          type: 'timestamp',
-          generate: { kind: 'timestamp', fromDays: -365, toDays: -1 },
-        },
+        createdAt(),
+        updatedAt(),
       ],
     },
     {
@@ -39,23 +32,15 @@ export const library: Scenario = {
       primaryKey: 'id',
       rows: 100,
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         {
           name: 'name',
           type: 'varchar',
           length: 255,
           generate: { kind: 'faker', method: 'location.city', poolSize: 1000 },
         },
-        {
-          name: 'created_at',
-          type: 'timestamp',
-          generate: { kind: 'timestamp', fromDays: -3650, toDays: -400 },
-        },
-        {
-          name: 'updated_at',
-          type: 'timestamp',
-          generate: { kind: 'timestamp', fromDays: -365, toDays: -1 },
-        },
+        createdAt(),
+        updatedAt(),
       ],
     },
     {
@@ -68,7 +53,7 @@ export const library: Scenario = {
         { column: 'donor_id', references: 'donors', onDelete: 'restrict', indexed: true },
       ],
       columns: [
-        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        sequenceId(),
         {
           name: 'title',
           type: 'varchar',
@@ -81,16 +66,8 @@ export const library: Scenario = {
           type: 'integer',
           generate: { kind: 'parent', table: 'donors', distribution: 'uniform' },
         },
-        {
-          name: 'created_at',
-          type: 'timestamp',
-          generate: { kind: 'timestamp', fromDays: -3650, toDays: -400 },
-        },
-        {
-          name: 'updated_at',
-          type: 'timestamp',
-          generate: { kind: 'timestamp', fromDays: -365, toDays: -1 },
-        },
+        createdAt(),
+        updatedAt(),
       ],
     },
   ],

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest'
 import { DatabaseServer } from '../../db/database-server.js'
 import {
   prepareScenario,
@@ -9,6 +10,8 @@ import type { Scenario } from '../../scenarios/scenario.js'
 import { scenarioTables, type SchemaKnobs } from '../../seeds/scenario-tables.js'
 import { seedScenario } from '../../seeds/seeder.js'
 import type { Strategy, StrategyOptions } from '../../strategies/strategy.js'
+import type { TestDatabase } from './servers.js'
+import { openTestServer } from './test-server.js'
 
 export const DEFAULT_OPTIONS: StrategyOptions = { batchSize: 1000, sleepMs: 0 }
 
@@ -17,7 +20,7 @@ export const DEFAULT_OPTIONS: StrategyOptions = { batchSize: 1000, sleepMs: 0 }
  * own, so files running side by side never share (or drop) each other's seeded databases; the names
  * are collected in `created` for the file's cleanup.
  */
-export async function prepare(
+async function prepare(
   server: DatabaseServer,
   scenario: Scenario,
   scale: number,
@@ -39,7 +42,7 @@ export async function prepare(
 }
 
 /** Drops the databases a test file created, and only those. */
-export async function dropCreated(server: DatabaseServer | undefined, created: Set<string>): Promise<void> {
+async function dropCreated(server: DatabaseServer | undefined, created: Set<string>): Promise<void> {
   for (const name of created) await server?.dropDatabase(name).catch(() => {})
   created.clear()
 }
@@ -55,5 +58,27 @@ export async function runOnce(
     return await runIteration(prepared, strategy, options, working)
   } finally {
     await prepared.server.dropDatabase(working).catch(() => {})
+  }
+}
+
+/**
+ * A server for one describe block of strategy tests: opened before, and after its tests the databases
+ * it seeded are dropped (only those) and it is closed. `prepare` seeds with this file's own seed.
+ */
+export function useStrategyServer(db: TestDatabase, seed: number) {
+  let server: DatabaseServer | undefined
+  const created = new Set<string>()
+  beforeAll(async () => {
+    server = await openTestServer(db)
+  })
+  afterAll(async () => {
+    await dropCreated(server, created)
+    await server?.close()
+  })
+  return {
+    prepare: (scenario: Scenario, scale: number, knobs: SchemaKnobs = {}) => {
+      if (!server) throw new Error('the test server is not open yet')
+      return prepare(server, scenario, scale, seed, created, knobs)
+    },
   }
 }
