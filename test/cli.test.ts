@@ -88,3 +88,18 @@ describe('the delbench command', () => {
     expect(broken.stderr).not.toContain('Hunter2-secret')
   })
 })
+
+describe('the delbench command in a pipe', () => {
+  it('stops quietly when the reader closes the pipe early (delbench list | head -1)', async () => {
+    const { spawn } = await import('node:child_process')
+    const path = await import('node:path')
+    const bin = path.resolve(import.meta.dirname, '..', 'bin', 'delbench.js')
+    const child = spawn(process.execPath, [bin, 'list'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.once('data', () => child.stdout.destroy())
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)))
+    expect(stderr).not.toMatch(/EPIPE|Error/)
+    expect(code).toBe(0)
+  })
+})
