@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/announce-servers.ts'],
-    testTimeout: 30_000,
+    // CLI tests run whole matrices (seed, runs, reports) in child processes, slower under a parallel run.
+    testTimeout: 120_000,
     hookTimeout: 30_000,
     pool: 'forks',
   },

@@ -7,6 +7,7 @@ import { benchSeedCommand } from './commands/bench-seed.js'
 import { cleanCommand } from './commands/clean.js'
 import { listCommand } from './commands/list.js'
 import { probeCommand } from './commands/probe.js'
+import { reportCommand } from './commands/report.js'
 import { runCommand } from './commands/run.js'
 import { seedCommand } from './commands/seed.js'
 import { err } from './output.js'
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .option('--verbose', 'on an error, print its stack too')
     .addCommand(listCommand())
     .addCommand(runCommand())
+    .addCommand(reportCommand())
     .addCommand(seedCommand())
     .addCommand(probeCommand())
     .addCommand(cleanCommand())

@@ -10,6 +10,7 @@ export interface ScenarioFlags {
   readonly seed?: string
   readonly fkAction?: string
   readonly fkIndex?: string
+  readonly indexes?: string
 }
 
 const collect = (value: string, previous: string[] | undefined) => [
@@ -38,6 +39,10 @@ export function addScenarioOptions(command: Command, defaultScale: string): Comm
       'ON DELETE action of every foreign key: cascade, restrict, or cascade,restrict to sweep',
     )
     .option('--fk-index <list>', 'index foreign-key columns or not: on, off, or on,off to sweep')
+    .option(
+      '--indexes <list>',
+      "the scenario's own secondary indexes (error-log's created_at): on, off, or on,off to sweep",
+    )
 }
 
 /** A comma list of allowed words, or one line saying what is allowed. */
@@ -78,7 +83,13 @@ export async function scenarioSelection(flags: ScenarioFlags): Promise<{
   const knobs: SchemaKnobs[] = []
   for (const fkAction of listOf(flags.fkAction, '--fk-action', ['cascade', 'restrict'] as const)) {
     for (const fkIndex of listOf(flags.fkIndex, '--fk-index', ['on', 'off'] as const)) {
-      knobs.push({ ...(fkAction ? { fkAction } : {}), ...(fkIndex ? { fkIndex: fkIndex === 'on' } : {}) })
+      for (const indexes of listOf(flags.indexes, '--indexes', ['on', 'off'] as const)) {
+        knobs.push({
+          ...(fkAction ? { fkAction } : {}),
+          ...(fkIndex ? { fkIndex: fkIndex === 'on' } : {}),
+          ...(indexes ? { indexes: indexes === 'on' } : {}),
+        })
+      }
     }
   }
   return { scenarios, references, scale, seed, knobs }

@@ -65,7 +65,11 @@ export class DatabaseServer {
       )
     }
     await this.#provisioner.createDatabase(name)
-    const conn = new InstrumentedConnection(await this.#provisioner.connect(name), this.#logger)
+    const conn = new InstrumentedConnection(
+      await this.#provisioner.connect(name),
+      this.#logger,
+      this.dialect.adapter.beginSql,
+    )
     try {
       await writeMarker(conn, purpose, DELBENCH_VERSION)
     } finally {
@@ -80,7 +84,11 @@ export class DatabaseServer {
   ): Promise<InstrumentedConnection> {
     assertOwnName(name)
     const logger = options.logger ?? this.#logger
-    const conn = new InstrumentedConnection(await this.#provisioner.connect(name), logger)
+    const conn = new InstrumentedConnection(
+      await this.#provisioner.connect(name),
+      logger,
+      this.dialect.adapter.beginSql,
+    )
     try {
       if (!(await hasMarker(conn, this.dialect.adapter))) throw unmarkedError(name, this.display)
       for (const sql of this.dialect.sessionSetup()) await conn.query(sql)

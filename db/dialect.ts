@@ -43,6 +43,8 @@ export interface SqlAdapter {
   quote(identifier: string): string
   /** A statement whose single row has a column `found` > 0 when `table` exists in the current database. */
   tableExistsSql(table: string): string
+  /** The statement that opens a transaction (plain `BEGIN` where unset). */
+  readonly beginSql?: string
 }
 
 /**

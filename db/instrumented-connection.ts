@@ -50,9 +50,11 @@ export class InstrumentedConnection implements Connection {
   #inTransaction = false
   #closed = false
 
-  constructor(session: DriverSession, logger?: SqlLogger) {
+  readonly #beginSql: string
+  constructor(session: DriverSession, logger?: SqlLogger, beginSql = 'BEGIN') {
     this.#session = session
     this.#logger = logger
+    this.#beginSql = beginSql
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
@@ -97,7 +99,7 @@ export class InstrumentedConnection implements Connection {
     if (this.#inTransaction) throw new TransactionNestingError()
     this.#inTransaction = true
     try {
-      await this.query('BEGIN')
+      await this.query(this.#beginSql)
       let result: T
       try {
         result = await fn(this)

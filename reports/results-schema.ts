@@ -50,6 +50,12 @@ export const runSchema = z.object({
   roundTrips: z.number().int().min(0).optional(),
   statementsStable: z.boolean().optional().describe('identical counts in every iteration'),
   rowsDeleted: z.record(z.string(), z.number().int()).optional(),
+  clientCpuMs: z
+    .array(z.number().min(0))
+    .optional()
+    .describe(
+      'CPU time (user + system) of the process running the strategy in each timed iteration, ms: the client’s own work, SQLite’s engine included',
+    ),
   memory: z
     .object({
       peakRssBytes: z.number().int().min(0),
@@ -68,6 +74,12 @@ export const runSchema = z.object({
       projectedMs: z.number().min(0).nullable(),
     })
     .optional(),
+  progress: z
+    .array(z.tuple([z.number().min(0), z.number().int().min(0)]))
+    .optional()
+    .describe(
+      'rows deleted over time in the first iteration, [milliseconds, rows] about every 200 ms, from [0, 0]; for a timeout, until it was stopped',
+    ),
   verification: z.object({ ok: z.boolean(), problems: z.array(z.string()) }).optional(),
   databaseCost: z
     .object({
@@ -93,6 +105,7 @@ export const runSchema = z.object({
         completed: z.number().int().min(0),
         pending: z.number().int().min(0),
         errors: z.record(z.string(), z.number().int().min(0)),
+        firstError: z.string().optional().describe('the first failed operation’s message (redacted)'),
         p50Ms: z.number().min(0),
         p99Ms: z.number().min(0),
         maxMs: z.number().min(0),

@@ -1,11 +1,27 @@
 import type { ResultsDocument, RunRecord } from './results-schema.js'
 
-/** Runs in the order a reader wants: correct ones fastest first, then the rest (never ranked). */
+/**
+ * Options whose value differs between runs (a sweep). A run that does not read an option (per-row and
+ * a batch size) does not record it, and is not counted as differing.
+ */
+export function sweptOptions(runs: readonly RunRecord[]): string[] {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.options)))]
+  return keys.filter(
+    (k) => new Set(runs.filter((r) => k in r.options).map((r) => String(r.options[k]))).size > 1,
+  )
+}
+
+/**
+ * Runs in the order a reader wants: correct ones fastest first, then those stopped at their budget by
+ * projected time, then the wrong, failed and unsupported (never ranked).
+ */
 export function rankRuns(runs: readonly RunRecord[]): RunRecord[] {
-  const median = (r: RunRecord) => r.timing?.median ?? Number.POSITIVE_INFINITY
-  const ok = runs.filter((r) => r.status === 'ok').sort((a, b) => median(a) - median(b))
-  const rest = runs.filter((r) => r.status !== 'ok')
-  return [...ok, ...rest]
+  const by = (figure: (r: RunRecord) => number | null | undefined) => (a: RunRecord, b: RunRecord) =>
+    (figure(a) ?? Number.POSITIVE_INFINITY) - (figure(b) ?? Number.POSITIVE_INFINITY)
+  const ok = runs.filter((r) => r.status === 'ok').sort(by((r) => r.timing?.median))
+  const timeouts = runs.filter((r) => r.status === 'timeout').sort(by((r) => r.projection?.projectedMs))
+  const rest = runs.filter((r) => r.status !== 'ok' && r.status !== 'timeout')
+  return [...ok, ...timeouts, ...rest]
 }
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 10 ? 0 : 1)} ms`)
@@ -30,6 +46,22 @@ function foreground(run: RunRecord): string {
   return `${worst.p99Ms.toFixed(0)}/${worst.maxMs.toFixed(0)} ms${errors > 0 ? ` (${errors} errors)` : ''}`
 }
 
+/** One line per traffic stream that failed, with the first failure, so errors are not a bare count. */
+function trafficErrors(runs: readonly RunRecord[]): string[] {
+  return runs.flatMap((run) =>
+    (run.foreground ?? []).flatMap((f) => {
+      const n = Object.values(f.errors).reduce((a, b) => a + b, 0)
+      if (n === 0) return []
+      const kinds = Object.entries(f.errors)
+        .map(([kind, count]) => `${count} ${kind}`)
+        .join(', ')
+      return [
+        `  ${run.strategy}: traffic '${f.name}' failed ${kinds}${f.firstError ? ` — ${f.firstError}` : ''}`,
+      ]
+    }),
+  )
+}
+
 /**
  * The terminal summary: per database and scenario, strategies fastest correct first, with the median,
  * the ratio to the fastest correct run, statements, rows deleted and peak memory.
@@ -44,11 +76,7 @@ export function summaryTable(document: ResultsDocument): string {
   for (const [title, runs] of groups) {
     const ranked = rankRuns(runs)
     // Options are shown only where they differ between the runs of the table (a sweep).
-    const varying = new Set(
-      Object.keys(runs[0]?.options ?? {}).filter(
-        (k) => new Set(runs.map((r) => String(r.options[k]))).size > 1,
-      ),
-    )
+    const varying = new Set(sweptOptions(runs))
     const fastest = ranked[0]?.status === 'ok' ? ranked[0].timing?.median : undefined
     const rows = ranked.map((r) => {
       const options = Object.entries(r.options)
@@ -89,7 +117,8 @@ export function summaryTable(document: ResultsDocument): string {
         )
         .join('  ')
         .trimEnd()
-    lines.push(title, format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format), '')
+    lines.push(title, format(header), format(widths.map((w) => '-'.repeat(w))), ...rows.map(format))
+    lines.push(...trafficErrors(ranked), '')
   }
   return lines.join('\n')
 }

@@ -7,12 +7,12 @@ import type { ResultsDocument } from './results-schema.js'
  * Writes a file atomically: to a temporary file beside it, flushed, then renamed over the target, so a
  * reader sees the old file or the new one, never half of one.
  */
-export function writeFileAtomic(file: string, text: string): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const temporary = `${file}.tmp-${process.pid}`
   const fd = fs.openSync(temporary, 'w')
   try {
-    fs.writeSync(fd, text)
+    fs.writeFileSync(fd, content)
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)

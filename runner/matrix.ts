@@ -81,12 +81,19 @@ function optionsFor(strategy: Strategy, all: readonly StrategyOptions[]): Strate
   return [...seen.values()]
 }
 
-function optionRecord(options: StrategyOptions, knobs: SchemaKnobs): RunRecord['options'] {
+/** The options a run used: the strategy's own (all, where it does not say which it reads) and the knobs. */
+function optionRecord(
+  strategy: Strategy,
+  options: StrategyOptions,
+  knobs: SchemaKnobs,
+): RunRecord['options'] {
+  const reads = (key: keyof StrategyOptions) => !strategy.reads || strategy.reads.includes(key)
   return {
-    batchSize: options.batchSize,
-    sleepMs: options.sleepMs,
+    ...(reads('batchSize') ? { batchSize: options.batchSize } : {}),
+    ...(reads('sleepMs') ? { sleepMs: options.sleepMs } : {}),
     ...(knobs.fkAction ? { fkAction: knobs.fkAction } : {}),
     ...(knobs.fkIndex === undefined ? {} : { fkIndex: knobs.fkIndex ? 'on' : 'off' }),
+    ...(knobs.indexes === undefined ? {} : { indexes: knobs.indexes ? 'on' : 'off' }),
   }
 }
 
@@ -128,6 +135,7 @@ export class MatrixRunner {
       ...(new Set(plan.options.map((o) => o.sleepMs)).size > 1 ? ['sleepMs'] : []),
       ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.fkAction) ? ['fkAction'] : []),
       ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.fkIndex !== undefined) ? ['fkIndex'] : []),
+      ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.indexes !== undefined) ? ['indexes'] : []),
     ])
     for (const db of plan.databases) {
       if (this.#interrupted) break
@@ -169,7 +177,7 @@ export class MatrixRunner {
                   scenario: scenarioLabel(scenario),
                   strategy: strategy.name,
                   scale: plan.scale,
-                  options: optionRecord(options, knobs),
+                  options: optionRecord(strategy, options, knobs),
                 }
                 const name = sweptLabel(base, swept)
                 this.#events.runStarted?.(name)
@@ -200,7 +208,7 @@ export class MatrixRunner {
                 if (outcome.kind === 'interrupted') break
                 const run: RunRecord =
                   outcome.kind === 'result'
-                    ? { ...base, ...outcome.run }
+                    ? { ...base, ...outcome.run, progress: outcome.curve.map(([t, r]) => [t, r]) }
                     : outcome.kind === 'timeout'
                       ? {
                           ...base,
@@ -208,6 +216,7 @@ export class MatrixRunner {
                           error: `stopped after the ${(plan.timeoutMs / 1000).toFixed(0)} s budget`,
                           iterations: 0,
                           projection: projection(outcome.rows, outcome.elapsedMs, rowsExpected),
+                          progress: outcome.curve.map(([t, r]) => [t, r]),
                         }
                       : { ...base, status: 'failed', error: outcome.message, iterations: 0 }
                 document.runs.push(run)

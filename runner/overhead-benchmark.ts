@@ -19,12 +19,21 @@ import { seedScenario } from '../seeds/seeder.js'
 import { placeholders } from '../strategies/sql-lists.js'
 import { prepareScenario } from './run-strategy.js'
 import { runInChild } from './run-in-child.js'
+import { median, pairedRatio } from './statistics.js'
 
 export interface OverheadMeasurement {
   readonly runnerMedianMs: number
   readonly rawMedianMs: number
-  /** The median of the paired ratios runner / raw, minus one, in percent. */
+  /** The paired ratio runner / raw (geometric mean), minus one, in percent. */
   readonly overheadPercent: number
+  /** Its 95% confidence interval, in percent: the overhead is shown to be below `high`. */
+  readonly interval: { readonly low: number; readonly high: number }
+  /**
+   * Median client CPU time per iteration (user + system, every thread of the process: V8's collector
+   * threads included) of the runner's child and of the plain script: where the harness's time goes.
+   */
+  readonly runnerCpuMs: number
+  readonly rawCpuMs: number
   readonly iterations: number
 }
 
@@ -36,14 +45,6 @@ async function rawSession(spec: DatabaseSpec, database: string): Promise<DriverS
   return spec.dialect === 'postgres'
     ? openPostgresSession(spec.address, database)
     : openMysqlSession(spec.address, database)
-}
-
-export const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2
 }
 
 /**
@@ -65,7 +66,7 @@ export async function measureOverhead(
   const tables = scenarioTables(bookstore)
   const prepared = await prepareScenario(server, capabilities, bookstore, scale, tables, seeded.database)
   /** One timed iteration through the runner: child process, tinybench, instrumented connection. */
-  const runnerOnce = async (): Promise<number> => {
+  const runnerOnce = async (): Promise<IterationCost> => {
     const outcome = await runInChild(
       server,
       {
@@ -89,18 +90,20 @@ export async function measureOverhead(
     )
     if (outcome.kind !== 'result' || !outcome.run.timing)
       throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)
-    return outcome.run.timing.median
+    return { ms: outcome.run.timing.median, cpuMs: median(outcome.run.clientCpuMs ?? []) }
   }
 
   const env = { scale, referenceMs: Date.parse(bookstore.referenceTime), counts: rowCounts(bookstore, scale) }
   const params = bookstore.target.params?.(env) ?? []
   /** The same statements in a fresh "plain script" process on the bare driver, timed the same way. */
-  const rawOnce = async (): Promise<number> => {
+  const rawOnce = async (): Promise<IterationCost> => {
     const child = fork(new URL('./bare-batched.js', import.meta.url), [], {
+      execArgv: [...process.execArgv, '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
-    const reply = await new Promise<{ ms?: number; error?: string }>((resolve) => {
-      child.once('message', (m: { ms?: number; error?: string }) => resolve(m))
+    type Reply = Partial<IterationCost> & { error?: string }
+    const reply = await new Promise<Reply>((resolve) => {
+      child.once('message', (m: Reply) => resolve(m))
       child.once('exit', () => resolve({ error: 'the plain script ended without an answer' }))
       child.send({
         db: dbValue,
@@ -110,32 +113,39 @@ export async function measureOverhead(
         iterations: perProcess,
       } satisfies BareJob)
     })
-    if (reply.ms === undefined) throw new Error(`plain script: ${reply.error}`)
-    return reply.ms
+    if (reply.ms === undefined || reply.cpuMs === undefined) throw new Error(`plain script: ${reply.error}`)
+    return { ms: reply.ms, cpuMs: reply.cpuMs }
   }
   const working = Server.uniqueName('overhead_raw')
 
   // Alternated in pairs, the order flipped every pair, so drift in the machine's speed falls on both.
-  const runner: number[] = []
-  const raw: number[] = []
-  const ratios: number[] = []
+  const runner: IterationCost[] = []
+  const raw: IterationCost[] = []
   try {
     for (let i = 0; i < iterations; i++) {
-      const [a, b] =
-        i % 2 === 0 ? [await runnerOnce(), await rawOnce()] : [await rawOnce(), await runnerOnce()].reverse()
-      runner.push(a as number)
-      raw.push(b as number)
-      ratios.push((a as number) / (b as number))
+      if (i % 2 === 0) {
+        runner.push(await runnerOnce())
+        raw.push(await rawOnce())
+      } else {
+        raw.push(await rawOnce())
+        runner.push(await runnerOnce())
+      }
     }
   } finally {
     await server.dropDatabase(working).catch(() => {})
   }
-  const runnerMedianMs = median(runner)
-  const rawMedianMs = median(raw)
+  const wall = (costs: readonly IterationCost[]) => costs.map((c) => c.ms)
+  const ratio = pairedRatio(wall(runner), wall(raw))
+  const runnerMedianMs = median(wall(runner))
+  const runnerCpuMs = median(runner.map((c) => c.cpuMs))
+  const rawCpuMs = median(raw.map((c) => c.cpuMs))
   return {
     runnerMedianMs,
-    rawMedianMs,
-    overheadPercent: 100 * (median(ratios) - 1),
+    rawMedianMs: median(wall(raw)),
+    overheadPercent: 100 * (ratio.ratio - 1),
+    interval: { low: 100 * (ratio.low - 1), high: 100 * (ratio.high - 1) },
+    runnerCpuMs,
+    rawCpuMs,
     iterations,
   }
 }
@@ -149,12 +159,18 @@ export interface BareJob {
   readonly iterations: number
 }
 
-/** batched's statements for bookstore's target, straight on the driver session; returns milliseconds. */
+/** Wall time of one iteration and the CPU time its process spent in it, in milliseconds. */
+export interface IterationCost {
+  readonly ms: number
+  readonly cpuMs: number
+}
+
+/** batched's statements for bookstore's target, straight on the driver session. */
 export async function bareBatchedOnce(
   spec: DatabaseSpec,
   working: string,
   params: readonly CellValue[],
-): Promise<number> {
+): Promise<IterationCost> {
   const dialect = spec.dialect
   const adapter =
     dialect === 'postgres' ? postgresAdapter : dialect === 'mysql' ? mysqlAdapter : sqliteAdapter
@@ -174,6 +190,7 @@ export async function bareBatchedOnce(
         : []
   const session = await rawSession(spec, working)
   try {
+    const cpu = process.cpuUsage()
     const started = performance.now()
     if (lock[0]) await session.execute(lock[0], ['overhead'])
     let last: CellValue | undefined
@@ -193,7 +210,9 @@ export async function bareBatchedOnce(
       last = keys[keys.length - 1]
     }
     if (lock[1]) await session.execute(lock[1], ['overhead'])
-    return performance.now() - started
+    const ms = performance.now() - started
+    const used = process.cpuUsage(cpu)
+    return { ms, cpuMs: (used.user + used.system) / 1000 }
   } finally {
     await session.close()
   }

@@ -21,7 +21,7 @@ import type { StrategyContext } from '../strategies/strategy.js'
 import type { RunRecord } from '../reports/results-schema.js'
 import type { ChildJob, ChildMessage } from './child-protocol.js'
 import { startTraffic, type RunningTraffic } from './foreground-traffic.js'
-import { sampleMemory, type MemoryPeaks } from './memory-sampler.js'
+import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
 import type { TrafficStats } from './traffic-protocol.js'
 import { planDeletion } from '../scenarios/deletion-plan.js'
 import { rowCounts } from '../seeds/row-counts.js'
@@ -96,6 +96,8 @@ async function iterate(
   let restore: RestoreResult | undefined
   let error: string | undefined
   let peaks: MemoryPeaks = { peakRssBytes: 0, peakHeapBytes: 0 }
+  /** CPU time of this process in each timed iteration: the client's own work (and SQLite's). */
+  const cpuMs: number[] = []
   let traffic: RunningTraffic | undefined
   let cost: DatabaseCost | undefined
   let costBefore: { log: number | null; bytes: number } | undefined
@@ -115,11 +117,14 @@ async function iterate(
     'strategy',
     async () => {
       const memory = sampleMemory()
+      const cpu = process.cpuUsage()
       try {
         await strategy.run(ctx as StrategyContext)
       } catch (e) {
         error = redact(e instanceof Error ? e.message : String(e)).split('\n')[0]
       } finally {
+        const used = process.cpuUsage(cpu)
+        cpuMs.push((used.user + used.system) / 1000)
         const p = memory.stop()
         peaks = {
           peakRssBytes: Math.max(peaks.peakRssBytes, p.peakRssBytes),
@@ -165,6 +170,8 @@ async function iterate(
           })
         }
         conn.resetCounters()
+        // The last verification read whole tables: its garbage is collected now, not on the clock.
+        collectGarbage()
       },
       afterEach: async () => {
         const foreground = traffic ? await traffic.stop() : undefined
@@ -248,6 +255,7 @@ async function iterate(
         (i) => JSON.stringify(i.counters) === JSON.stringify(first.counters),
       ),
       rowsDeleted: first.verdict.rowsDeleted,
+      clientCpuMs: cpuMs.slice(0, iterations.length).map((v) => Math.round(v * 10) / 10),
       memory: {
         ...peaks,
         note:

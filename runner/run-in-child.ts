@@ -5,10 +5,36 @@ import type { ChildJob, ChildMessage } from './child-protocol.js'
 
 /** What the parent learns from a child: its result, or how far it got before its budget ran out. */
 export type ChildOutcome =
-  | { readonly kind: 'result'; readonly run: Extract<ChildMessage, { type: 'result' }>['run'] }
-  | { readonly kind: 'timeout'; readonly rows: number; readonly elapsedMs: number }
+  | {
+      readonly kind: 'result'
+      readonly run: Extract<ChildMessage, { type: 'result' }>['run']
+      readonly curve: ProgressCurve
+    }
+  | {
+      readonly kind: 'timeout'
+      readonly rows: number
+      readonly elapsedMs: number
+      readonly curve: ProgressCurve
+    }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'interrupted' }
+
+/** Rows deleted over time in a run's first iteration: [milliseconds, rows] pairs. */
+export type ProgressCurve = readonly (readonly [number, number])[]
+
+/** Points kept per curve: enough for a chart, few enough for the results file of an hour-long run. */
+const CURVE_POINTS = 400
+
+/** Halves a curve's resolution until it fits, always keeping its first and last points. */
+function thinned(curve: readonly (readonly [number, number])[]): (readonly [number, number])[] {
+  let points = [...curve]
+  while (points.length > CURVE_POINTS) {
+    const last = points[points.length - 1] as readonly [number, number]
+    points = points.filter((_, i) => i % 2 === 0)
+    if (points[points.length - 1] !== last) points.push(last)
+  }
+  return points
+}
 
 /** The running child, so an interrupt can stop it. */
 export interface RunningChild {
@@ -29,9 +55,15 @@ export async function runInChild(
   onProgress: (rows: number, elapsedMs: number) => void = () => {},
   onStart: (child: RunningChild) => void = () => {},
 ): Promise<ChildOutcome> {
-  const child = fork(CHILD, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' })
+  const child = fork(CHILD, [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced',
+    // The child collects the restore's and the verifier's garbage before each timed iteration.
+    execArgv: [...process.execArgv, '--expose-gc'],
+  })
   let session: number | undefined
   let progress = { rows: 0, elapsedMs: 0 }
+  const curve: [number, number][] = [[0, 0]]
   let interrupted = false
   // SIGTERM lets the child end its traffic process; SIGKILL follows if it does not exit in time.
   const terminate = () => {
@@ -54,16 +86,22 @@ export async function runInChild(
     }
     const timer = setTimeout(() => {
       terminate()
-      settle({ kind: 'timeout', rows: progress.rows, elapsedMs: Math.max(progress.elapsedMs, timeoutMs) })
+      settle({
+        kind: 'timeout',
+        rows: progress.rows,
+        elapsedMs: Math.max(progress.elapsedMs, timeoutMs),
+        curve: thinned(curve),
+      })
     }, timeoutMs)
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'progress') {
         progress = { rows: message.rows, elapsedMs: message.elapsedMs }
+        if (message.iteration === 0) curve.push([Math.round(message.elapsedMs), message.rows])
         onProgress(message.rows, message.elapsedMs)
       } else if (message.type === 'session') {
         session = message.id
       } else if (message.type === 'result') {
-        settle({ kind: 'result', run: message.run })
+        settle({ kind: 'result', run: message.run, curve: thinned(finished(curve, message.run)) })
       } else {
         settle({ kind: 'error', message: message.message })
       }
@@ -88,6 +126,17 @@ export async function runInChild(
   }
   await server.dropDatabase(job.working).catch(() => {})
   return outcome
+}
+
+/** A finished run's curve ends where its first iteration did, with every row it deleted. */
+function finished(
+  curve: readonly (readonly [number, number])[],
+  run: Extract<ChildMessage, { type: 'result' }>['run'],
+): (readonly [number, number])[] {
+  const ms = run.timing?.samples[0]
+  if (ms === undefined || run.status !== 'ok') return [...curve]
+  const rows = Object.values(run.rowsDeleted ?? {}).reduce((a, b) => a + b, 0)
+  return [...curve.filter(([t]) => t < ms), [Math.round(ms), rows]]
 }
 
 /** Ends the killed child's server-side session, so its statement stops holding locks. */

@@ -60,6 +60,7 @@ export async function prepareScenario(
       where: target.where,
       params: target.params,
       callbacks: scenario.callbacks ?? [],
+      traffic: scenario.traffic ?? [],
     })
     return { server, capabilities, scenario, scale, tables, plan, pristine, target, expectation }
   } finally {
@@ -159,6 +160,7 @@ export async function verifyWorkingCopy(
         where: prepared.target.where,
         params: prepared.target.params,
         callbacks: prepared.scenario.callbacks ?? [],
+        traffic: prepared.scenario.traffic ?? [],
       },
       prepared.expectation,
       deletedAt,

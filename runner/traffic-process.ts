@@ -8,6 +8,7 @@
 import { parseDatabaseSpec } from '../db/database-url.js'
 import { openServer } from '../db/open-server.js'
 import { bindPlaceholders } from '../db/placeholders.js'
+import { redact } from '../db/redact.js'
 import { resolveScenario } from '../scenarios/registry.js'
 import { compileGenerator } from '../seeds/generators.js'
 import { randomSource } from '../seeds/random.js'
@@ -29,6 +30,9 @@ function errorKind(error: unknown): string {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'database busy'
   return 'other'
 }
+
+const firstLine = (error: unknown): string =>
+  redact(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'error'
 
 /** p-th percentile (0–100) of sorted values, nearest rank. */
 function percentile(sorted: readonly number[], p: number): number {
@@ -57,6 +61,7 @@ async function runTraffic(job: TrafficJob): Promise<void> {
         sql,
         latencies: [] as number[],
         errors: {} as Record<string, number>,
+        firstError: undefined as string | undefined,
         inFlight: new Set<Promise<void>>(),
         intended: 0,
         /** Operations queue here, one at a time per connection, as an application's connection would. */
@@ -75,7 +80,8 @@ async function runTraffic(job: TrafficJob): Promise<void> {
       const interval = 1000 / stream.spec.rate
       for (let i = 0; !stopping; i++) {
         const intended = started + i * interval
-        const wait = intended - performance.now()
+        // Timers count whole milliseconds: rounding the wait up keeps an operation from starting early.
+        const wait = Math.ceil(intended - performance.now())
         if (wait > 0) await new Promise((r) => setTimeout(r, wait))
         if (stopping) break
         stream.intended++
@@ -87,10 +93,11 @@ async function runTraffic(job: TrafficJob): Promise<void> {
         stream.tail = sent.catch(() => {})
         const op = sent
           .then(
-            () => void stream.latencies.push(performance.now() - intended),
+            () => void stream.latencies.push(Math.max(0, performance.now() - intended)),
             (error: unknown) => {
               const kind = errorKind(error)
               stream.errors[kind] = (stream.errors[kind] ?? 0) + 1
+              stream.firstError ??= firstLine(error)
             },
           )
           .finally(() => stream.inFlight.delete(op))
@@ -103,9 +110,8 @@ async function runTraffic(job: TrafficJob): Promise<void> {
   const stats: TrafficStats[] = streams.map((stream) => {
     const now = performance.now()
     const pending = stream.inFlight.size
-    const waiting = Array.from(
-      { length: pending },
-      (_, k) => now - (started + (stream.intended - pending + k) / (stream.spec.rate / 1000)),
+    const waiting = Array.from({ length: pending }, (_, k) =>
+      Math.max(0, now - (started + (stream.intended - pending + k) / (stream.spec.rate / 1000))),
     )
     const sorted = [...stream.latencies, ...waiting].sort((a, b) => a - b)
     return {
@@ -115,6 +121,7 @@ async function runTraffic(job: TrafficJob): Promise<void> {
       completed: stream.latencies.length,
       pending,
       errors: stream.errors,
+      ...(stream.firstError === undefined ? {} : { firstError: stream.firstError }),
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
       maxMs: sorted.at(-1) ?? 0,

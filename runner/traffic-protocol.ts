@@ -21,6 +21,8 @@ export interface TrafficStats {
   readonly pending: number
   /** Failed operations by kind: deadlock, lock timeout, database busy, other. */
   readonly errors: Readonly<Record<string, number>>
+  /** The first failure's message, so a reader can tell a lock timeout from a broken statement. */
+  readonly firstError?: string
   readonly p50Ms: number
   readonly p99Ms: number
   readonly maxMs: number

@@ -4,7 +4,7 @@ import { bindPlaceholders } from '../db/placeholders.js'
 import { scalar } from '../db/probes.js'
 import type { CellValue, TableSpec } from '../db/table-spec.js'
 import type { DeletionPlan, PlanStep } from '../scenarios/deletion-plan.js'
-import type { CallbackSpec } from '../scenarios/scenario.js'
+import type { CallbackSpec, TrafficSpec } from '../scenarios/scenario.js'
 import { affectedKeysSql, deleteStepOf, referencesCondition } from '../scenarios/target-sql.js'
 import { tableChecksum } from '../seeds/checksum.js'
 import { chunked, placeholders } from '../strategies/sql-lists.js'
@@ -52,9 +52,13 @@ interface VerifyInput {
   readonly where: string
   readonly params: readonly CellValue[]
   readonly callbacks: readonly CallbackSpec[]
+  readonly traffic: readonly TrafficSpec[]
 }
 
-/** Columns a correct deletion may change on surviving rows: touch targets and set-null references. */
+/**
+ * Columns that may change on surviving rows: touch targets and set-null references, which a correct
+ * deletion changes, and the columns foreground traffic updates while it runs.
+ */
 function changedColumns(input: VerifyInput, table: string): string[] {
   const touched = input.callbacks.flatMap((cb) =>
     cb.kind === 'touch' && cb.parent === table ? [cb.column] : [],
@@ -62,7 +66,10 @@ function changedColumns(input: VerifyInput, table: string): string[] {
   const nulled = input.plan.steps
     .filter((s) => s.table === table && s.action === 'set null')
     .flatMap((s) => s.via.map((e) => e.column))
-  return [...new Set([...touched, ...nulled])]
+  const updated = input.traffic.flatMap((stream) =>
+    stream.updates?.table === table ? stream.updates.columns : [],
+  )
+  return [...new Set([...touched, ...nulled, ...updated])]
 }
 
 const count = async (conn: Connection, adapter: SqlAdapter, sql: string, params: readonly CellValue[] = []) =>

@@ -124,6 +124,10 @@ const scenarioSchema = (generator: z.ZodType, params: z.ZodType, expected: z.Zod
               rate: z.number().positive(),
               sql: z.string().min(1),
               params: z.array(generator).optional(),
+              updates: z
+                .object({ table: identifier, columns: z.array(identifier).min(1) })
+                .strict()
+                .optional(),
             })
             .strict(),
         )

@@ -146,4 +146,9 @@ export interface TrafficSpec {
   readonly sql: string
   /** One generator per placeholder, evaluated per operation (`index` counts operations). */
   readonly params?: readonly Generator[]
+  /**
+   * Columns this statement changes on rows the deletion keeps: the verifier leaves them out of the
+   * survivors' checksum, since the application's writes are not the strategy's.
+   */
+  readonly updates?: { readonly table: string; readonly columns: readonly string[] }
 }

@@ -73,6 +73,17 @@ export function scenarioProblems(scenario: Scenario): string[] {
         problems.push(`${at}.column: ${cb.parent}.${cb.column} must be a timestamp column`)
     }
   })
+  scenario.traffic?.forEach((stream, i) => {
+    const updates = stream.updates
+    if (!updates) return
+    const at = `traffic[${i}].updates`
+    if (!tables.has(updates.table)) problems.push(`${at}.table: unknown table '${updates.table}'`)
+    else
+      updates.columns.forEach((name, c) => {
+        if (!columnOf(updates.table, name))
+          problems.push(`${at}.columns[${c}]: '${name}' is not a column of ${updates.table}`)
+      })
+  })
   if (problems.length > 0) return problems
 
   // The graph as a whole: row counts resolve, tables can be loaded and the target's deletion planned.

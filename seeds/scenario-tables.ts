@@ -7,6 +7,11 @@ export interface SchemaKnobs {
   readonly fkAction?: Exclude<FkAction, 'set null'>
   /** `false` drops the index behind every FK column (not possible on MySQL, which always indexes them). */
   readonly fkIndex?: boolean
+  /**
+   * `false` drops the scenario's own secondary indexes (error-log's `created_at`, say), keeping primary
+   * keys and FK indexes: without one on its filter column a DELETE scans, and on InnoDB locks, every row.
+   */
+  readonly indexes?: boolean
 }
 
 /** The scenario's tables as the dialects need them, with the knobs applied. */
@@ -16,7 +21,7 @@ export function scenarioTables(scenario: Scenario, knobs: SchemaKnobs = {}): Tab
     name: table.name,
     columns: table.columns.map(({ generate: _generate, ...column }) => column),
     primaryKey: table.primaryKey,
-    indexes: table.indexes ?? [],
+    indexes: knobs.indexes === false ? [] : (table.indexes ?? []),
     foreignKeys: (table.foreignKeys ?? []).map((fk) => ({
       ...fk,
       onDelete: fk.onDelete !== 'set null' && knobs.fkAction ? knobs.fkAction : fk.onDelete,

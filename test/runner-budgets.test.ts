@@ -53,8 +53,10 @@ for (const db of TEST_DATABASES) {
           '0.01',
           '--strategy',
           'per-row,naive-bulk',
+          // per-row needs tens of seconds for 27,000 rows here; naive-bulk well under a second, even
+          // with the traffic and a loaded test machine.
           '--timeout',
-          '2',
+          '5',
           '--iterations',
           '1',
           '--out',
@@ -69,7 +71,7 @@ for (const db of TEST_DATABASES) {
       expect(perRow?.projection?.rowsExpected).toBe(27_000)
       expect(perRow?.projection?.rowsDeleted).toBeGreaterThan(0)
       expect(perRow?.projection?.rowsDeleted).toBeLessThan(27_000)
-      expect(perRow?.projection?.projectedMs).toBeGreaterThan(2000)
+      expect(perRow?.projection?.projectedMs).toBeGreaterThan(5000)
       expect(result.stdout).toMatch(
         /per-row .*timeout \(\d+ rows in [\d.]+ s, \d+ rows\/s, projected [\d.]+ s\)/,
       )

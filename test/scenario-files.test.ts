@@ -30,6 +30,7 @@ interface ShopDoc {
   referenceTime: string
   target: { table: string }
   tables: [ShopTable, ShopTable]
+  traffic?: unknown[]
 }
 const valid = (): ShopDoc => JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as ShopDoc
 
@@ -113,6 +114,19 @@ describe('scenario files', () => {
       /target\.table: unknown table 'carts'/,
     ],
     ['a bad reference time', (d: ShopDoc) => (d.referenceTime = 'yesterday'), /referenceTime/],
+    [
+      'traffic that updates a missing column',
+      (d: ShopDoc) =>
+        (d.traffic = [
+          {
+            name: 'rename',
+            rate: 10,
+            sql: "UPDATE customers SET name = 'x' WHERE id = 1",
+            updates: { table: 'customers', columns: ['nickname'] },
+          },
+        ]),
+      /traffic\[0\]\.updates\.columns\[0\]: 'nickname' is not a column of customers/,
+    ],
     [
       'a self-reference',
       (d: ShopDoc) =>

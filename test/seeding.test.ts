@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseServer } from '../db/database-server.js'
+import type { DialectName } from '../db/dialect.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
+import { errorLog } from '../scenarios/builtins/error-log.js'
 import { BUILTIN_SCENARIOS } from '../scenarios/builtins/index.js'
 import { generatedChecksums, tableChecksums } from '../seeds/checksum.js'
 import { rowCounts } from '../seeds/row-counts.js'
@@ -11,6 +13,16 @@ import { skipped, TEST_DATABASES } from './support/servers.js'
 import { openTestServer } from './support/test-server.js'
 
 const SEED = 7
+
+/** Test-only catalog queries: the names of the indexes on `created_at` of error_occurrences. */
+const CREATED_AT_INDEXES: Record<DialectName, string> = {
+  sqlite:
+    "SELECT il.name FROM pragma_index_list('error_occurrences') il, pragma_index_info(il.name) ii WHERE ii.name = 'created_at'",
+  postgres:
+    "SELECT indexname FROM pg_indexes WHERE tablename = 'error_occurrences' AND indexdef LIKE '%(created_at)%'",
+  mysql:
+    "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 'error_occurrences' AND column_name = 'created_at'",
+}
 
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`seeding the built-ins on ${db.dialect}`, () => {
@@ -51,6 +63,26 @@ for (const db of TEST_DATABASES) {
         }
       })
     }
+
+    it("--indexes off seeds the same rows without the scenario's index on the filter column", async () => {
+      const indexes = async (knobs: { indexes?: boolean }) => {
+        const result = await seedScenario(server, { scenario: errorLog, scale: 0.0003, seed: SEED, knobs })
+        seeded.push(result.database)
+        const conn = await server.openDatabase(result.database)
+        try {
+          const { rows } = await conn.query(CREATED_AT_INDEXES[db.dialect])
+          return { database: result.database, count: rows.length, rows: result.counts }
+        } finally {
+          await conn.close()
+        }
+      }
+      const on = await indexes({})
+      const off = await indexes({ indexes: false })
+      expect(on.count).toBe(1)
+      expect(off.count).toBe(0)
+      expect(off.database).not.toBe(on.database)
+      expect(off.rows).toEqual(on.rows)
+    })
 
     it('reuses an identical seed, and a forced reseed gives the same content', async () => {
       const scenario = bookstore

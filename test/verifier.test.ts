@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { DialectName } from '../db/dialect.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
+import { errorLog } from '../scenarios/builtins/error-log.js'
 import { library } from '../scenarios/builtins/library.js'
 import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
 import { collectorSubquery } from '../strategies/collector-subquery.js'
@@ -51,6 +52,30 @@ for (const db of TEST_DATABASES) {
       )
       expect(changed.status !== 'unsupported' && changed.verdict.problems).toEqual([
         'the surviving rows of books are not the ones that should survive (checksum differs)',
+      ])
+    })
+
+    it('but not the foreground traffic: only the columns it declares it updates are forgiven', async () => {
+      const prepared = await tests.prepare(errorLog, 0.0003)
+      // 900 rows: 810 targets, so 900 is the newest occurrence and a survivor.
+      const resolved = await runOnce(
+        prepared,
+        correctThen('traffic-resolves', async (ctx) => {
+          await ctx.run({
+            sql: "UPDATE error_occurrences SET status = 'resolved' WHERE id = ?",
+            params: [900],
+          })
+        }),
+      )
+      expect(resolved.status).toBe('ok')
+      const rewritten = await runOnce(
+        prepared,
+        correctThen('rewrites-message', async (ctx) => {
+          await ctx.run({ sql: "UPDATE error_occurrences SET message = 'x' WHERE id = ?", params: [900] })
+        }),
+      )
+      expect(rewritten.status !== 'unsupported' && rewritten.verdict.problems).toEqual([
+        'the surviving rows of error_occurrences are not the ones that should survive (checksum differs)',
       ])
     })
 

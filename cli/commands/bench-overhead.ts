@@ -26,7 +26,8 @@ export function benchOverheadCommand(): Command {
           const m = await measureOverhead(server, values[i] as string, scale, iterations)
           out(
             `${spec.display} batched on bookstore ×${scale}, ${m.iterations} alternating pairs of processes (median of 5 iterations each): runner ${m.runnerMedianMs.toFixed(1)} ms, ` +
-              `bare driver ${m.rawMedianMs.toFixed(1)} ms, overhead ${m.overheadPercent.toFixed(1)}%`,
+              `bare driver ${m.rawMedianMs.toFixed(1)} ms, overhead ${m.overheadPercent.toFixed(1)}% (95% CI ${m.interval.low.toFixed(1)}% to ${m.interval.high.toFixed(1)}%); ` +
+              `client CPU per iteration ${m.runnerCpuMs.toFixed(1)} vs ${m.rawCpuMs.toFixed(1)} ms`,
           )
         } finally {
           await server.close()

@@ -5,6 +5,7 @@ import { openServer } from '../../db/open-server.js'
 import type { ResultsDocument } from '../../reports/results-schema.js'
 import { summaryTable } from '../../reports/summary-table.js'
 import { linkLatest, timestampedOutDir, writeResults } from '../../reports/write-results.js'
+import { writeReports } from '../../reports/write-reports.js'
 import { dryRun } from '../../runner/dry-run.js'
 import { describeEnvironment } from '../../runner/environment.js'
 import { MatrixRunner } from '../../runner/matrix.js'
@@ -58,7 +59,7 @@ function outputDirectory(flag: string | undefined): { dir: string; latestBase?: 
 export function runCommand(): Command {
   const command = new Command('run')
     .description(
-      'run the matrix: databases × scenarios × strategies (× swept values); verify each run; write results.json and print a summary',
+      'run the matrix: databases × scenarios × strategies (× swept values); verify each run; write results.json, report.md, report.html and charts; print a summary',
     )
     .option(
       '--strategy <name|file>',
@@ -69,7 +70,10 @@ export function runCommand(): Command {
     .option('--timeout <seconds>', 'budget per run; a run that reaches it is stopped and projected', '30')
     .option('--batch-size <rows>', 'rows per batch for batched and limit-loop (comma list to sweep)', '1000')
     .option('--sleep-ms <ms>', 'pause between batches (comma list to sweep)', '0')
-    .option('--out <dir>', 'folder for results.json (default: results/<timestamp>/, with results/latest)')
+    .option(
+      '--out <dir>',
+      'folder for results.json and the reports (default: results/<timestamp>/, with results/latest)',
+    )
     .option('--no-traffic', 'do not run the scenarios’ foreground traffic during deletions')
     .option(
       '--dry-run',
@@ -195,12 +199,16 @@ export function runCommand(): Command {
       progress?.stop()
     }
     save(document)
+    // The results file is safe first; the reports are drawn from it, and can be drawn again.
+    const reports = await writeReports(dir, document)
     if (latestBase) linkLatest(latestBase, dir)
     if (flags.json) out(JSON.stringify(document, null, 2))
     else {
       out(summaryTable(document))
-      const relative = path.relative(process.cwd(), resultsFile)
-      out(`results: ${relative.startsWith('..') ? resultsFile : relative}`)
+      const relative = path.relative(process.cwd(), dir)
+      const shown = (name: string) => path.join(relative.startsWith('..') ? dir : relative, name)
+      out(`results: ${shown('results.json')}`)
+      out(`report: ${shown(reports.markdown)}, ${shown(reports.html)} (${reports.charts.length} charts)`)
     }
     if (document.environment.interrupted) {
       err('delbench: interrupted; the runs that finished are in the results file')

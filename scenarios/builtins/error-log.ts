@@ -9,12 +9,13 @@ const TARGET_FRACTION = 0.9
 /**
  * Field report 3: an error tracker deletes the 90% of its occurrences older than a cutoff. One DELETE
  * holds its locks for the whole run and stalls the application; a loop of small DELETEs keeps each
- * lock short. The application keeps inserting new occurrences and reading recent ones meanwhile.
+ * lock short. Meanwhile the application inserts new occurrences, reads recent ones and resolves
+ * occurrences of every age.
  */
 export const errorLog: Scenario = {
   name: 'error-log',
   description:
-    'report 3: delete the 90% of 3M error occurrences older than a cutoff while the app inserts and reads',
+    'report 3: delete the 90% of 3M error occurrences older than a cutoff while the app inserts, reads and updates',
   referenceTime: '2026-01-01T00:00:00Z',
   tables: [
     {
@@ -61,6 +62,12 @@ export const errorLog: Scenario = {
             },
           },
         },
+        {
+          name: 'status',
+          type: 'varchar',
+          length: 16,
+          generate: { kind: 'choice', values: ['unresolved', 'resolved', 'ignored'], weights: [6, 3, 1] },
+        },
         { name: 'created_at', type: 'timestamp', generate: risingTimestamp(SPAN_DAYS) },
       ],
     },
@@ -78,7 +85,7 @@ export const errorLog: Scenario = {
     {
       name: 'insert an occurrence',
       rate: 50,
-      sql: "INSERT INTO error_occurrences (id, project_id, error_class, message, context, created_at) VALUES (?, ?, 'TypeError', 'new occurrence', '{}', ?)",
+      sql: "INSERT INTO error_occurrences (id, project_id, error_class, message, context, status, created_at) VALUES (?, ?, 'TypeError', 'new occurrence', '{}', 'unresolved', ?)",
       params: [
         (row) => (row.counts.error_occurrences ?? 0) + 1 + row.index,
         (row) => row.random.int(1, 50),
@@ -90,6 +97,14 @@ export const errorLog: Scenario = {
       rate: 50,
       sql: 'SELECT id, error_class, message FROM error_occurrences WHERE created_at > ? ORDER BY created_at DESC LIMIT 20',
       params: [(row) => daysFrom(row.referenceMs, -1)],
+    },
+    {
+      // The app resolves occurrences of every age: one the DELETE has already reached waits on its lock.
+      name: 'resolve an occurrence',
+      rate: 50,
+      sql: "UPDATE error_occurrences SET status = 'resolved' WHERE id = ?",
+      params: [(row) => row.random.int(1, Math.max(1, row.counts.error_occurrences ?? 0))],
+      updates: { table: 'error_occurrences', columns: ['status'] },
     },
   ],
 }

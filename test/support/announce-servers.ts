@@ -1,6 +1,7 @@
+import { BROWSER_HINT, chromiumPath } from './browser.js'
 import { IN_CI, SERVER_ENV, serverUrl } from './servers.js'
 
-/** Says, once per test run, which server tests are skipped and how to enable them. */
+/** Says, once per test run, which server and browser tests are skipped and how to enable them. */
 export default function announceServers(): void {
   for (const dialect of ['postgres', 'mysql'] as const) {
     const env = SERVER_ENV[dialect]
@@ -14,5 +15,12 @@ export default function announceServers(): void {
         `[delbench tests] ${env.product} tests SKIPPED: set ${env.variable}=${env.example} to run them`,
       )
     }
+  }
+  if (chromiumPath() === undefined) {
+    console.log(
+      IN_CI
+        ? `[delbench tests] no Chromium and CI=true: the report.html browser test will FAIL (${BROWSER_HINT})`
+        : `[delbench tests] report.html browser test SKIPPED: ${BROWSER_HINT}`,
+    )
   }
 }

@@ -15,17 +15,27 @@ export interface CliResult {
 export function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
-  timeoutMs = 20_000,
+  timeoutMs = 90_000,
 ): Promise<CliResult> {
   const started = performance.now()
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [BIN, ...args],
       { env: { ...process.env, ...env }, timeout: timeoutMs, encoding: 'utf8' },
       (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0
-        resolve({ code, stdout, stderr, ms: performance.now() - started })
+        const ms = performance.now() - started
+        // A timed-out command had its pipes closed and may still exit 0 (delbench ends quietly on
+        // EPIPE): say so, rather than let a test puzzle over empty output.
+        if (child.killed)
+          resolve({ code: -1, stdout, stderr: `${stderr}[runCli] killed after ${timeoutMs} ms\n`, ms })
+        else
+          resolve({
+            code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
+            stdout,
+            stderr,
+            ms,
+          })
       },
     )
   })

@@ -1,0 +1,345 @@
+import type { ChartConfiguration } from 'chart.js'
+import { worstStream, type ReportGroup, type ReportRow } from './report-model.js'
+
+/**
+ * One chart of a report: a chart.js configuration made of data only (no functions), so the same spec
+ * is drawn in the browser page and rendered to PNG, and can be inlined as JSON.
+ */
+export interface ChartSpec {
+  /** `<group id>-<chart>`: the PNG's file name and the canvas id. */
+  readonly id: string
+  /** The report group (table) it belongs to. */
+  readonly group: string
+  readonly title: string
+  readonly width: number
+  readonly height: number
+  readonly config: ChartConfiguration
+}
+
+const WIDTH = 900
+/** Tableau 10: distinct on screen and in print, and kind to most colour-blind readers. */
+const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+]
+const GREY = '#bbbbbb'
+
+/** A run's colour: fixed per label within a group, so a strategy looks the same in every chart. */
+function colourOf(group: ReportGroup, row: ReportRow): string {
+  const labels = [...new Set(group.rows.map((r) => r.run.strategy))].sort()
+  return PALETTE[labels.indexOf(row.run.strategy) % PALETTE.length] as string
+}
+
+const barHeight = (bars: number) => Math.round(Math.max(220, 90 + 30 * bars))
+
+/** Options every chart shares: drawn at once (no animation), a fixed size, a title. */
+function baseOptions(title: string, subtitle?: string) {
+  return {
+    animation: false as const,
+    responsive: false,
+    devicePixelRatio: 1,
+    plugins: {
+      title: { display: true, text: title, font: { size: 16 } },
+      ...(subtitle ? { subtitle: { display: true, text: subtitle } } : {}),
+      legend: { display: true, position: 'bottom' as const },
+    },
+  }
+}
+
+/**
+ * One figure per run, drawn as one bar each: in one colour per series (a measure: the legend names it),
+ * or in each run's colour (a function: no legend, the bars are labelled by run).
+ */
+interface BarSeries {
+  readonly label: string
+  readonly value: (row: ReportRow) => number | null
+  readonly colour?: string | ((row: ReportRow) => string)
+}
+
+/** Log scale only where the figures span more than a decade or so; bar lengths are honest otherwise. */
+function valueAxis(values: readonly number[], log: boolean, text: string) {
+  const positive = values.filter((v) => v > 0)
+  const low = Math.min(...positive)
+  const high = Math.max(...positive)
+  const ticks = { maxRotation: 0, autoSkip: true, autoSkipPadding: 14 }
+  if (!log || positive.length === 0 || high / low < 20)
+    return { type: 'linear' as const, min: 0, ticks, title: { display: true, text } }
+  return {
+    type: 'logarithmic' as const,
+    // Bars start at a power of ten, so the axis reads in whole decades.
+    // (A decade lower where the smallest figure sits on a power of ten: its bar would have no length.)
+    min: 10 ** (Math.floor(Math.log10(low)) - (Number.isInteger(Math.log10(low)) ? 1 : 0)),
+    ticks,
+    title: { display: true, text: `${text} (log scale)` },
+  }
+}
+
+/** A horizontal bar chart of one or more figures per run. */
+function barChart(
+  group: ReportGroup,
+  chart: string,
+  title: string,
+  axis: string,
+  rows: readonly ReportRow[],
+  datasets: readonly BarSeries[],
+  log: boolean,
+  subtitle?: string,
+): ChartSpec | undefined {
+  const shown = rows.filter((r) => datasets.some((d) => (d.value(r) ?? 0) > 0))
+  if (shown.length === 0) return undefined
+  const height = barHeight(shown.length * Math.max(1, datasets.length * 0.6))
+  // Where each run has one figure (a median or a projection), its bar takes the whole row.
+  const exclusive = shown.every((r) => datasets.filter((d) => (d.value(r) ?? 0) > 0).length <= 1)
+  const values = shown.flatMap((r) => datasets.map((d) => d.value(r) ?? 0))
+  const legend = datasets.length > 1 && datasets.every((d) => typeof d.colour === 'string')
+  return {
+    group: group.id,
+    id: `${group.id}-${chart}`,
+    title,
+    width: WIDTH,
+    height,
+    config: {
+      type: 'bar',
+      data: {
+        labels: shown.map((r) => r.label),
+        datasets: datasets.map((d) => ({
+          label: d.label,
+          data: shown.map((r) => d.value(r)),
+          backgroundColor:
+            typeof d.colour === 'string'
+              ? d.colour
+              : shown.map((r) => (typeof d.colour === 'function' ? d.colour(r) : colourOf(group, r))),
+          borderWidth: 0,
+          grouped: !exclusive,
+        })),
+      },
+      options: {
+        ...baseOptions(title, subtitle),
+        indexAxis: 'y',
+        plugins: {
+          ...baseOptions(title, subtitle).plugins,
+          legend: { display: legend, position: 'bottom' },
+        },
+        // Every run keeps its label, however small the chart is drawn.
+        scales: { x: valueAxis(values, log, axis), y: { ticks: { autoSkip: false } } },
+      },
+    },
+  }
+}
+
+/** The lighter shade of a colour, for figures that are projections rather than measurements. */
+const faded = (hex: string) => `${hex}66`
+
+/** The charts of one group: time, statements, memory, progress, foreground latency, and sweeps. */
+export function groupCharts(group: ReportGroup): ChartSpec[] {
+  const rows = group.rows
+  const timed = rows.filter((r) => r.run.timing || r.run.projection?.projectedMs)
+  const charts: (ChartSpec | undefined)[] = [
+    barChart(
+      group,
+      'time',
+      `Median time — ${group.scenario} ×${group.scale}`,
+      'milliseconds',
+      timed,
+      (
+        [
+          {
+            label: 'median (correct runs)',
+            value: (r) => (r.run.status === 'ok' ? (r.run.timing?.median ?? null) : null),
+          },
+          {
+            label: 'projected (stopped at the budget)',
+            value: (r) => (r.run.status === 'timeout' ? (r.run.projection?.projectedMs ?? null) : null),
+            colour: (r) => faded(colourOf(group, r)),
+          },
+        ] satisfies BarSeries[]
+      ).filter((d) => timed.some((r) => d.value(r) !== null)),
+      true,
+      'fastest first; pale: projected, stopped at the budget; wrong or failed runs are not timed',
+    ),
+    barChart(
+      group,
+      'statements',
+      `Statements per iteration — ${group.scenario} ×${group.scale}`,
+      'statements per iteration',
+      rows,
+      [{ label: 'statements', value: (r) => r.run.statements?.total ?? null }],
+      true,
+    ),
+    barChart(
+      group,
+      'memory',
+      `Peak client memory — ${group.scenario} ×${group.scale}`,
+      'MiB',
+      rows,
+      [
+        {
+          label: 'peak RSS',
+          value: (r) => (r.run.memory ? r.run.memory.peakRssBytes / 2 ** 20 : null),
+          colour: '#3b5b7a',
+        },
+        {
+          label: 'peak heap',
+          value: (r) => (r.run.memory ? r.run.memory.peakHeapBytes / 2 ** 20 : null),
+          colour: '#9db4cc',
+        },
+      ],
+      false,
+      group.database?.kind === 'sqlite'
+        ? 'the process running the strategy, SQLite engine included'
+        : 'the process running the strategy; the server’s memory is its own',
+    ),
+    progressChart(group),
+    barChart(
+      group,
+      'latency',
+      `Foreground latency during the deletion — ${group.scenario} ×${group.scale}`,
+      'milliseconds from each operation’s intended start',
+      rows.filter((r) => worstStream(r.run)),
+      [
+        { label: 'p50', value: (r) => worstStream(r.run)?.p50Ms ?? null, colour: '#a0cbe8' },
+        { label: 'p99', value: (r) => worstStream(r.run)?.p99Ms ?? null, colour: '#4e79a7' },
+        { label: 'max', value: (r) => worstStream(r.run)?.maxMs ?? null, colour: '#1d2329' },
+      ],
+      true,
+      'the worst traffic stream of each run',
+    ),
+    ...group.swept.flatMap((option) => sweepCharts(group, option)),
+  ]
+  return charts.filter((c): c is ChartSpec => c !== undefined)
+}
+
+/** A line chart's spec: full width, a fixed height. */
+const lineSpec = (
+  group: ReportGroup,
+  chart: string,
+  title: string,
+  config: ChartConfiguration,
+): ChartSpec => ({
+  group: group.id,
+  id: `${group.id}-${chart}`,
+  title,
+  width: WIDTH,
+  height: 380,
+  config,
+})
+
+/** Rows deleted over time in each run's first iteration: how steadily each strategy makes progress. */
+function progressChart(group: ReportGroup): ChartSpec | undefined {
+  const curves = group.rows.filter((r) => (r.run.progress?.length ?? 0) >= 2)
+  if (curves.length === 0) return undefined
+  const title = `Rows deleted over time — ${group.scenario} ×${group.scale}`
+  return lineSpec(group, 'progress', title, {
+    type: 'line',
+    data: {
+      datasets: curves.map((r) => ({
+        label: r.label,
+        data: (r.run.progress ?? []).map(([ms, rows]) => ({ x: ms / 1000, y: rows })),
+        borderColor: r.run.status === 'ok' || r.run.status === 'timeout' ? colourOf(group, r) : GREY,
+        backgroundColor: r.run.status === 'ok' || r.run.status === 'timeout' ? colourOf(group, r) : GREY,
+        borderDash: r.run.status === 'timeout' ? [6, 4] : [],
+        pointRadius: 0,
+        borderWidth: 2,
+        // Rows are known at the samples only: a step, not a slope (one DELETE jumps at its end).
+        stepped: 'after' as const,
+      })),
+    },
+    options: {
+      ...baseOptions(title, 'first iteration; dashed: stopped at the budget'),
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'seconds' }, min: 0 },
+        y: { type: 'linear', title: { display: true, text: 'rows deleted (all tables)' }, min: 0 },
+      },
+    },
+  })
+}
+
+/** A figure against a swept option, one line per strategy (and per value of the other swept options). */
+function sweepCharts(group: ReportGroup, option: string): ChartSpec[] {
+  // Runs that do not read the option (per-row and a batch size) have no place on its axis.
+  const reading = group.rows.filter((r) => option in r.run.options)
+  const numeric = reading.every((r) => typeof r.run.options[option] === 'number')
+  const series = new Map<string, ReportRow[]>()
+  for (const row of reading) {
+    const others = group.swept
+      .filter((k) => k !== option && k in row.run.options)
+      .map((k) => `${k}=${String(row.run.options[k])}`)
+      .join(' ')
+    const key = `${row.run.strategy}${others ? ` (${others})` : ''}`
+    series.set(key, [...(series.get(key) ?? []), row])
+  }
+  const values = [...new Set(reading.map((r) => r.run.options[option]))].sort((a, b) =>
+    numeric ? Number(a) - Number(b) : String(a).localeCompare(String(b)),
+  )
+  const figures: { chart: string; axis: string; value: (row: ReportRow) => number | null }[] = [
+    {
+      chart: 'time',
+      axis: 'median milliseconds',
+      value: (r) => (r.run.status === 'ok' ? (r.run.timing?.median ?? null) : null),
+    },
+    ...(group.rows.some((r) => worstStream(r.run))
+      ? [
+          {
+            chart: 'latency',
+            axis: 'worst traffic p99, milliseconds',
+            value: (r: ReportRow) => worstStream(r.run)?.p99Ms ?? null,
+          },
+        ]
+      : []),
+  ]
+  // Series that do not vary with the option (strategies that do not read it) would be flat lines.
+  const varying = [...series].filter(([, rows]) => new Set(rows.map((r) => r.run.options[option])).size > 1)
+  if (varying.length === 0) return []
+  // A line needs two points: a figure no series has twice (the small batches timed out, say) is not drawn.
+  const drawable = figures.filter(({ value }) =>
+    varying.some(([, rows]) => rows.filter((r) => (value(r) ?? 0) > 0).length >= 2),
+  )
+  return drawable.map(({ chart, axis, value }) => {
+    const title = `${chart === 'time' ? 'Time' : 'Foreground p99'} against ${option} — ${group.scenario} ×${group.scale}`
+    return lineSpec(group, `sweep-${option}-${chart}`, title, {
+      type: 'line',
+      data: {
+        labels: values.map(String),
+        datasets: varying.map(([label, rows]) => {
+          const colour = colourOf(group, rows[0] as ReportRow)
+          return {
+            label,
+            data: values.map((v) => {
+              const row = rows.find((r) => r.run.options[option] === v)
+              return row ? value(row) : null
+            }),
+            borderColor: colour,
+            backgroundColor: colour,
+            pointRadius: 4,
+            borderWidth: 2,
+            spanGaps: true,
+          }
+        }),
+      },
+      options: {
+        ...baseOptions(title, 'only correct runs are plotted'),
+        scales: {
+          x: { type: 'category', title: { display: true, text: option } },
+          y: valueAxis(
+            group.rows.map((r) => value(r) ?? 0),
+            true,
+            axis,
+          ),
+        },
+      },
+    })
+  })
+}
+
+/** Every chart of a document, group by group. */
+export function reportCharts(groups: readonly ReportGroup[]): ChartSpec[] {
+  return groups.flatMap(groupCharts)
+}
