@@ -32,8 +32,17 @@ const PALETTE = [
 ]
 const GREY = '#bbbbbb'
 
+/** A run's name in a chart: a wrong or failed run says so, so its bar is never read as a result. */
+function chartLabel(row: ReportRow): string {
+  const status = row.run.status
+  return status === 'ok' || status === 'timeout'
+    ? row.label
+    : `${row.label} (${status === 'wrong-result' ? 'WRONG' : status.toUpperCase()})`
+}
+
 /** A run's colour: fixed per label within a group, so a strategy looks the same in every chart. */
 function colourOf(group: ReportGroup, row: ReportRow): string {
+  if (row.run.status !== 'ok' && row.run.status !== 'timeout') return GREY
   const labels = [...new Set(group.rows.map((r) => r.run.strategy))].sort()
   return PALETTE[labels.indexOf(row.run.strategy) % PALETTE.length] as string
 }
@@ -109,7 +118,7 @@ function barChart(
     config: {
       type: 'bar',
       data: {
-        labels: shown.map((r) => r.label),
+        labels: shown.map(chartLabel),
         datasets: datasets.map((d) => ({
           label: d.label,
           data: shown.map((r) => d.value(r)),
@@ -241,10 +250,10 @@ function progressChart(group: ReportGroup): ChartSpec | undefined {
     type: 'line',
     data: {
       datasets: curves.map((r) => ({
-        label: r.label,
+        label: chartLabel(r),
         data: (r.run.progress ?? []).map(([ms, rows]) => ({ x: ms / 1000, y: rows })),
-        borderColor: r.run.status === 'ok' || r.run.status === 'timeout' ? colourOf(group, r) : GREY,
-        backgroundColor: r.run.status === 'ok' || r.run.status === 'timeout' ? colourOf(group, r) : GREY,
+        borderColor: colourOf(group, r),
+        backgroundColor: colourOf(group, r),
         borderDash: r.run.status === 'timeout' ? [6, 4] : [],
         pointRadius: 0,
         borderWidth: 2,

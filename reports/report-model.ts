@@ -189,7 +189,8 @@ export function tableCells(group: ReportGroup): { header: string[]; rows: string
         : run.projection?.projectedMs
           ? `(${formatMs(run.projection.projectedMs)})`
           : '–',
-      run.timing ? `${run.timing.rme.toFixed(0)}%` : '',
+      // One sample has no margin of error: a dash, not a reassuring 0%.
+      run.timing && run.timing.samples.length > 1 ? `${run.timing.rme.toFixed(0)}%` : '–',
       ratio === null ? '–' : `${ratio < 10 ? ratio.toFixed(1) : ratio.toFixed(0)}×`,
       rowsPerSecond === null ? '–' : formatCount(rowsPerSecond),
       run.statements ? formatCount(run.statements.total) : '–',
