@@ -5,6 +5,7 @@ import { registerEnvironmentSecrets } from '../db/redact.js'
 import { benchOverheadCommand } from './commands/bench-overhead.js'
 import { benchSeedCommand } from './commands/bench-seed.js'
 import { cleanCommand } from './commands/clean.js'
+import { compareCommand } from './commands/compare.js'
 import { listCommand } from './commands/list.js'
 import { probeCommand } from './commands/probe.js'
 import { reportCommand } from './commands/report.js'
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .addCommand(listCommand())
     .addCommand(runCommand())
     .addCommand(reportCommand())
+    .addCommand(compareCommand())
     .addCommand(seedCommand())
     .addCommand(probeCommand())
     .addCommand(cleanCommand())

@@ -1,0 +1,61 @@
+import path from 'node:path'
+import { Command } from 'commander'
+import { DelbenchError } from '../../db/errors.js'
+import { compareResults, comparisonMarkdown, DEFAULT_COMPARE, incomparable } from '../../reports/compare.js'
+import { readResults } from '../../reports/read-results.js'
+import { out } from '../output.js'
+
+/** A fraction from a flag: `0.05`, or `10%` for thresholds. */
+function fraction(value: string, flag: string, max: number): number {
+  const n = value.endsWith('%') ? Number(value.slice(0, -1)) / 100 : Number(value)
+  if (!Number.isFinite(n) || n <= 0 || n >= max)
+    throw new DelbenchError(
+      `${flag} takes a number above 0 and below ${max} (or a percentage), not '${value}'`,
+    )
+  return n
+}
+
+export function compareCommand(): Command {
+  return new Command('compare')
+    .description(
+      'compare two results files: a delta table (Markdown), exit 1 on a regression (exact figures exactly, time by significance and threshold)',
+    )
+    .argument('<base.json>', 'results of the base (e.g. the main branch)')
+    .argument('<head.json>', 'results of the change')
+    .option(
+      '--alpha <p>',
+      'significance level of the Mann-Whitney U test on times',
+      String(DEFAULT_COMPARE.alpha),
+    )
+    .option('--threshold <fraction>', 'median time change that counts, e.g. 0.1 or 10%', '10%')
+    .option('--memory-threshold <fraction>', 'peak RSS change that counts', '10%')
+    .option('--json', 'print the comparison as JSON instead of Markdown')
+    .action(
+      (
+        baseFile: string,
+        headFile: string,
+        flags: { alpha: string; threshold: string; memoryThreshold: string; json?: boolean },
+      ) => {
+        const options = {
+          alpha: fraction(flags.alpha, '--alpha', 0.5),
+          threshold: fraction(flags.threshold, '--threshold', 10),
+          memoryThreshold: fraction(flags.memoryThreshold, '--memory-threshold', 10),
+        }
+        const base = readResults(baseFile)
+        const head = readResults(headFile)
+        const reason = incomparable(base, head)
+        if (reason) throw new DelbenchError(`cannot compare ${baseFile} with ${headFile}: ${reason}`)
+        const comparison = compareResults(base, head, options)
+        if (flags.json) out(JSON.stringify(comparison, null, 2))
+        else
+          out(
+            comparisonMarkdown(
+              comparison,
+              path.basename(path.dirname(path.resolve(baseFile))) + '/' + path.basename(baseFile),
+              path.basename(path.dirname(path.resolve(headFile))) + '/' + path.basename(headFile),
+            ).trimEnd(),
+          )
+        process.exitCode = comparison.regressions > 0 ? 1 : 0
+      },
+    )
+}
