@@ -7,6 +7,7 @@ import { benchSeedCommand } from './commands/bench-seed.js'
 import { cleanCommand } from './commands/clean.js'
 import { compareCommand } from './commands/compare.js'
 import { listCommand } from './commands/list.js'
+import { mergeCommand } from './commands/merge.js'
 import { probeCommand } from './commands/probe.js'
 import { reportCommand } from './commands/report.js'
 import { runCommand } from './commands/run.js'
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .addCommand(runCommand())
     .addCommand(reportCommand())
     .addCommand(compareCommand())
+    .addCommand(mergeCommand())
     .addCommand(seedCommand())
     .addCommand(probeCommand())
     .addCommand(cleanCommand())

@@ -16,9 +16,9 @@ export interface ChartSpec {
   readonly config: ChartConfiguration
 }
 
-const WIDTH = 900
+export const WIDTH = 900
 /** Tableau 10: distinct on screen and in print, and kind to most colour-blind readers. */
-const PALETTE = [
+export const PALETTE = [
   '#4e79a7',
   '#f28e2b',
   '#e15759',
@@ -50,7 +50,7 @@ function colourOf(group: ReportGroup, row: ReportRow): string {
 const barHeight = (bars: number) => Math.round(Math.max(220, 90 + 30 * bars))
 
 /** Options every chart shares: drawn at once (no animation), a fixed size, a title. */
-function baseOptions(title: string, subtitle?: string) {
+export function baseOptions(title: string, subtitle?: string) {
   return {
     animation: false as const,
     responsive: false,
@@ -74,7 +74,7 @@ interface BarSeries {
 }
 
 /** Log scale only where the figures span more than a decade or so; bar lengths are honest otherwise. */
-function valueAxis(values: readonly number[], log: boolean, text: string) {
+export function valueAxis(values: readonly number[], log: boolean, text: string) {
   const positive = values.filter((v) => v > 0)
   const low = Math.min(...positive)
   const high = Math.max(...positive)

@@ -1,5 +1,5 @@
 import { mannWhitney, type MannWhitneyResult } from './mann-whitney.js'
-import { formatBytes, formatCount, formatMs } from './report-model.js'
+import { formatBytes, formatCount, formatMs, runIdentity } from './report-model.js'
 import type { ResultsDocument, RunRecord } from './results-schema.js'
 
 /** The gates of a comparison. */
@@ -38,15 +38,6 @@ export interface Comparison {
   readonly warnings: readonly string[]
   readonly regressions: number
   readonly improvements: number
-}
-
-/** What identifies "the same run" in two results files: where, what, how, at which scale. */
-function runKey(run: RunRecord): string {
-  const options = Object.entries(run.options)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(' ')
-  return `${run.database.kind} ${run.scenario} ×${run.scale} ${run.strategy}${options ? ` (${options})` : ''}`
 }
 
 const percent = (change: number) => `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%`
@@ -111,8 +102,8 @@ export function compareResults(
   head: ResultsDocument,
   options: CompareOptions = DEFAULT_COMPARE,
 ): Comparison {
-  const baseRuns = new Map(base.runs.map((r) => [runKey(r), r]))
-  const headRuns = new Map(head.runs.map((r) => [runKey(r), r]))
+  const baseRuns = new Map(base.runs.map((r) => [runIdentity(r), r]))
+  const headRuns = new Map(head.runs.map((r) => [runIdentity(r), r]))
   const warnings: string[] = []
   const runs: RunComparison[] = []
   let blind = 0
@@ -168,9 +159,9 @@ export function compareResults(
 
 /** Why two files cannot be compared at all, or undefined: nothing in common, or other databases or scales. */
 export function incomparable(base: ResultsDocument, head: ResultsDocument): string | undefined {
-  const keys = new Set(base.runs.map(runKey))
+  const keys = new Set(base.runs.map(runIdentity))
   if (base.runs.length === 0) return 'BASE has no runs to compare with'
-  if (head.runs.some((r) => keys.has(runKey(r)))) return undefined
+  if (head.runs.some((r) => keys.has(runIdentity(r)))) return undefined
   const what = (doc: ResultsDocument, pick: (r: RunRecord) => string) =>
     [...new Set(doc.runs.map(pick))].join(', ')
   for (const [name, pick] of [

@@ -99,6 +99,9 @@ canvas { display: block; width: 100%; }
 }
 `
 
+const canvas = (c: ChartSpec) =>
+  `<figure><canvas id="${c.id}" width="${c.width}" height="${c.height}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></figure>`
+
 /**
  * report.html: one self-contained page (chart.js and the data inlined, nothing fetched) with the same
  * tables as the Markdown report and every chart drawn by chart.js in the browser.
@@ -111,19 +114,19 @@ export function htmlReport(
   const env = environmentLines(document)
     .map((l) => `<li>${escapeHtml(l)}</li>`)
     .join('')
-  const nav =
-    groups.length > 1
-      ? `<nav><ul>${groups.map((g) => `<li><a href="#${g.id}">${escapeHtml(g.title)}</a></li>`).join('')}</ul></nav>`
-      : ''
+  const links = [
+    ...groups.map((g) => `<li><a href="#${g.id}">${escapeHtml(g.title)}</a></li>`),
+    ...(charts.some((c) => c.group.startsWith('history-'))
+      ? ['<li><a href="#history">History</a></li>']
+      : []),
+  ]
+  const nav = links.length > 1 ? `<nav><ul>${links.join('')}</ul></nav>` : ''
   const sections = groups
     .map((group) => {
       const problems = trafficProblems(group)
       const figures = charts
         .filter((c) => c.group === group.id)
-        .map(
-          (c) =>
-            `<figure><canvas id="${c.id}" width="${c.width}" height="${c.height}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></figure>`,
-        )
+        .map(canvas)
         .join('\n')
       return `<section id="${group.id}">
 <h2>${escapeHtml(group.title)}</h2>
@@ -136,6 +139,16 @@ ${figures}
 </section>`
     })
     .join('\n')
+  const history = charts.filter((c) => c.group.startsWith('history-'))
+  const historySection = history.length
+    ? `<section id="history">
+<h2>History</h2>
+<p class="summary">Each figure across the results files given, oldest first.</p>
+<div class="charts">
+${history.map(canvas).join('\n')}
+</div>
+</section>`
+    : ''
   const specs = charts.map((c) => ({ id: c.id, aspect: c.width / c.height, config: c.config }))
   return `<!doctype html>
 <html lang="en">
@@ -154,6 +167,7 @@ ${figures}
 <p class="guide">${escapeHtml(READING_GUIDE)}</p>
 ${nav}
 ${groups.length === 0 ? '<p>No run finished.</p>' : sections}
+${historySection}
 </main>
 <script>${chartJsSource().replace(/<\/script/gi, '<\\/script')}</script>
 <script>

@@ -47,5 +47,10 @@ export function markdownReport(
     for (const chart of charts.filter((c) => c.group === group.id))
       lines.push(`![${chart.title}](${chartDir}/${chart.id}.png)`, '')
   }
+  const history = charts.filter((c) => c.group.startsWith('history-'))
+  if (history.length) {
+    lines.push('## History', '', 'Each figure across the results files given, oldest first.', '')
+    for (const chart of history) lines.push(`![${chart.title}](${chartDir}/${chart.id}.png)`, '')
+  }
   return lines.join('\n').replace(/\n+$/, '\n')
 }

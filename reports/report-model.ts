@@ -260,3 +260,15 @@ export function trafficProblems(group: ReportGroup): string[] {
     ),
   )
 }
+
+/**
+ * What identifies "the same run" across results files: where (database kind), what (scenario, scale)
+ * and how (strategy and options). Used to compare two files and to follow a run through history.
+ */
+export function runIdentity(run: RunRecord): string {
+  const options = Object.entries(run.options)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ')
+  return `${run.database.kind} ${run.scenario} ×${run.scale} ${run.strategy}${options ? ` (${options})` : ''}`
+}

@@ -81,6 +81,19 @@ export const runSchema = z.object({
       'rows deleted over time in the first iteration, [milliseconds, rows] about every 200 ms, from [0, 0]; for a timeout, until it was stopped',
     ),
   verification: z.object({ ok: z.boolean(), problems: z.array(z.string()) }).optional(),
+  machine: z
+    .object({
+      cpu: z.object({ model: z.string(), count: z.number().int() }),
+      memoryBytes: z.number().int(),
+      os: z.string(),
+      nodeVersion: z.string(),
+      delbenchVersion: z.string(),
+      gitCommit: z.string().nullable(),
+      commandLine: z.string().describe('redacted'),
+      startedAt: z.string(),
+    })
+    .optional()
+    .describe('where a merged run ran (delbench merge of shards): its own environment'),
   databaseCost: z
     .object({
       logBytes: z

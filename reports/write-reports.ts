@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { redact } from '../db/redact.js'
 import { reportCharts } from './chart-specs.js'
+import { historyCharts } from './history-charts.js'
 import { htmlReport } from './html-report.js'
 import { markdownReport } from './markdown-report.js'
 import { renderPng } from './png-charts.js'
@@ -17,13 +18,19 @@ export interface WrittenReports {
 }
 
 /**
- * Renders every report of a results document into `dir`: report.md, report.html and charts/*.png.
+ * Renders every report of a results document into `dir`: report.md, report.html and charts/*.png,
+ * with a history section when several results files are given.
  * Each file is written atomically; the charts folder is built aside and swapped in whole, so a reader
  * never sees a report whose images belong to another run.
  */
-export async function writeReports(dir: string, document: ResultsDocument): Promise<WrittenReports> {
+export async function writeReports(
+  dir: string,
+  document: ResultsDocument,
+  /** Several results files (this one among them): their trends are drawn too. */
+  history: readonly ResultsDocument[] = [],
+): Promise<WrittenReports> {
   const groups = reportGroups(document)
-  const charts = reportCharts(groups)
+  const charts = [...reportCharts(groups), ...(history.length > 1 ? historyCharts(history) : [])]
   const chartsDir = path.join(dir, 'charts')
   const building = `${chartsDir}.tmp-${process.pid}`
   fs.rmSync(building, { recursive: true, force: true })

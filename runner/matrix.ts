@@ -39,6 +39,8 @@ export interface MatrixPlan {
   readonly logSql: boolean
   /** Run the scenarios' foreground traffic during deletions. */
   readonly traffic: boolean
+  /** Only this slice of the runs (run i when i mod count = index), so machines can share a matrix. */
+  readonly shard?: { readonly index: number; readonly count: number }
 }
 
 /** What the runner tells its caller as it goes (the CLI draws progress and lines from these). */
@@ -137,6 +139,11 @@ export class MatrixRunner {
       ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.fkIndex !== undefined) ? ['fkIndex'] : []),
       ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.indexes !== undefined) ? ['indexes'] : []),
     ])
+    // Every run has a number in a fixed order (database, scenario, knobs, strategy, options); a shard
+    // runs the numbers it owns, the same on every machine.
+    const block = plan.strategies.reduce((n, s) => n + optionsFor(s.value, plan.options).length, 0)
+    const mine = (i: number) => !plan.shard || i % plan.shard.count === plan.shard.index
+    let slot = 0
     for (const db of plan.databases) {
       if (this.#interrupted) break
       const server = await openServer(db.spec, plan.open)
@@ -152,6 +159,11 @@ export class MatrixRunner {
         for (const { value: scenario, reference } of plan.scenarios) {
           for (const knobs of plan.knobs) {
             if (this.#interrupted) break
+            // A shard seeds only the scenarios it has runs of.
+            const first = slot
+            slot += block
+            if (!Array.from({ length: block }, (_, k) => first + k).some(mine)) continue
+            let next = first
             const label = `${scenarioLabel(scenario)} on ${db.spec.display}`
             const seeded = await seedScenario(
               server,
@@ -172,6 +184,7 @@ export class MatrixRunner {
             for (const { value: strategy, reference: strategyRef } of plan.strategies) {
               for (const options of optionsFor(strategy, plan.options)) {
                 if (this.#interrupted) break
+                if (!mine(next++)) continue
                 const base = {
                   database: { kind: kindOf(db.spec), url: db.spec.display },
                   scenario: scenarioLabel(scenario),

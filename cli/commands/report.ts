@@ -1,8 +1,11 @@
+import fs from 'node:fs'
 import path from 'node:path'
 import { Command } from 'commander'
 import { DelbenchError } from '../../db/errors.js'
 import { EXPORT_FILES, EXPORT_FORMATS, exportResults, type ExportFormat } from '../../reports/exports.js'
+import { chronological } from '../../reports/history-charts.js'
 import { readResults } from '../../reports/read-results.js'
+import type { ResultsDocument } from '../../reports/results-schema.js'
 import { writeReports } from '../../reports/write-reports.js'
 import { writeFileAtomic } from '../../reports/write-results.js'
 import { out } from '../output.js'
@@ -20,29 +23,66 @@ function exportFormats(value: string | undefined): ExportFormat[] {
   return [...new Set(formats)] as ExportFormat[]
 }
 
+/**
+ * The results files named: files as given; a folder stands for its results.json and those of the
+ * run folders in it (`results/` holds one per run). Each file once, however it was reached.
+ */
+function resultsFiles(inputs: readonly string[]): string[] {
+  const found: string[] = []
+  for (const input of inputs) {
+    if (!input.trim()) throw new DelbenchError('report needs the path of a results.json')
+    if (fs.existsSync(input) && fs.statSync(input).isDirectory()) {
+      const candidates = [
+        path.join(input, 'results.json'),
+        ...fs.readdirSync(input).map((entry) => path.join(input, entry, 'results.json')),
+      ].filter((f) => fs.existsSync(f))
+      if (candidates.length === 0) throw new DelbenchError(`no results.json in ${input} or the folders in it`)
+      found.push(...candidates)
+    } else found.push(input)
+  }
+  const seen = new Set<string>()
+  return found.filter((f) => {
+    const real = fs.existsSync(f) ? fs.realpathSync(f) : path.resolve(f)
+    if (seen.has(real)) return false
+    seen.add(real)
+    return true
+  })
+}
+
 export function reportCommand(): Command {
   return new Command('report')
     .description(
       'render report.md, report.html and charts/*.png again from a saved results.json (and export it for dashboards)',
     )
-    .argument('<results.json>', 'a results file written by delbench run')
-    .option('--out <dir>', 'folder for the reports (default: the results file’s folder)')
+    .argument(
+      '<results...>',
+      'a results.json written by delbench run; several files (or folders of runs) add a history of each figure',
+    )
+    .option('--out <dir>', 'folder for the reports (default: the newest results file’s folder)')
     .option(
       '--export <formats>',
       `also write the results for a dashboard: ${EXPORT_FORMATS.join(', ')} (as ${Object.values(EXPORT_FILES).join(', ')})`,
     )
-    .action(async (file: string, flags: { out?: string; export?: string }) => {
-      if (!file.trim()) throw new DelbenchError('report needs the path of a results.json')
+    .action(async (inputs: string[], flags: { out?: string; export?: string }) => {
       const formats = exportFormats(flags.export)
-      const document = readResults(file)
+      const files = resultsFiles(inputs)
+      const documents = files.map((file) => ({ file, document: readResults(file) }))
+      // The newest run is the report; all of them make its history.
+      const newest = chronological(documents.map((d) => d.document)).at(-1) as ResultsDocument
+      const file = documents.find((d) => d.document === newest)?.file as string
+      const document = newest
       const dir = path.resolve(flags.out ?? path.dirname(file))
-      const written = await writeReports(dir, document)
+      const written = await writeReports(
+        dir,
+        document,
+        documents.map((d) => d.document),
+      )
       const shown = (name: string) => {
         const relative = path.relative(process.cwd(), path.join(dir, name))
         return relative.startsWith('..') ? path.join(dir, name) : relative
       }
       out(
-        `report: ${shown(written.markdown)}, ${shown(written.html)} and ${written.charts.length} charts in ${shown('charts')}`,
+        `report: ${shown(written.markdown)}, ${shown(written.html)} and ${written.charts.length} charts in ${shown('charts')}${files.length > 1 ? ` (history of ${files.length} results files)` : ''}`,
       )
       for (const format of formats) {
         writeFileAtomic(

@@ -30,12 +30,24 @@ interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags {
   readonly dryRun?: boolean
   readonly traffic: boolean
   readonly json?: boolean
+  readonly shard?: string
 }
 
 const collect = (value: string, previous: string[] | undefined) => [
   ...(previous ?? []),
   ...value.split(',').filter(Boolean),
 ]
+
+/** `--shard K/N`: the K-th of N slices of the matrix (1-based on the command line). */
+function shardOf(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim())
+  const k = Number(match?.[1])
+  const n = Number(match?.[2])
+  if (!match || n < 1 || k < 1 || k > n)
+    throw new DelbenchError(`--shard takes K/N with 1 ≤ K ≤ N (the K-th of N slices), not '${value}'`)
+  return { index: k - 1, count: n }
+}
 
 /** A comma list of integers of at least `min`: one run per value (a sweep). */
 function integers(value: string, flag: string, min: number): number[] {
@@ -80,11 +92,16 @@ export function runCommand(): Command {
       'print the statements each strategy would issue for the first few target rows; change nothing',
     )
     .option('--json', 'print the results document on stdout instead of the summary table')
+    .option(
+      '--shard <K/N>',
+      'run only the K-th of N slices of the matrix (each machine of a CI matrix its own; delbench merge joins them)',
+    )
   addScenarioOptions(command, '0.02')
   return addDatabaseOptions(command).action(async (flags: RunFlags) => {
     const batchSizes = integers(flags.batchSize, '--batch-size', 1)
     const sleeps = integers(flags.sleepMs, '--sleep-ms', 0)
     const [iterations] = integers(flags.iterations, '--iterations', 1)
+    const shard = shardOf(flags.shard)
     const timeoutSeconds = Number(flags.timeout)
     if (!(timeoutSeconds > 0))
       throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
@@ -164,6 +181,7 @@ export function runCommand(): Command {
         open,
         logSql: flags.logSql ?? false,
         traffic: flags.traffic,
+        ...(shard ? { shard } : {}),
       },
       {
         seeding: (label, p) => (progress ??= rowProgress(`seeding ${label}`, quiet)).update(seedUpdate(p)),

@@ -1,0 +1,26 @@
+import path from 'node:path'
+import { Command } from 'commander'
+import { mergeResults } from '../../reports/merge-results.js'
+import { readResults } from '../../reports/read-results.js'
+import { writeResults } from '../../reports/write-results.js'
+import { err, out } from '../output.js'
+
+export function mergeCommand(): Command {
+  return new Command('merge')
+    .description(
+      'join the results files of shards (delbench run --shard K/N) into one, each run keeping its machine',
+    )
+    .argument('<results...>', 'the shards’ results.json files')
+    .requiredOption('--out <file>', 'the merged results file to write')
+    .action((files: string[], flags: { out: string }) => {
+      const inputs = files.map((file) => ({ file, document: readResults(file) }))
+      const merged = mergeResults(inputs)
+      const commits = new Set(inputs.map((i) => i.document.environment.gitCommit))
+      if (commits.size > 1)
+        err(
+          `delbench: warning: the shards ran different commits (${[...commits].join(', ')}); each run records its own`,
+        )
+      writeResults(path.resolve(flags.out), merged)
+      out(`merged ${merged.runs.length} runs from ${files.length} files into ${flags.out}`)
+    })
+}
