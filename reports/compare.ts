@@ -161,6 +161,7 @@ export function compareResults(
 export function incomparable(base: ResultsDocument, head: ResultsDocument): string | undefined {
   const keys = new Set(base.runs.map(runIdentity))
   if (base.runs.length === 0) return 'BASE has no runs to compare with'
+  if (head.runs.length === 0) return 'HEAD has no runs (was it interrupted before the first one finished?)'
   if (head.runs.some((r) => keys.has(runIdentity(r)))) return undefined
   const what = (doc: ResultsDocument, pick: (r: RunRecord) => string) =>
     [...new Set(doc.runs.map(pick))].join(', ')

@@ -1,6 +1,6 @@
 import type { CellValue } from '../db/table-spec.js'
 import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
-import { checkAbort, keysOf, placeholders, sleep } from './sql-lists.js'
+import { checkAbort, deleteInTransaction, keysOf, placeholders, sleep } from './sql-lists.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 
 /** Attempts per batch when it meets a deadlock or a lock timeout. */
@@ -54,15 +54,7 @@ async function deleteBatch(ctx: StrategyContext, pk: string, keys: readonly Cell
   ]
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ctx.conn.transaction(async (tx) => {
-        let deleted = 0
-        for (const statement of statements) {
-          checkAbort(ctx.abort)
-          const { affected } = await ctx.run(statement, tx)
-          if (statement.sql.startsWith('DELETE')) deleted += affected
-        }
-        return deleted
-      })
+      return await deleteInTransaction(ctx, statements)
     } catch (error) {
       if (attempt >= ATTEMPTS || !ctx.dialect.isRetryable(error)) throw error
       // Back off a little longer each time, so the other transaction can finish.

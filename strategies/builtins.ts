@@ -1,13 +1,14 @@
 import { batched } from './batched.js'
 import { collectorSubquery } from './collector-subquery.js'
 import { collector } from './collector.js'
+import { keyTable } from './key-table.js'
 import { limitLoop } from './limit-loop.js'
 import { naiveBulk } from './naive-bulk.js'
 import { perRowCallbacks } from './per-row-callbacks.js'
 import { perRow } from './per-row.js'
 import type { Strategy } from './strategy.js'
 
-/** The built-in strategies of SPEC section 6, slowest family first. */
+/** The built-in strategies: SPEC section 6's, slowest family first, then those beyond the field reports. */
 export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   perRow,
   perRowCallbacks,
@@ -16,4 +17,5 @@ export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   collectorSubquery,
   batched,
   limitLoop,
+  keyTable,
 ]

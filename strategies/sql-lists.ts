@@ -1,5 +1,6 @@
 import type { CellValue } from '../db/table-spec.js'
 import type { PlanStep } from '../scenarios/deletion-plan.js'
+import type { PortableSql } from '../scenarios/target-sql.js'
 import type { StrategyContext } from './strategy.js'
 
 /** `?, ?, ?` for n values. */
@@ -43,4 +44,20 @@ export async function targetKeys(ctx: StrategyContext, root: PlanStep): Promise<
     params: ctx.target.params,
   })
   return keysOf(rows, root.primaryKey)
+}
+
+/** Runs statements in one transaction, stopping at an abort; returns the rows the DELETEs removed. */
+export function deleteInTransaction(
+  ctx: StrategyContext,
+  statements: readonly PortableSql[],
+): Promise<number> {
+  return ctx.conn.transaction(async (tx) => {
+    let deleted = 0
+    for (const statement of statements) {
+      checkAbort(ctx.abort)
+      const { affected } = await ctx.run(statement, tx)
+      if (statement.sql.startsWith('DELETE')) deleted += affected
+    }
+    return deleted
+  })
 }

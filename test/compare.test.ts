@@ -186,6 +186,15 @@ describe('delbench compare', () => {
       /cannot compare .*: no run of HEAD matches one of BASE: databases differ \(BASE: sqlite; HEAD: postgres\)/,
     ],
     [
+      'a HEAD without runs',
+      () => {
+        const empty = fixture()
+        empty.runs = []
+        return save(empty, 'empty.json')
+      },
+      /HEAD has no runs/,
+    ],
+    [
       'another scale',
       () => {
         const other = fixture()

@@ -56,6 +56,11 @@ for (const db of TEST_DATABASES) {
       )
       // limit-loop, b = 64: 4 DELETEs that delete rows, and a fifth that deletes none.
       expect(await statementsOf(prepared, 'limit-loop', 64)).toEqual(counts({ delete: 5 }))
+      // key-table, b = 64: CREATE and DROP of the key table (other), INSERT of the 200 keys, then
+      // 4 batches (a range SELECT, BEGIN, DELETE joined to the keys, COMMIT) and an empty range SELECT.
+      expect(await statementsOf(prepared, 'key-table', 64)).toEqual(
+        counts({ other: 2, insert: 1, select: 5, begin: 4, delete: 4, commit: 4 }),
+      )
     })
 
     it('library: one library of N = 2,000 books whose deletion touches each book’s donor', async () => {

@@ -32,6 +32,7 @@ const CASES: {
       'collector-subquery': 'ok',
       batched: 'ok',
       'limit-loop': 'ok',
+      'key-table': 'ok',
     },
   },
   {
@@ -45,6 +46,7 @@ const CASES: {
       'collector-subquery': 'ok',
       batched: 'ok',
       'limit-loop': 'ok',
+      'key-table': 'ok',
     },
   },
   {
@@ -58,6 +60,7 @@ const CASES: {
       'collector-subquery': 'ok',
       batched: 'ok',
       'limit-loop': 'failed',
+      'key-table': 'ok',
     },
   },
   {
@@ -71,6 +74,7 @@ const CASES: {
       'collector-subquery': 'ok',
       batched: 'ok',
       'limit-loop': 'failed',
+      'key-table': 'ok',
     },
   },
   {

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto'
+import type { DialectName } from '../db/dialect.js'
+import type { CellValue } from '../db/table-spec.js'
+import type { PlanStep } from '../scenarios/deletion-plan.js'
+import { subqueryDeletionSql, touchSql, type PortableSql } from '../scenarios/target-sql.js'
+import { checkAbort, deleteInTransaction } from './sql-lists.js'
+import type { Strategy, StrategyContext } from './strategy.js'
+
+/**
+ * A step deleted by joining the key table: the root itself, or a table whose rows hang directly off
+ * the root by one foreign key. Deeper dependents and set-null updates keep the sub-query form.
+ */
+function joinDelete(
+  dialect: DialectName,
+  step: PlanStep,
+  root: PlanStep,
+  keys: string,
+  range: readonly CellValue[],
+): PortableSql | undefined {
+  const column =
+    step.relation === 'root'
+      ? step.primaryKey
+      : step.action === 'delete' && step.via.length === 1 && step.via[0]?.parent === root.table
+        ? step.via[0].column
+        : undefined
+  if (column === undefined || dialect === 'sqlite') return undefined
+  const inRange = 'k.id > ? AND k.id <= ?'
+  return dialect === 'postgres'
+    ? {
+        sql: `DELETE FROM ${step.table} USING ${keys} k WHERE ${step.table}.${column} = k.id AND ${inRange}`,
+        params: range,
+      }
+    : {
+        sql: `DELETE ${step.table} FROM ${step.table} JOIN ${keys} k ON ${step.table}.${column} = k.id WHERE ${inRange}`,
+        params: range,
+      }
+}
+
+/**
+ * The target keys collected once into a key table in the working database, then deleted in batches of
+ * `--batch-size` keys over it: per batch, in one transaction, set-based callbacks, dependents and the
+ * targets, joined to the key table (`DELETE … USING` on PostgreSQL, a multi-table `DELETE` on MySQL,
+ * `IN (SELECT …)` on SQLite). The target predicate is evaluated once, not once per batch; batches are
+ * key ranges of the key table, so no batch re-scans what an earlier one deleted.
+ */
+export const keyTable: Strategy = {
+  name: 'key-table',
+  description:
+    'target keys into a key table once, then batches joined to it: callbacks, dependents, targets, one transaction each',
+  reads: ['batchSize'],
+  async run(ctx) {
+    const root = ctx.plan.steps.at(-1)
+    if (!root) return
+    // A plain table with a unique name rather than a TEMPORARY one: MySQL cannot name a temporary
+    // table twice in one statement, and set-null updates do.
+    const keys = `delbench_keys_${randomBytes(4).toString('hex')}`
+    await ctx.run({ sql: `CREATE TABLE ${keys} (id BIGINT PRIMARY KEY)`, params: [] })
+    try {
+      await ctx.run({
+        sql: `INSERT INTO ${keys} (id) SELECT ${root.primaryKey} FROM ${root.table} WHERE ${ctx.target.where}`,
+        params: ctx.target.params,
+      })
+      let last: CellValue = Number.MIN_SAFE_INTEGER
+      let deleted = 0
+      for (;;) {
+        checkAbort(ctx.abort)
+        const { rows } = await ctx.run({
+          sql: `SELECT MAX(id) AS hi FROM (SELECT id FROM ${keys} WHERE id > ? ORDER BY id LIMIT ${ctx.options.batchSize}) batch_keys`,
+          params: [last],
+        })
+        const hi = rows[0]?.hi as CellValue | undefined
+        if (hi === null || hi === undefined) return
+        deleted += await deleteRange(ctx, root, keys, [last, hi])
+        ctx.progress(deleted)
+        last = hi
+      }
+    } finally {
+      await ctx.run({ sql: `DROP TABLE ${keys}`, params: [] })
+    }
+  },
+}
+
+async function deleteRange(
+  ctx: StrategyContext,
+  root: PlanStep,
+  keys: string,
+  range: readonly CellValue[],
+): Promise<number> {
+  const where = `${root.primaryKey} IN (SELECT id FROM ${keys} WHERE id > ? AND id <= ?)`
+  const keyOf = (table: string) => ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
+  const subqueries = subqueryDeletionSql(ctx.plan, where, range)
+  const statements = [
+    ...touchSql(ctx.plan, ctx.callbacks, keyOf, where, range, ctx.deletedAt),
+    ...ctx.plan.steps.map(
+      (step, i) => joinDelete(ctx.dialect.name, step, root, keys, range) ?? (subqueries[i] as PortableSql),
+    ),
+  ]
+  return deleteInTransaction(ctx, statements)
+}
