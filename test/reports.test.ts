@@ -5,6 +5,7 @@ import { loadImage, createCanvas } from '@napi-rs/canvas'
 import { chromium } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { reportCharts } from '../reports/chart-specs.js'
+import { historyCharts } from '../reports/history-charts.js'
 import { htmlReport } from '../reports/html-report.js'
 import { markdownReport } from '../reports/markdown-report.js'
 import { PNG_SCALE, renderPng } from '../reports/png-charts.js'
@@ -105,10 +106,15 @@ describe('reports from a results file', () => {
   })
 
   describe.skipIf(browserSkipped())('report.html in a real browser', () => {
-    it('opens offline, logs no error, fetches nothing, and draws every chart', async () => {
+    it('opens offline, logs no error, fetches nothing, and draws every chart, history included', async () => {
       const executablePath = chromiumPath()
       if (!executablePath) throw new Error(`no Chromium for the report test: ${BROWSER_HINT}`)
-      const { document: results, groups, charts } = load(SQLITE)
+      const { document: results, groups, charts: own } = load(SQLITE)
+      // With a history section too: the same run a day earlier stands for an older results file.
+      const earlier = structuredClone(results)
+      earlier.environment.startedAt = '2026-01-01T00:00:00.000Z'
+      const charts = [...own, ...historyCharts([earlier, results])]
+      expect(charts.length).toBeGreaterThan(own.length)
       const file = path.join(tempFolder('html'), 'report.html')
       fs.writeFileSync(file, htmlReport(results, groups, charts))
       const browser = await chromium.launch({
