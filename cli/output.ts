@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { redact } from '../db/redact.js'
 import type { SqlLogEntry } from '../db/instrumented-connection.js'
 
@@ -24,4 +25,10 @@ function formatParams(params: readonly unknown[]): string {
   const shown = params.slice(0, MAX_PARAMS_SHOWN).map((p) => JSON.stringify(p) ?? String(p))
   const more = params.length > MAX_PARAMS_SHOWN ? `, … ${params.length - MAX_PARAMS_SHOWN} more` : ''
   return `[${shown.join(', ')}${more}]`
+}
+
+/** A path as a reader wants it: relative to the working directory, absolute when outside it. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file)
+  return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative
 }

@@ -16,7 +16,7 @@ export interface ChartSpec {
   readonly config: ChartConfiguration
 }
 
-export const WIDTH = 900
+const WIDTH = 900
 /** Tableau 10: distinct on screen and in print, and kind to most colour-blind readers. */
 export const PALETTE = [
   '#4e79a7',
@@ -227,14 +227,14 @@ export function groupCharts(group: ReportGroup): ChartSpec[] {
 }
 
 /** A line chart's spec: full width, a fixed height. */
-const lineSpec = (
-  group: ReportGroup,
+export const lineSpec = (
+  group: string,
   chart: string,
   title: string,
   config: ChartConfiguration,
 ): ChartSpec => ({
-  group: group.id,
-  id: `${group.id}-${chart}`,
+  group,
+  id: `${group}-${chart}`,
   title,
   width: WIDTH,
   height: 380,
@@ -246,7 +246,7 @@ function progressChart(group: ReportGroup): ChartSpec | undefined {
   const curves = group.rows.filter((r) => (r.run.progress?.length ?? 0) >= 2)
   if (curves.length === 0) return undefined
   const title = `Rows deleted over time — ${group.scenario} ×${group.scale}`
-  return lineSpec(group, 'progress', title, {
+  return lineSpec(group.id, 'progress', title, {
     type: 'line',
     data: {
       datasets: curves.map((r) => ({
@@ -313,7 +313,7 @@ function sweepCharts(group: ReportGroup, option: string): ChartSpec[] {
   )
   return drawable.map(({ chart, axis, value }) => {
     const title = `${chart === 'time' ? 'Time' : 'Foreground p99'} against ${option} — ${group.scenario} ×${group.scale}`
-    return lineSpec(group, `sweep-${option}-${chart}`, title, {
+    return lineSpec(group.id, `sweep-${option}-${chart}`, title, {
       type: 'line',
       data: {
         labels: values.map(String),

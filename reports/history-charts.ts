@@ -1,5 +1,5 @@
-import { baseOptions, PALETTE, valueAxis, WIDTH, type ChartSpec } from './chart-specs.js'
-import { runIdentity } from './report-model.js'
+import { baseOptions, lineSpec, PALETTE, valueAxis, type ChartSpec } from './chart-specs.js'
+import { runIdentity, slug } from './report-model.js'
 import type { ResultsDocument, RunRecord } from './results-schema.js'
 
 /** Results files in the order they were made: the x axis of a history. */
@@ -12,12 +12,6 @@ function pointLabel(document: ResultsDocument): string {
   const day = document.environment.startedAt.slice(0, 16).replace('T', ' ')
   return document.environment.gitCommit ? `${document.environment.gitCommit.slice(0, 7)} ${day}` : day
 }
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, '-')
-    .replace(/^-|-$/g, '')
 
 /**
  * The trend of each figure across results files: per database × scenario × scale, the median time and
@@ -63,41 +57,34 @@ export function historyCharts(documents: readonly ResultsDocument[]): ChartSpec[
       if (names.length === 0) return []
       const heading = `${title} over time — ${group}`
       const values = [...series.values()].flatMap((points) => points.map((p) => value(p) ?? 0))
-      return {
-        group: `history-${slug(group)}`,
-        id: `history-${slug(group)}-${chart}`,
-        title: heading,
-        width: WIDTH,
-        height: 380,
-        config: {
-          type: 'line' as const,
-          data: {
-            labels,
-            datasets: names.map((name, i) => {
-              const colour = PALETTE[i % PALETTE.length] as string
-              return {
-                label: name,
-                data: (series.get(name) ?? []).map(value),
-                borderColor: colour,
-                backgroundColor: colour,
-                pointRadius: 4,
-                borderWidth: 2,
-                spanGaps: false,
-              }
-            }),
-          },
-          options: {
-            ...baseOptions(heading, 'correct runs only; a gap is a run that was wrong, failed or absent'),
-            scales: {
-              x: {
-                type: 'category' as const,
-                title: { display: true, text: 'results file (commit, start)' },
-              },
-              y: valueAxis(values, true, axis),
+      return lineSpec(`history-${slug(group)}`, chart, heading, {
+        type: 'line' as const,
+        data: {
+          labels,
+          datasets: names.map((name, i) => {
+            const colour = PALETTE[i % PALETTE.length] as string
+            return {
+              label: name,
+              data: (series.get(name) ?? []).map(value),
+              borderColor: colour,
+              backgroundColor: colour,
+              pointRadius: 4,
+              borderWidth: 2,
+              spanGaps: false,
+            }
+          }),
+        },
+        options: {
+          ...baseOptions(heading, 'correct runs only; a gap is a run that was wrong, failed or absent'),
+          scales: {
+            x: {
+              type: 'category' as const,
+              title: { display: true, text: 'results file (commit, start)' },
             },
+            y: valueAxis(values, true, axis),
           },
         },
-      }
+      })
     })
   })
 }

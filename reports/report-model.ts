@@ -1,7 +1,30 @@
 import type { ResultsDocument, RunRecord } from './results-schema.js'
-import { rankRuns, sweptOptions } from './summary-table.js'
 
 type Database = ResultsDocument['environment']['databases'][number]
+
+/**
+ * Options whose value differs between runs (a sweep). A run that does not read an option (per-row and
+ * a batch size) does not record it, and is not counted as differing.
+ */
+export function sweptOptions(runs: readonly RunRecord[]): string[] {
+  const keys = [...new Set(runs.flatMap((r) => Object.keys(r.options)))]
+  return keys.filter(
+    (k) => new Set(runs.filter((r) => k in r.options).map((r) => String(r.options[k]))).size > 1,
+  )
+}
+
+/**
+ * Runs in the order a reader wants: correct ones fastest first, then those stopped at their budget by
+ * projected time, then the wrong, failed and unsupported (never ranked).
+ */
+export function rankRuns(runs: readonly RunRecord[]): RunRecord[] {
+  const by = (figure: (r: RunRecord) => number | null | undefined) => (a: RunRecord, b: RunRecord) =>
+    (figure(a) ?? Number.POSITIVE_INFINITY) - (figure(b) ?? Number.POSITIVE_INFINITY)
+  const ok = runs.filter((r) => r.status === 'ok').sort(by((r) => r.timing?.median))
+  const timeouts = runs.filter((r) => r.status === 'timeout').sort(by((r) => r.projection?.projectedMs))
+  const rest = runs.filter((r) => r.status !== 'ok' && r.status !== 'timeout')
+  return [...ok, ...timeouts, ...rest]
+}
 
 /** One run as a report shows it: its place among the correct runs and the figures derived from it. */
 export interface ReportRow {
@@ -53,9 +76,9 @@ export function reportGroups(document: ResultsDocument): ReportGroup[] {
     const ranked = rankRuns(runs)
     const fastest = ranked[0]?.status === 'ok' ? ranked[0].timing?.median : undefined
     const rows = ranked.map((run, i): ReportRow => {
-      const options = swept
-        .filter((k) => k in run.options)
-        .map((k) => `${k}=${String(run.options[k])}`)
+      const options = Object.entries(run.options)
+        .filter(([k]) => swept.includes(k))
+        .map(([k, v]) => `${k}=${String(v)}`)
         .join(' ')
       const deleted = totalRowsDeleted(run)
       const median = run.timing?.median
@@ -91,7 +114,8 @@ export function reportGroups(document: ResultsDocument): ReportGroup[] {
   })
 }
 
-const slug = (text: string) =>
+/** A file-name-safe, lower-case form of a label. */
+export const slug = (text: string) =>
   text
     .toLowerCase()
     .replace(/[^a-z0-9.]+/g, '-')
@@ -252,12 +276,19 @@ export function groupSummary(group: ReportGroup): string {
   return parts.join(' ')
 }
 
-/** Each foreground stream's first failure, per run: "batched: traffic 'x' failed: message". */
+/**
+ * One line per traffic stream that failed in a run of the group, with its failures by kind and the
+ * first message, so errors are never a bare count: "batched: traffic 'x' failed 3 lock timeout — …".
+ */
 export function trafficProblems(group: ReportGroup): string[] {
-  return group.rows.flatMap((r) =>
-    (r.run.foreground ?? []).flatMap((f) =>
-      f.firstError ? [`${r.label}: traffic ‘${f.name}’ failed: ${f.firstError}`] : [],
-    ),
+  return group.rows.flatMap(({ run, label }) =>
+    (run.foreground ?? []).flatMap((f) => {
+      if (sum(Object.values(f.errors)) === 0) return []
+      const kinds = Object.entries(f.errors)
+        .map(([kind, count]) => `${count} ${kind}`)
+        .join(', ')
+      return [`${label}: traffic '${f.name}' failed ${kinds}${f.firstError ? ` — ${f.firstError}` : ''}`]
+    }),
   )
 }
 

@@ -8,7 +8,7 @@ import { readResults } from '../../reports/read-results.js'
 import type { ResultsDocument } from '../../reports/results-schema.js'
 import { writeReports } from '../../reports/write-reports.js'
 import { writeFileAtomic } from '../../reports/write-results.js'
-import { out } from '../output.js'
+import { out, shownPath } from '../output.js'
 
 /** `--export a,b`: known formats only, or one line naming the choices. */
 function exportFormats(value: string | undefined): ExportFormat[] {
@@ -77,10 +77,7 @@ export function reportCommand(): Command {
         document,
         documents.map((d) => d.document),
       )
-      const shown = (name: string) => {
-        const relative = path.relative(process.cwd(), path.join(dir, name))
-        return relative.startsWith('..') ? path.join(dir, name) : relative
-      }
+      const shown = (name: string) => shownPath(path.join(dir, name))
       out(
         `report: ${shown(written.markdown)}, ${shown(written.html)} and ${written.charts.length} charts in ${shown('charts')}${files.length > 1 ? ` (history of ${files.length} results files)` : ''}`,
       )

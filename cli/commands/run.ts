@@ -16,7 +16,7 @@ import { seedScenario } from '../../seeds/seeder.js'
 import { StrategyRegistry } from '../../strategies/registry.js'
 import type { StrategyOptions } from '../../strategies/strategy.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
-import { err, out } from '../output.js'
+import { err, out, shownPath } from '../output.js'
 import { rowProgress, seedUpdate, type ProgressReporter } from '../progress.js'
 import { addScenarioOptions, scenarioSelection, type ScenarioFlags } from '../scenario-options.js'
 
@@ -223,8 +223,7 @@ export function runCommand(): Command {
     if (flags.json) out(JSON.stringify(document, null, 2))
     else {
       out(summaryTable(document))
-      const relative = path.relative(process.cwd(), dir)
-      const shown = (name: string) => path.join(relative.startsWith('..') ? dir : relative, name)
+      const shown = (name: string) => shownPath(path.join(dir, name))
       out(`results: ${shown('results.json')}`)
       out(`report: ${shown(reports.markdown)}, ${shown(reports.html)} (${reports.charts.length} charts)`)
     }
