@@ -11,6 +11,7 @@ export interface ScenarioFlags {
   readonly fkAction?: string
   readonly fkIndex?: string
   readonly indexes?: string
+  readonly partitions?: string
 }
 
 const collect = (value: string, previous: string[] | undefined) => [
@@ -42,6 +43,10 @@ export function addScenarioOptions(command: Command, defaultScale: string): Comm
     .option(
       '--indexes <list>',
       "the scenario's own secondary indexes (error-log's created_at): on, off, or on,off to sweep",
+    )
+    .option(
+      '--partitions <list>',
+      'range-partition tables that declare a partition column (error-log) by month: off, month, or off,month to sweep',
     )
 }
 
@@ -84,13 +89,23 @@ export async function scenarioSelection(flags: ScenarioFlags): Promise<{
   for (const fkAction of listOf(flags.fkAction, '--fk-action', ['cascade', 'restrict'] as const)) {
     for (const fkIndex of listOf(flags.fkIndex, '--fk-index', ['on', 'off'] as const)) {
       for (const indexes of listOf(flags.indexes, '--indexes', ['on', 'off'] as const)) {
-        knobs.push({
-          ...(fkAction ? { fkAction } : {}),
-          ...(fkIndex ? { fkIndex: fkIndex === 'on' } : {}),
-          ...(indexes ? { indexes: indexes === 'on' } : {}),
-        })
+        for (const partitions of listOf(flags.partitions, '--partitions', ['off', 'month'] as const)) {
+          knobs.push({
+            ...(fkAction ? { fkAction } : {}),
+            ...(fkIndex ? { fkIndex: fkIndex === 'on' } : {}),
+            ...(indexes ? { indexes: indexes === 'on' } : {}),
+            ...(partitions ? { partitions } : {}),
+          })
+        }
       }
     }
+  }
+  if (knobs.some((k) => k.partitions === 'month')) {
+    const whole = scenarios.find((s) => !s.tables.some((t) => t.partitioning))
+    if (whole)
+      throw new DelbenchError(
+        `--partitions month: scenario ${whole.name} declares no partition column (error-log does); run it separately`,
+      )
   }
   return { scenarios, references, scale, seed, knobs }
 }

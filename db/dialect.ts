@@ -66,6 +66,13 @@ export interface SchemaBuilder {
   readonly validatesForeignKeys: boolean
   /** Whether a foreign key can exist without an index on its column (InnoDB always makes one). */
   readonly unindexedForeignKeys: boolean
+  /**
+   * Why tables cannot be range-partitioned here (SQLite has no partitioning; InnoDB partitioned tables
+   * take no foreign keys), or undefined where `createTable` honours `partitions`.
+   */
+  partitioningRefused(tables: readonly TableSpec[]): string | undefined
+  /** Removes one partition of a partitioned table with its rows, the cheapest way the dialect has. */
+  dropPartition?(table: TableSpec, partition: string): string[]
 }
 
 /** Opens raw sessions on one server (or SQLite directory) and manages its databases, with no checks. */

@@ -31,6 +31,11 @@ export class TransactionNestingError extends Error {
   }
 }
 
+interface Tally {
+  counts: Record<StatementKind | 'total', number>
+  roundTrips: number
+}
+
 function zeroCounts(): Record<StatementKind | 'total', number> {
   const counts = { total: 0 } as Record<StatementKind | 'total', number>
   for (const kind of STATEMENT_KINDS) counts[kind] = 0
@@ -45,8 +50,8 @@ function zeroCounts(): Record<StatementKind | 'total', number> {
 export class InstrumentedConnection implements Connection {
   readonly #session: DriverSession
   readonly #logger: SqlLogger | undefined
-  #counts = zeroCounts()
-  #roundTrips = 0
+  /** Shared with the connections that count into this one (`countInto`). */
+  #tally: Tally = { counts: zeroCounts(), roundTrips: 0 }
   #inTransaction = false
   #closed = false
 
@@ -81,9 +86,9 @@ export class InstrumentedConnection implements Connection {
   ): Promise<QueryResult<R>> {
     if (this.#closed) throw new Error('query on a closed connection')
     const kind = classifyStatement(sql)
-    this.#counts[kind]++
-    this.#counts.total++
-    this.#roundTrips++
+    this.#tally.counts[kind]++
+    this.#tally.counts.total++
+    this.#tally.roundTrips++
     const started = performance.now()
     try {
       const result = await run()
@@ -116,13 +121,21 @@ export class InstrumentedConnection implements Connection {
 
   /** The counts so far, as an immutable copy. */
   counters(): Counters {
-    return { statements: Object.freeze({ ...this.#counts }), roundTrips: this.#roundTrips }
+    return { statements: Object.freeze({ ...this.#tally.counts }), roundTrips: this.#tally.roundTrips }
   }
 
-  /** Starts counting from zero (e.g. after setup, before the timed strategy). */
+  /** Starts counting from zero (e.g. after setup, before the timed strategy), shared counts included. */
   resetCounters(): void {
-    this.#counts = zeroCounts()
-    this.#roundTrips = 0
+    this.#tally.counts = zeroCounts()
+    this.#tally.roundTrips = 0
+  }
+
+  /**
+   * From now on this connection's statements are counted in `main`'s counters (and only there): a
+   * strategy's extra connections (parallel workers) count toward its one run.
+   */
+  countInto(main: InstrumentedConnection): void {
+    this.#tally = main.#tally
   }
 
   get inTransaction(): boolean {

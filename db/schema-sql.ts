@@ -1,4 +1,4 @@
-import { indexName, type ForeignKeySpec, type TableSpec } from './table-spec.js'
+import { indexName, type ForeignKeySpec, type IndexSpec, type TableSpec } from './table-spec.js'
 
 /** `restrict` is the ORMs' default, NO ACTION (no clause): checked at the end of each statement. */
 export function onDeleteClause(fk: ForeignKeySpec): string {
@@ -9,8 +9,8 @@ export function onDeleteClause(fk: ForeignKeySpec): string {
       : ''
 }
 
-/** CREATE INDEX for the declared indexes and for FK columns marked indexed (and not the primary key). */
-export function secondaryIndexes(table: TableSpec, quote: (id: string) => string): string[] {
+/** The declared indexes and those of FK columns marked indexed (and not the primary key), each once. */
+export function secondaryIndexList(table: TableSpec): (IndexSpec & { readonly name: string })[] {
   const indexes = [
     ...table.indexes,
     ...table.foreignKeys
@@ -22,8 +22,14 @@ export function secondaryIndexes(table: TableSpec, quote: (id: string) => string
     const name = indexName(table.name, ix.columns)
     if (seen.has(name)) return []
     seen.add(name)
-    return [
-      `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${quote(name)} ON ${quote(table.name)} (${ix.columns.map(quote).join(', ')})`,
-    ]
+    return [{ ...ix, name }]
   })
+}
+
+/** CREATE INDEX for each of `secondaryIndexList`. */
+export function secondaryIndexes(table: TableSpec, quote: (id: string) => string): string[] {
+  return secondaryIndexList(table).map(
+    (ix) =>
+      `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${quote(ix.name)} ON ${quote(table.name)} (${ix.columns.map(quote).join(', ')})`,
+  )
 }

@@ -34,13 +34,55 @@ export interface IndexSpec {
   readonly unique?: boolean
 }
 
+/**
+ * Range partitioning on a timestamp column (`--partitions month`). Partition 0 holds rows below
+ * `bounds[0]`, partition i rows in [bounds[i-1], bounds[i]), the last rows from the last bound up.
+ */
+export interface PartitionSpec {
+  readonly column: string
+  /** Ascending `YYYY-MM-DD HH:MM:SS` boundaries. */
+  readonly bounds: readonly string[]
+}
+
+/** One partition of a partitioned table: its name and range (`from` undefined: no lower bound). */
+export interface PartitionRange {
+  /** The partition's name (`p_older`, `p202510`, ...); PostgreSQL's partition table is `<table>_<name>`. */
+  readonly name: string
+  readonly from?: string
+  readonly to?: string
+}
+
 export interface TableSpec {
   readonly name: string
   readonly columns: readonly ColumnSpec[]
-  /** A single integer column: every built-in table has a surrogate or shared integer key. */
+  /**
+   * A single integer column: every built-in table has a surrogate or shared integer key. (A partitioned
+   * table's key constraint also holds the partition column, as both servers require; rows are still
+   * identified by this column alone.)
+   */
   readonly primaryKey: string
   readonly foreignKeys: readonly ForeignKeySpec[]
   readonly indexes: readonly IndexSpec[]
+  readonly partitions?: PartitionSpec
+}
+
+/** A partitioned table's partitions in key order, named for the month each starts in. */
+export function partitionRanges(spec: PartitionSpec): PartitionRange[] {
+  const month = (bound: string) => `p${bound.slice(0, 4)}${bound.slice(5, 7)}`
+  return [
+    { name: 'p_older', ...(spec.bounds[0] === undefined ? {} : { to: spec.bounds[0] }) },
+    ...spec.bounds.map((from, i) => {
+      const to = spec.bounds[i + 1]
+      return { name: month(from), from, ...(to === undefined ? {} : { to }) }
+    }),
+  ]
+}
+
+/** The primary key constraint's columns: the key, and the partition column where partitioned. */
+export function keyColumns(table: TableSpec): string[] {
+  return table.partitions && table.partitions.column !== table.primaryKey
+    ? [table.primaryKey, table.partitions.column]
+    : [table.primaryKey]
 }
 
 /** The name of the index delbench gives an index or FK-backing index, identical on every dialect. */

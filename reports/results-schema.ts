@@ -64,6 +64,12 @@ export const runSchema = z.object({
     })
     .optional(),
   signals: z.object({ sent: z.number().int().min(0), delivered: z.number().int().min(0) }).optional(),
+  figures: z
+    .record(z.string(), z.number())
+    .optional()
+    .describe(
+      'figures the strategy recorded of its own in the first iteration (copy-swap: writesBlockedMs, the time writers waited on its lock)',
+    ),
   restore: z.object({ method: z.enum(['clone', 'refresh']), seconds: z.array(z.number().min(0)) }).optional(),
   projection: z
     .object({

@@ -39,8 +39,11 @@ export type ChildMessage =
       readonly rows: number
       readonly elapsedMs: number
     }
-  /** The server-side session of the strategy's connection, so a timed-out run's query can be ended. */
-  | { readonly type: 'session'; readonly id: number }
+  /**
+   * A server-side session of the strategy (its connection, `reset` at each iteration, or a worker's),
+   * so a timed-out run's queries can be ended.
+   */
+  | { readonly type: 'session'; readonly id: number; readonly reset?: boolean }
   /** The run's outcome (every field of a results-file run except what the parent knows). */
   | {
       readonly type: 'result'

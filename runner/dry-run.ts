@@ -43,17 +43,13 @@ export async function dryRun(
       where: `(${prepared.target.where}) AND ${root.primaryKey} IN (${placeholders(keys.length)})`,
       params: [...prepared.target.params, ...keys],
     }
-    const conn = await server.openDatabase(scratch, { logger: (entry) => statements.push(entry) })
+    const logger = (entry: SqlLogEntry) => statements.push(entry)
+    const conn = await server.openDatabase(scratch, { logger })
     try {
-      const ctx = strategyContext(
-        prepared,
-        conn,
-        scratch,
-        options,
-        new AbortController().signal,
-        () => {},
+      const ctx = strategyContext(prepared, conn, scratch, options, new AbortController().signal, {
+        logger,
         target,
-      )
+      })
       await strategy.run(ctx).catch((error: unknown) => {
         statements.push({
           sql: '-- the strategy stopped with an error',
@@ -65,6 +61,7 @@ export async function dryRun(
           error: String((error as Error)?.message ?? error),
         })
       })
+      await ctx.closeConnections()
     } finally {
       await conn.close()
     }

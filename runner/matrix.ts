@@ -93,9 +93,11 @@ function optionRecord(
   return {
     ...(reads('batchSize') ? { batchSize: options.batchSize } : {}),
     ...(reads('sleepMs') ? { sleepMs: options.sleepMs } : {}),
+    ...(reads('workers') ? { workers: options.workers } : {}),
     ...(knobs.fkAction ? { fkAction: knobs.fkAction } : {}),
     ...(knobs.fkIndex === undefined ? {} : { fkIndex: knobs.fkIndex ? 'on' : 'off' }),
     ...(knobs.indexes === undefined ? {} : { indexes: knobs.indexes ? 'on' : 'off' }),
+    ...(knobs.partitions === undefined ? {} : { partitions: knobs.partitions }),
   }
 }
 
@@ -135,9 +137,11 @@ export class MatrixRunner {
     const swept = new Set<string>([
       ...(new Set(plan.options.map((o) => o.batchSize)).size > 1 ? ['batchSize'] : []),
       ...(new Set(plan.options.map((o) => o.sleepMs)).size > 1 ? ['sleepMs'] : []),
+      ...(new Set(plan.options.map((o) => o.workers)).size > 1 ? ['workers'] : []),
       ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.fkAction) ? ['fkAction'] : []),
       ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.fkIndex !== undefined) ? ['fkIndex'] : []),
       ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.indexes !== undefined) ? ['indexes'] : []),
+      ...(plan.knobs.length > 1 || plan.knobs.some((k) => k.partitions !== undefined) ? ['partitions'] : []),
     ])
     // Every run has a number in a fixed order (database, scenario, knobs, strategy, options); a shard
     // runs the numbers it owns, the same on every machine.

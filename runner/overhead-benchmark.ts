@@ -78,7 +78,7 @@ export async function measureOverhead(
         knobs: {},
         scale,
         seed: 42,
-        options: { batchSize: 1000, sleepMs: 0 },
+        options: { batchSize: 1000, sleepMs: 0, workers: 2 },
         iterations: perProcess,
         capabilities,
         pristine: seeded.database,

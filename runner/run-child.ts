@@ -9,6 +9,7 @@
  */
 import { Bench } from 'tinybench'
 import { parseDatabaseSpec } from '../db/database-url.js'
+import type { Connection } from '../db/connection.js'
 import type { DatabaseServer } from '../db/database-server.js'
 import type { Counters, InstrumentedConnection } from '../db/instrumented-connection.js'
 import { openServer } from '../db/open-server.js'
@@ -25,7 +26,12 @@ import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler
 import type { TrafficStats } from './traffic-protocol.js'
 import { planDeletion } from '../scenarios/deletion-plan.js'
 import { rowCounts } from '../seeds/row-counts.js'
-import { strategyContext, verifyWorkingCopy, type PreparedScenario } from './run-strategy.js'
+import {
+  strategyContext,
+  verifyWorkingCopy,
+  type HarnessContext,
+  type PreparedScenario,
+} from './run-strategy.js'
 import type { Verdict } from './verifier.js'
 
 const send = (message: ChildMessage): void => {
@@ -42,8 +48,16 @@ interface Iteration {
   counters: Counters
   verdict: Verdict
   signals: { sent: number; delivered: number }
+  figures: Record<string, number>
   restore: RestoreResult
   error?: string
+}
+
+/** Tells the parent a session of the strategy's, so a timed-out run's statements can be ended. */
+async function reportSession(server: DatabaseServer, conn: Connection, reset: boolean): Promise<void> {
+  if (!server.dialect.sessionIdSql) return
+  const { rows } = await conn.query(server.dialect.sessionIdSql)
+  send({ type: 'session', id: Number(Object.values(rows[0] ?? {})[0]), reset })
 }
 
 async function runJob(job: ChildJob): Promise<void> {
@@ -69,7 +83,7 @@ async function runJob(job: ChildJob): Promise<void> {
       target: { where: scenario.target.where, params: scenario.target.params?.(env) ?? [] },
       expectation: job.expectation,
     }
-    const reason = strategy.unsupported?.(server.dialect, job.capabilities, plan)
+    const reason = strategy.unsupported?.(server.dialect, job.capabilities, plan, { scenario, tables })
     if (reason) {
       send({ type: 'result', run: { status: 'unsupported', error: reason, iterations: 0 } })
       return
@@ -92,7 +106,7 @@ async function iterate(
   const iterations: Iteration[] = []
   const stop = new AbortController()
   let conn: InstrumentedConnection | undefined
-  let ctx: StrategyContext | undefined
+  let ctx: HarnessContext | undefined
   let restore: RestoreResult | undefined
   let error: string | undefined
   let peaks: MemoryPeaks = { peakRssBytes: 0, peakHeapBytes: 0 }
@@ -137,18 +151,19 @@ async function iterate(
         error = undefined
         restore = await restoreWorkingCopy(server, job.pristine, job.working, prepared.tables)
         conn = await server.openDatabase(job.working, job.logSql ? { logger: logToStderr } : {})
-        if (server.dialect.sessionIdSql) {
-          const { rows } = await conn.query(server.dialect.sessionIdSql)
-          send({ type: 'session', id: Number(Object.values(rows[0] ?? {})[0]) })
-        }
+        await reportSession(server, conn, true)
         const started = performance.now()
         let last = 0
         const index = iterations.length
-        ctx = strategyContext(prepared, conn, job.working, job.options, stop.signal, (rows) => {
-          const now = performance.now()
-          if (now - last < PROGRESS_EVERY_MS) return
-          last = now
-          send({ type: 'progress', iteration: index, rows, elapsedMs: now - started })
+        ctx = strategyContext(prepared, conn, job.working, job.options, stop.signal, {
+          onProgress: (rows) => {
+            const now = performance.now()
+            if (now - last < PROGRESS_EVERY_MS) return
+            last = now
+            send({ type: 'progress', iteration: index, rows, elapsedMs: now - started })
+          },
+          onConnection: (opened) => reportSession(server, opened, false),
+          ...(job.logSql ? { logger: logToStderr } : {}),
         })
         if (!cost) {
           const c = await server.openDatabase(job.working)
@@ -177,6 +192,8 @@ async function iterate(
         const foreground = traffic ? await traffic.stop() : undefined
         traffic = undefined
         const used = conn as InstrumentedConnection
+        const harness = ctx as HarnessContext
+        await harness.closeConnections()
         const counters = used.counters()
         await used.close()
         const verdict = await verifyWorkingCopy(prepared, job.working, (ctx as StrategyContext).deletedAt)
@@ -184,7 +201,8 @@ async function iterate(
           ...(foreground ? { foreground } : {}),
           counters,
           verdict,
-          signals: (ctx as StrategyContext).signals.counts(),
+          signals: harness.signals.counts(),
+          figures: harness.figures(),
           restore: restore as RestoreResult,
           ...(error ? { error } : {}),
         })
@@ -264,6 +282,7 @@ async function iterate(
             : 'client process only; the server’s memory is its own',
       },
       signals: first.signals,
+      ...(Object.keys(first.figures).length > 0 ? { figures: first.figures } : {}),
       restore: { method: first.restore.method, seconds: iterations.map((i) => i.restore.seconds) },
       verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
       ...(withTraffic ? { foreground: worstForeground(iterations) } : {}),

@@ -61,7 +61,8 @@ export async function runInChild(
     // The child collects the restore's and the verifier's garbage before each timed iteration.
     execArgv: [...process.execArgv, '--expose-gc'],
   })
-  let session: number | undefined
+  /** The strategy's server sessions (its own, and its workers'), of the iteration in progress. */
+  const sessions = new Set<number>()
   let progress = { rows: 0, elapsedMs: 0 }
   const curve: [number, number][] = [[0, 0]]
   let interrupted = false
@@ -99,7 +100,8 @@ export async function runInChild(
         if (message.iteration === 0) curve.push([Math.round(message.elapsedMs), message.rows])
         onProgress(message.rows, message.elapsedMs)
       } else if (message.type === 'session') {
-        session = message.id
+        if (message.reset) sessions.clear()
+        sessions.add(message.id)
       } else if (message.type === 'result') {
         settle({ kind: 'result', run: message.run, curve: thinned(finished(curve, message.run)) })
       } else {
@@ -117,7 +119,7 @@ export async function runInChild(
     child.send(job)
   })
   if (outcome.kind === 'timeout' || outcome.kind === 'interrupted')
-    await endSession(server, job.working, session)
+    await endSessions(server, job.working, sessions)
   if (child.exitCode === null && child.signalCode === null) {
     await new Promise((resolve) => {
       child.once('exit', resolve)
@@ -139,18 +141,18 @@ function finished(
   return [...curve.filter(([t]) => t < ms), [Math.round(ms), rows]]
 }
 
-/** Ends the killed child's server-side session, so its statement stops holding locks. */
-async function endSession(
+/** Ends the killed child's server-side sessions, so their statements stop holding locks. */
+async function endSessions(
   server: DatabaseServer,
   working: string,
-  session: number | undefined,
+  sessions: ReadonlySet<number>,
 ): Promise<void> {
   const kill = server.dialect.killSessionSql
-  if (!kill || session === undefined) return
+  if (!kill || sessions.size === 0) return
   const conn = await server.openDatabase(working).catch(() => undefined)
   if (!conn) return
   try {
-    await conn.query(kill, [session]).catch(() => {})
+    for (const session of sessions) await conn.query(kill, [session]).catch(() => {})
   } finally {
     await conn.close()
   }

@@ -37,6 +37,8 @@ export type IterationResult =
       readonly verdict: Verdict
       readonly signals: { readonly sent: number; readonly delivered: number }
       readonly restore: RestoreResult
+      /** Figures the strategy recorded (`ctx.record`). */
+      readonly figures: Readonly<Record<string, number>>
     }
 
 /** Plans the scenario and reads the expectation from the pristine seeded database, once per run. */
@@ -68,6 +70,14 @@ export async function prepareScenario(
   }
 }
 
+/** A strategy's context as the harness holds it: what the strategy recorded, and its extra connections. */
+export interface HarnessContext extends StrategyContext {
+  /** The figures the strategy recorded (`ctx.record`). */
+  figures(): Record<string, number>
+  /** Closes the connections the strategy opened and left open. */
+  closeConnections(): Promise<void>
+}
+
 /** The strategy's context over a connection: the one place strategies meet the database. */
 export function strategyContext(
   prepared: PreparedScenario,
@@ -75,10 +85,21 @@ export function strategyContext(
   workingName: string,
   options: StrategyOptions,
   abort: AbortSignal,
-  onProgress: (rows: number) => void = () => {},
-  target = prepared.target,
-): StrategyContext & { readonly deletedAt: string } {
+  extras: {
+    /** Rows deleted so far, as the strategy reports them. */
+    readonly onProgress?: (rows: number) => void
+    /** Logs the statements of the connections the strategy opens (`--log-sql`). */
+    readonly logger?: SqlLogger
+    /** Called with each connection the strategy opens (its session may need ending on a timeout). */
+    readonly onConnection?: (conn: InstrumentedConnection) => Promise<void>
+    /** A narrower target than the scenario's (a dry run's first few rows). */
+    readonly target?: PreparedScenario['target']
+  } = {},
+): HarnessContext {
+  const { logger } = extras
   const { server } = prepared
+  const figures: Record<string, number> = {}
+  const extra: InstrumentedConnection[] = []
   return {
     conn,
     dialect: server.dialect,
@@ -86,7 +107,7 @@ export function strategyContext(
     scenario: prepared.scenario,
     tables: prepared.tables,
     plan: prepared.plan,
-    target,
+    target: extras.target ?? prepared.target,
     callbacks: prepared.scenario.callbacks ?? [],
     deletedAt: formatTimestamp(Date.now()),
     options,
@@ -94,7 +115,22 @@ export function strategyContext(
     acquireLock: (name) => server.dialect.acquireLock(conn, `${workingName}_${name}`),
     run: async (statement, on = conn) =>
       on.query(bindPlaceholders(statement.sql, server.dialect.adapter), statement.params),
-    progress: onProgress,
+    openConnection: async () => {
+      const opened = await server.openDatabase(workingName, logger ? { logger } : {})
+      extra.push(opened)
+      await extras.onConnection?.(opened)
+      // Counted from here on: the worker's setup is not the strategy's work.
+      opened.countInto(conn)
+      return opened
+    },
+    record: (name, value) => {
+      figures[name] = value
+    },
+    figures: () => ({ ...figures }),
+    closeConnections: async () => {
+      await Promise.all(extra.splice(0).map((c) => c.close()))
+    },
+    progress: extras.onProgress ?? (() => {}),
     abort,
   }
 }
@@ -112,7 +148,7 @@ export async function runIteration(
   logger?: SqlLogger,
 ): Promise<IterationResult> {
   const { server } = prepared
-  const reason = strategy.unsupported?.(server.dialect, prepared.capabilities, prepared.plan)
+  const reason = strategy.unsupported?.(server.dialect, prepared.capabilities, prepared.plan, prepared)
   if (reason) return { status: 'unsupported', error: reason }
   const restore = await restoreWorkingCopy(server, prepared.pristine, working, prepared.tables)
   const conn = await server.openDatabase(working, logger ? { logger } : {})
@@ -120,9 +156,12 @@ export async function runIteration(
   let ms = 0
   let counters: Counters
   let signals: { sent: number; delivered: number }
+  let figures: Record<string, number>
   let deletedAt: string
   try {
-    const ctx = strategyContext(prepared, conn, working, options, new AbortController().signal)
+    const ctx = strategyContext(prepared, conn, working, options, new AbortController().signal, {
+      ...(logger ? { logger } : {}),
+    })
     deletedAt = ctx.deletedAt
     conn.resetCounters()
     const started = performance.now()
@@ -132,14 +171,25 @@ export async function runIteration(
       error = redact(e instanceof Error ? e.message : String(e)).split('\n')[0]
     }
     ms = performance.now() - started
+    await ctx.closeConnections()
     counters = conn.counters()
     signals = ctx.signals.counts()
+    figures = ctx.figures()
   } finally {
     await conn.close()
   }
   const verdict = await verifyWorkingCopy(prepared, working, deletedAt)
   const status = error !== undefined ? 'failed' : verdict.ok ? 'ok' : 'wrong-result'
-  return { status, ...(error === undefined ? {} : { error }), ms, counters, verdict, signals, restore }
+  return {
+    status,
+    ...(error === undefined ? {} : { error }),
+    ms,
+    counters,
+    verdict,
+    signals,
+    restore,
+    figures,
+  }
 }
 
 /** Verifies a working copy after a strategy ran, against the prepared scenario's expectation. */

@@ -76,6 +76,11 @@ const tableSchema = (generator: z.ZodType) =>
       indexes: z
         .array(z.object({ columns: z.array(identifier).min(1), unique: z.boolean().optional() }).strict())
         .optional(),
+      partitioning: z
+        .object({ column: identifier, fromDays: z.number(), toDays: z.number() })
+        .strict()
+        .refine((p) => p.fromDays < p.toDays, 'fromDays must be below toDays')
+        .optional(),
     })
     .strict()
 
@@ -89,6 +94,10 @@ const targetSchema = (params: z.ZodType, expected: z.ZodType) =>
       table: identifier,
       where: z.string().min(1),
       params: params.optional(),
+      olderThan: z
+        .object({ column: identifier, param: z.number().int().min(0) })
+        .strict()
+        .optional(),
       expectedRows: expected.optional(),
     })
     .strict()

@@ -34,6 +34,12 @@ export interface ScenarioTable {
   readonly foreignKeys?: readonly ScenarioForeignKey[]
   readonly indexes?: readonly IndexSpec[]
   readonly rows: RowCountSpec
+  /**
+   * The timestamp column `--partitions month` range-partitions this table on, and the span of its
+   * values in days relative to the reference time: one partition per month of the span, one for
+   * anything older and one from the month after on (where new rows go).
+   */
+  readonly partitioning?: { readonly column: string; readonly fromDays: number; readonly toDays: number }
 }
 
 /** A foreign key as a scenario declares it: it always references the parent's primary key. */
@@ -114,6 +120,12 @@ export interface TargetSpec {
    */
   readonly where: string
   readonly params?: (env: TargetEnvironment) => readonly CellValue[]
+  /**
+   * Declares that the target is exactly the rows whose `column` is below the parameter at index
+   * `param` (`created_at < ?`): a strategy may then drop whole partitions below that cutoff without
+   * looking at their rows. The verifier still checks every row.
+   */
+  readonly olderThan?: { readonly column: string; readonly param: number }
   /** Target rows at scale `s`, when the scenario can state it exactly (checked by tests). */
   readonly expectedRows?: (env: TargetEnvironment) => number
 }

@@ -49,6 +49,10 @@ export function scenarioProblems(scenario: Scenario): string[] {
     table.columns.forEach((column, c) =>
       problems.push(...generatorProblems(column.generate, `${at}.columns[${c}].generate`, tables)),
     )
+    if (table.partitioning && columnOf(table.name, table.partitioning.column)?.type !== 'timestamp')
+      problems.push(
+        `${at}.partitioning.column: '${table.partitioning.column}' must be a timestamp column of ${table.name}`,
+      )
   })
 
   const targets: [string, TargetSpec][] = [
@@ -57,6 +61,8 @@ export function scenarioProblems(scenario: Scenario): string[] {
   ]
   for (const [at, target] of targets) {
     if (!tables.has(target.table)) problems.push(`${at}.table: unknown table '${target.table}'`)
+    if (target.olderThan && !columnOf(target.table, target.olderThan.column))
+      problems.push(`${at}.olderThan.column: '${target.olderThan.column}' is not a column of ${target.table}`)
   }
   scenario.callbacks?.forEach((cb, i) => {
     const at = `callbacks[${i}]`

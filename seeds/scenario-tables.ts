@@ -1,5 +1,6 @@
 import type { FkAction, TableSpec } from '../db/table-spec.js'
-import type { Scenario } from '../scenarios/scenario.js'
+import type { Scenario, ScenarioTable } from '../scenarios/scenario.js'
+import { DAY_MS, formatTimestamp } from './timestamps.js'
 
 /** Scenario knobs that change the schema: the FK action of every FK, and whether FK columns are indexed. */
 export interface SchemaKnobs {
@@ -12,6 +13,11 @@ export interface SchemaKnobs {
    * keys and FK indexes: without one on its filter column a DELETE scans, and on InnoDB locks, every row.
    */
   readonly indexes?: boolean
+  /**
+   * `month` range-partitions the tables that declare a partition column (error-log's `created_at`) by
+   * month; `off` (the default) leaves every table whole.
+   */
+  readonly partitions?: 'off' | 'month'
 }
 
 /** The scenario's tables as the dialects need them, with the knobs applied. */
@@ -22,6 +28,14 @@ export function scenarioTables(scenario: Scenario, knobs: SchemaKnobs = {}): Tab
     columns: table.columns.map(({ generate: _generate, ...column }) => column),
     primaryKey: table.primaryKey,
     indexes: knobs.indexes === false ? [] : (table.indexes ?? []),
+    ...(knobs.partitions === 'month' && table.partitioning
+      ? {
+          partitions: {
+            column: table.partitioning.column,
+            bounds: monthStarts(Date.parse(scenario.referenceTime), table.partitioning),
+          },
+        }
+      : {}),
     foreignKeys: (table.foreignKeys ?? []).map((fk) => ({
       ...fk,
       onDelete: fk.onDelete !== 'set null' && knobs.fkAction ? knobs.fkAction : fk.onDelete,
@@ -29,4 +43,20 @@ export function scenarioTables(scenario: Scenario, knobs: SchemaKnobs = {}): Tab
       referencedColumn: byName.get(fk.references)?.primaryKey ?? 'id',
     })),
   }))
+}
+
+/**
+ * Month boundaries for a declared span: the first day of the span's first month, then of every month up
+ * to the one after the span's end (from which new rows go in the last partition).
+ */
+function monthStarts(referenceMs: number, span: NonNullable<ScenarioTable['partitioning']>): string[] {
+  const from = new Date(referenceMs + span.fromDays * DAY_MS)
+  const to = referenceMs + span.toDays * DAY_MS
+  const bounds: string[] = []
+  for (let month = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), 1); ;) {
+    bounds.push(formatTimestamp(month))
+    if (month >= to) return bounds
+    const d = new Date(month)
+    month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
+  }
 }

@@ -66,7 +66,11 @@ export function seedDatabaseName(request: SeedRequest): string {
           tables: request.scenario.tables,
           scale: request.scale,
           seed: request.seed,
-          knobs: request.knobs ?? {},
+          // `--partitions off` is the tables as declared: the same data as no knob at all.
+          knobs: {
+            ...request.knobs,
+            ...(request.knobs?.partitions === 'off' ? { partitions: undefined } : {}),
+          },
           v: DELBENCH_VERSION,
         },
         // Generator functions are part of the definition: their source text stands for them.
@@ -97,6 +101,10 @@ export async function seedScenario(
     throw new DelbenchError(
       `--fk-index off cannot be had on ${server.display}: InnoDB creates an index for every foreign key; measure it on PostgreSQL or SQLite`,
     )
+  }
+  if (request.knobs?.partitions === 'month') {
+    const refused = server.dialect.schema.partitioningRefused(scenarioTables(request.scenario, request.knobs))
+    if (refused) throw new DelbenchError(`--partitions month cannot be had on ${server.display}: ${refused}`)
   }
   const database = seedDatabaseName(request)
   const counts = rowCounts(request.scenario, request.scale)

@@ -1,3 +1,4 @@
+import type { InstrumentedConnection } from '../db/instrumented-connection.js'
 import type { CellValue } from '../db/table-spec.js'
 import type { PlanStep } from '../scenarios/deletion-plan.js'
 import type { PortableSql } from '../scenarios/target-sql.js'
@@ -46,12 +47,16 @@ export async function targetKeys(ctx: StrategyContext, root: PlanStep): Promise<
   return keysOf(rows, root.primaryKey)
 }
 
-/** Runs statements in one transaction, stopping at an abort; returns the rows the DELETEs removed. */
+/**
+ * Runs statements in one transaction (on `conn`, the strategy's connection by default), stopping at an
+ * abort; returns the rows the DELETEs removed.
+ */
 export function deleteInTransaction(
   ctx: StrategyContext,
   statements: readonly PortableSql[],
+  conn: InstrumentedConnection = ctx.conn,
 ): Promise<number> {
-  return ctx.conn.transaction(async (tx) => {
+  return conn.transaction(async (tx) => {
     let deleted = 0
     for (const statement of statements) {
       checkAbort(ctx.abort)

@@ -13,6 +13,15 @@ export interface StrategyOptions {
   readonly batchSize: number
   /** Pause between batches, in milliseconds (default 0). */
   readonly sleepMs: number
+  /** Connections deleting side by side, for `parallel-batched` (default 2). */
+  readonly workers: number
+}
+
+/** What a strategy's `unsupported` check may look at besides the dialect and the plan. */
+export interface StrategySetting {
+  readonly scenario: Scenario
+  /** The scenario's tables as created (knobs applied: partitioning, indexes, FK actions). */
+  readonly tables: readonly TableSpec[]
 }
 
 /** Everything a strategy gets to do its work. It knows the connection interface, never a driver. */
@@ -38,6 +47,16 @@ export interface StrategyContext {
   acquireLock(name: string): Promise<() => Promise<void>>
   /** Runs portable SQL (`?` placeholders) on `conn`, or on `on` (a transaction's connection). */
   run(statement: PortableSql, on?: Connection): Promise<{ rows: Record<string, unknown>[]; affected: number }>
+  /**
+   * Opens another connection on the working database (a parallel worker's). Its statements count
+   * toward this run's; the strategy closes it (the harness closes any it left open).
+   */
+  openConnection(): Promise<InstrumentedConnection>
+  /**
+   * Records a figure of the strategy's own, in milliseconds or a count (`writesBlockedMs`, say): the
+   * first iteration's go into the results file and the report.
+   */
+  record(name: string, value: number): void
   /** Reports rows deleted so far (all tables), for progress curves and timeout projections. */
   progress(rowsDeleted: number): void
   /** Aborted when the run's budget is spent: strategies stop at the next statement. */
@@ -58,8 +77,13 @@ export interface Strategy {
    * only. Absent means it may read any.
    */
   readonly reads?: readonly (keyof StrategyOptions)[]
-  /** Why the strategy cannot run on this dialect and plan, or undefined when it can. */
-  unsupported?(dialect: Dialect, capabilities: Capabilities, plan: DeletionPlan): string | undefined
+  /** Why the strategy cannot run on this dialect, plan and setting, or undefined when it can. */
+  unsupported?(
+    dialect: Dialect,
+    capabilities: Capabilities,
+    plan: DeletionPlan,
+    setting: StrategySetting,
+  ): string | undefined
   /** Deletes the target (and its dependents, and applies callbacks, as the strategy defines). */
   run(ctx: StrategyContext): Promise<void>
 }

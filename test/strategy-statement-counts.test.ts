@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { PreparedScenario } from '../runner/run-strategy.js'
+import { bindPlaceholders } from '../db/placeholders.js'
+import { partitionRanges, type CellValue } from '../db/table-spec.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
+import { errorLog } from '../scenarios/builtins/error-log.js'
 import { jobHistory } from '../scenarios/builtins/job-history.js'
 import { library } from '../scenarios/builtins/library.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
+import { keyRanges } from '../strategies/parallel-batched.js'
 import type { Strategy } from '../strategies/strategy.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { runOnce, useStrategyServer } from './support/strategy-run.js'
@@ -15,8 +19,18 @@ const counts = (c: Partial<typeof zero>) => {
   return { ...full, total: Object.values(full).reduce((a, b) => a + b, 0) }
 }
 
+/** A query on the seeded (pristine) data, with portable `?` placeholders. */
+async function onPristine(prepared: PreparedScenario, sql: string, params: readonly CellValue[]) {
+  const conn = await prepared.server.openDatabase(prepared.pristine)
+  try {
+    return (await conn.query(bindPlaceholders(sql, prepared.server.dialect.adapter), params)).rows
+  } finally {
+    await conn.close()
+  }
+}
+
 async function statementsOf(prepared: PreparedScenario, name: string, batchSize = 1000) {
-  const result = await runOnce(prepared, strategy(name), { batchSize, sleepMs: 0 })
+  const result = await runOnce(prepared, strategy(name), { batchSize, sleepMs: 0, workers: 2 })
   if (result.status !== 'ok') throw new Error(`${name}: ${result.status} ${JSON.stringify(result)}`)
   // Every statement is one round trip: nothing here pipelines or batches statements.
   expect(result.counters.roundTrips).toBe(result.counters.statements.total)
@@ -100,5 +114,91 @@ for (const db of TEST_DATABASES) {
         counts({ begin: 1, delete: 6, commit: 1 }),
       )
     })
+
+    it.skipIf(db.dialect === 'sqlite')(
+      'parallel-batched, K = 2 on bookstore: per worker, batched over its half of the key span',
+      async () => {
+        const prepared = await tests.prepare(bookstore, 0.004)
+        // Targets per worker's key range, counted on the seeded data.
+        const { where, params } = prepared.target
+        const rows = await onPristine(
+          prepared,
+          `SELECT MIN(id) AS lo, MAX(id) AS hi FROM books WHERE ${where}`,
+          params,
+        )
+        const perRange: number[] = []
+        for (const range of keyRanges(Number(rows[0]?.lo), Number(rows[0]?.hi), 2)) {
+          const counted = await onPristine(
+            prepared,
+            `SELECT COUNT(*) AS n FROM books WHERE (${where}) AND id > ? AND id <= ?`,
+            [...params, range.after, range.upTo],
+          )
+          perRange.push(Number(counted[0]?.n))
+        }
+        expect(perRange.reduce((a, b) => a + b, 0)).toBe(200)
+        const batches = perRange.reduce((a, n) => a + Math.ceil(n / 64), 0)
+        // The MIN/MAX SELECT, the lock, then per worker its batches (key SELECT, BEGIN, DELETE, COMMIT)
+        // and one empty key SELECT.
+        expect(await statementsOf(prepared, 'parallel-batched', 64)).toEqual(
+          counts({ select: 1 + lock + batches + 2, begin: batches, delete: batches, commit: batches }),
+        )
+      },
+    )
+
+    it('copy-swap on error-log: one copy of the survivors, one swap, its index rebuilt', async () => {
+      const prepared = await tests.prepare(errorLog, 0.0003)
+      const statements = await statementsOf(prepared, 'copy-swap')
+      if (db.dialect === 'sqlite') {
+        // BEGIN IMMEDIATE, CREATE the copy, INSERT … SELECT, DROP, RENAME, CREATE INDEX, COMMIT, ANALYZE.
+        expect(statements).toEqual(counts({ begin: 1, other: 5, insert: 1, commit: 1 }))
+      } else if (db.dialect === 'postgres') {
+        // BEGIN, LOCK, CREATE, INSERT … SELECT, ADD PRIMARY KEY, CREATE INDEX, DROP, RENAME the table,
+        // its key constraint and its index, COMMIT, ANALYZE.
+        expect(statements).toEqual(counts({ begin: 1, other: 9, insert: 1, commit: 1 }))
+      } else {
+        // CREATE, the renamer's CONNECTION_ID(), LOCK TABLES, INSERT … SELECT, ADD INDEX, RENAME (the
+        // second session), process-list polls until it waits (at least one), UNLOCK, DROP, ANALYZE.
+        expect({ ...statements, select: 0, total: 0 }).toEqual({
+          ...counts({ other: 7, insert: 1 }),
+          total: 0,
+        })
+        expect(statements.select).toBeGreaterThanOrEqual(2)
+        expect(statements.total).toBe(8 + statements.select)
+      }
+    })
+
+    it.skipIf(db.dialect === 'sqlite')(
+      'partition-drop on error-log by month: whole partitions dropped, the boundary one batched',
+      async () => {
+        const prepared = await tests.prepare(errorLog, 0.0003, { partitions: 'month' })
+        const table = prepared.tables[0]
+        const cutoff = String(prepared.target.params[0])
+        const ranges = partitionRanges(table?.partitions ?? { column: '', bounds: [] })
+        const whole = ranges.filter((p) => p.to !== undefined && p.to <= cutoff)
+        const boundary = ranges.find((p) => !whole.includes(p) && (p.from === undefined || p.from < cutoff))
+        expect(whole.map((p) => p.name)).toEqual(['p_older', 'p202510', 'p202511'])
+        expect(boundary?.name).toBe('p202512')
+        // Targets in the boundary partition, counted on the seeded data.
+        const inBoundary = await onPristine(
+          prepared,
+          'SELECT COUNT(*) AS n FROM error_occurrences WHERE created_at >= ? AND created_at < ?',
+          [boundary?.from ?? null, cutoff],
+        )
+        const n = Number(inBoundary[0]?.n)
+        expect(n).toBeGreaterThan(64)
+        const batches = Math.ceil(n / 64)
+        // PostgreSQL detaches (concurrently) and drops each whole partition, MySQL drops it in one ALTER;
+        // then batched over the boundary partition: key SELECTs (one empty), BEGIN, DELETE, COMMIT.
+        expect(await statementsOf(prepared, 'partition-drop', 64)).toEqual(
+          counts({
+            other: whole.length * (db.dialect === 'postgres' ? 2 : 1),
+            select: batches + 1,
+            begin: batches,
+            delete: batches,
+            commit: batches,
+          }),
+        )
+      },
+    )
   })
 }

@@ -3,6 +3,7 @@ import { DATABASE_KINDS } from '../../db/database-kinds.js'
 import { builtinScenarios } from '../../scenarios/registry.js'
 import { rowCounts } from '../../seeds/row-counts.js'
 import { BUILTIN_STRATEGIES } from '../../strategies/builtins.js'
+import { unsupportedCases } from '../../strategies/support-matrix.js'
 import { out } from '../output.js'
 
 export function listCommand(): Command {
@@ -20,7 +21,14 @@ export function listCommand(): Command {
         })),
         rowsAtScale1: Object.values(rowCounts(s, 1)).reduce((a, b) => a + b, 0),
       }))
-      const strategies = BUILTIN_STRATEGIES.map((s) => ({ name: s.name, description: s.description }))
+      const unsupported = unsupportedCases(BUILTIN_STRATEGIES, builtinScenarios())
+      const strategies = BUILTIN_STRATEGIES.map((s) => ({
+        name: s.name,
+        description: s.description,
+        unsupported: unsupported
+          .filter((u) => u.strategy === s.name)
+          .map(({ strategy: _strategy, ...rest }) => rest),
+      }))
       if (flags.json) {
         out(JSON.stringify({ databases: DATABASE_KINDS, scenarios, strategies }, null, 2))
         return
@@ -41,6 +49,12 @@ export function listCommand(): Command {
       out('')
       out('Strategies (--strategy):')
       const strategyWidth = Math.max(...strategies.map((s) => s.name.length))
-      for (const s of strategies) out(`  ${s.name.padEnd(strategyWidth)}  ${s.description}`)
+      for (const s of strategies) {
+        out(`  ${s.name.padEnd(strategyWidth)}  ${s.description}`)
+        for (const u of s.unsupported)
+          out(
+            `  ${''.padEnd(strategyWidth)}    not on ${u.databases.join(', ')} for ${u.scenarios.join(', ')}: ${u.reason}`,
+          )
+      }
     })
 }

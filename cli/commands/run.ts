@@ -24,6 +24,7 @@ interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags {
   readonly strategy?: string[]
   readonly batchSize: string
   readonly sleepMs: string
+  readonly workers: string
   readonly iterations: string
   readonly timeout: string
   readonly out?: string
@@ -37,6 +38,9 @@ const collect = (value: string, previous: string[] | undefined) => [
   ...(previous ?? []),
   ...value.split(',').filter(Boolean),
 ]
+
+/** More connections than this is a typo, not a benchmark (and would exhaust small servers' limits). */
+const MAX_WORKERS = 64
 
 /** `--shard K/N`: the K-th of N slices of the matrix (1-based on the command line). */
 function shardOf(value: string | undefined): { index: number; count: number } | undefined {
@@ -83,6 +87,11 @@ export function runCommand(): Command {
     .option('--batch-size <rows>', 'rows per batch for batched and limit-loop (comma list to sweep)', '1000')
     .option('--sleep-ms <ms>', 'pause between batches (comma list to sweep)', '0')
     .option(
+      '--workers <k>',
+      'connections deleting side by side, for parallel-batched (comma list to sweep)',
+      '2',
+    )
+    .option(
       '--out <dir>',
       'folder for results.json and the reports (default: results/<timestamp>/, with results/latest)',
     )
@@ -100,13 +109,17 @@ export function runCommand(): Command {
   return addDatabaseOptions(command).action(async (flags: RunFlags) => {
     const batchSizes = integers(flags.batchSize, '--batch-size', 1)
     const sleeps = integers(flags.sleepMs, '--sleep-ms', 0)
+    const workers = integers(flags.workers, '--workers', 1)
+    const tooMany = workers.find((k) => k > MAX_WORKERS)
+    if (tooMany !== undefined)
+      throw new DelbenchError(`--workers ${tooMany} is above ${MAX_WORKERS}: each worker is a connection`)
     const [iterations] = integers(flags.iterations, '--iterations', 1)
     const shard = shardOf(flags.shard)
     const timeoutSeconds = Number(flags.timeout)
     if (!(timeoutSeconds > 0))
       throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
     const options: StrategyOptions[] = batchSizes.flatMap((batchSize) =>
-      sleeps.map((sleepMs) => ({ batchSize, sleepMs })),
+      sleeps.flatMap((sleepMs) => workers.map((k) => ({ batchSize, sleepMs, workers: k }))),
     )
     const { specs, open } = databaseSelection(flags)
     const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']

@@ -42,6 +42,12 @@ export async function refreshTables(
   source: string,
   tables: readonly TableSpec[],
 ): Promise<boolean> {
+  // A strategy may have changed a table's definition (dropped partitions, swapped in a copy): rows
+  // alone cannot repair that.
+  for (const table of tables) {
+    if ((await definition(conn, q(table.name))) !== (await definition(conn, `${q(source)}.${q(table.name)}`)))
+      return false
+  }
   // Re-inserting most of a table costs more than copying it whole with sorted index builds.
   let missing = 0
   let total = 0
@@ -79,4 +85,10 @@ async function sameChecksum(conn: Connection, a: string, b: string): Promise<boo
   return (
     rows.length === 2 && rows[0]?.Checksum !== null && String(rows[0]?.Checksum) === String(rows[1]?.Checksum)
   )
+}
+
+/** A table's definition as SHOW CREATE TABLE gives it, without its name line and counters. */
+async function definition(conn: Connection, table: string): Promise<string> {
+  const { rows } = await conn.query<Record<string, string>>(`SHOW CREATE TABLE ${table}`)
+  return (rows[0]?.['Create Table'] ?? '').replace(/^[^\n]*\n/, '').replace(/ AUTO_INCREMENT=\d+/, '')
 }

@@ -1,6 +1,12 @@
 import type { SchemaBuilder } from '../dialect.js'
 import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
-import { foreignKeyName, type ColumnSpec, type TableSpec } from '../table-spec.js'
+import {
+  foreignKeyName,
+  keyColumns,
+  partitionRanges,
+  type ColumnSpec,
+  type TableSpec,
+} from '../table-spec.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 
 const q = mysqlAdapter.quote
@@ -25,11 +31,32 @@ export const mysqlSchema: SchemaBuilder = {
       const type = TYPES[c.type] + (c.type === 'varchar' ? `(${c.length ?? 255})` : '')
       return `${q(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}`
     })
+    const spec = table.partitions
+    const partitions = spec
+      ? ` PARTITION BY RANGE COLUMNS(${q(spec.column)}) (${partitionRanges(spec)
+          .map(
+            (p) =>
+              `PARTITION ${q(p.name)} VALUES LESS THAN (${p.to === undefined ? 'MAXVALUE' : `'${p.to}'`})`,
+          )
+          .join(', ')})`
+      : ''
     return [
-      `CREATE TABLE ${q(table.name)} (${columns.join(', ')}, PRIMARY KEY (${q(table.primaryKey)})) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      `CREATE TABLE ${q(table.name)} (${columns.join(', ')}, PRIMARY KEY (${keyColumns(table).map(q).join(', ')})) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${partitions}`,
     ]
   },
   indexTable: (table) => secondaryIndexes(table, q),
+  partitioningRefused: (tables) => {
+    const partitioned = new Set(tables.filter((t) => t.partitions).map((t) => t.name))
+    const fk = tables.find(
+      (t) =>
+        t.foreignKeys.length > 0 &&
+        (partitioned.has(t.name) || t.foreignKeys.some((f) => partitioned.has(f.references))),
+    )
+    return fk
+      ? `InnoDB partitioned tables take no foreign keys, and ${fk.name} has one to or from a partitioned table`
+      : undefined
+  },
+  dropPartition: (table, partition) => [`ALTER TABLE ${q(table.name)} DROP PARTITION ${q(partition)}`],
   unindexedForeignKeys: false,
   validatesForeignKeys: false,
   analyzeTable: (table) => [`ANALYZE TABLE ${q(table.name)}`],

@@ -1,6 +1,12 @@
 import type { SchemaBuilder } from '../dialect.js'
 import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
-import { foreignKeyName, type ColumnSpec, type TableSpec } from '../table-spec.js'
+import {
+  foreignKeyName,
+  keyColumns,
+  partitionRanges,
+  type ColumnSpec,
+  type TableSpec,
+} from '../table-spec.js'
 import { postgresAdapter } from './postgres-adapter.js'
 
 const q = postgresAdapter.quote
@@ -24,11 +30,27 @@ export const postgresSchema: SchemaBuilder = {
       const type = TYPES[c.type] + (c.type === 'varchar' && c.length ? `(${c.length})` : '')
       return `${q(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}`
     })
-    return [`CREATE TABLE ${q(table.name)} (${columns.join(', ')})`]
+    const spec = table.partitions
+    if (!spec) return [`CREATE TABLE ${q(table.name)} (${columns.join(', ')})`]
+    // Declarative partitioning: COPY into the parent routes each row to its partition.
+    const bound = (value: string | undefined, open: string) => (value === undefined ? open : `'${value}'`)
+    return [
+      `CREATE TABLE ${q(table.name)} (${columns.join(', ')}) PARTITION BY RANGE (${q(spec.column)})`,
+      ...partitionRanges(spec).map(
+        (p) =>
+          `CREATE TABLE ${q(`${table.name}_${p.name}`)} PARTITION OF ${q(table.name)} FOR VALUES FROM (${bound(p.from, 'MINVALUE')}) TO (${bound(p.to, 'MAXVALUE')})`,
+      ),
+    ]
   },
   indexTable: (table) => [
-    `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(`pk_${table.name}`)} PRIMARY KEY (${q(table.primaryKey)})`,
+    `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(`pk_${table.name}`)} PRIMARY KEY (${keyColumns(table).map(q).join(', ')})`,
     ...secondaryIndexes(table, q),
+  ],
+  partitioningRefused: () => undefined,
+  // Detached without blocking the parent's readers and writers (PostgreSQL 14+), then dropped.
+  dropPartition: (table, partition) => [
+    `ALTER TABLE ${q(table.name)} DETACH PARTITION ${q(`${table.name}_${partition}`)} CONCURRENTLY`,
+    `DROP TABLE ${q(`${table.name}_${partition}`)}`,
   ],
   unindexedForeignKeys: true,
   validatesForeignKeys: true,

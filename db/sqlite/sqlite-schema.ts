@@ -38,4 +38,6 @@ export const sqliteSchema: SchemaBuilder = {
   validatesForeignKeys: false,
   analyzeTable: (table) => [`ANALYZE ${q(table.name)}`],
   constrainTable: () => [],
+  partitioningRefused: (tables) =>
+    tables.some((t) => t.partitions) ? 'SQLite has no table partitioning' : undefined,
 }

@@ -23,6 +23,7 @@ export const errorLog: Scenario = {
       primaryKey: 'id',
       rows: ROWS,
       indexes: [{ columns: ['created_at'] }],
+      partitioning: { column: 'created_at', fromDays: -SPAN_DAYS, toDays: 0 },
       columns: [
         { name: 'id', type: 'bigint', generate: { kind: 'sequence' } },
         { name: 'project_id', type: 'integer', generate: { kind: 'int', min: 1, max: 50 } },
@@ -76,6 +77,7 @@ export const errorLog: Scenario = {
     description: 'occurrences older than the cutoff: the oldest 90%',
     table: 'error_occurrences',
     where: 'created_at < ?',
+    olderThan: { column: 'created_at', param: 0 },
     params: ({ counts, referenceMs }) => [
       risingCutoff(SPAN_DAYS, counts.error_occurrences ?? 0, TARGET_FRACTION, referenceMs),
     ],

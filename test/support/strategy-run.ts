@@ -13,7 +13,7 @@ import type { Strategy, StrategyOptions } from '../../strategies/strategy.js'
 import type { TestDatabase } from './servers.js'
 import { openTestServer } from './test-server.js'
 
-export const DEFAULT_OPTIONS: StrategyOptions = { batchSize: 1000, sleepMs: 0 }
+export const DEFAULT_OPTIONS: StrategyOptions = { batchSize: 1000, sleepMs: 0, workers: 2 }
 
 /**
  * Seeds (or reuses) a scenario and prepares it for strategy runs. Each test file passes a seed of its

@@ -1,0 +1,91 @@
+import type { InstrumentedConnection } from '../db/instrumented-connection.js'
+import type { CellValue } from '../db/table-spec.js'
+import { subqueryDeletionSql, touchSql, type PortableSql } from '../scenarios/target-sql.js'
+import { checkAbort, deleteInTransaction, keysOf, placeholders, sleep } from './sql-lists.js'
+import type { StrategyContext } from './strategy.js'
+
+/** Attempts per batch when it meets a deadlock or a lock timeout. */
+const ATTEMPTS = 5
+
+/** Which target rows a keyset loop works through, and on which connection. */
+export interface KeysetSlice {
+  readonly conn: InstrumentedConnection
+  /** Keys above this one only (exclusive); from the first target when absent. */
+  readonly after?: CellValue
+  /** Keys up to this one only (inclusive); to the last target when absent. */
+  readonly upTo?: CellValue
+  /** A further condition on the root's rows (a partition's range, say). */
+  readonly also?: PortableSql
+  /** Called after each batch with the rows it deleted (all tables). */
+  readonly onBatch: (deleted: number) => void
+  /** Stops the loop between batches (the run's budget, or a sibling worker's failure). */
+  readonly abort: AbortSignal
+}
+
+/**
+ * The keyset loop of field reports 3 and 4: take the next `--batch-size` target keys after the last one
+ * (`pk > last ORDER BY pk LIMIT n`), and per batch, in one transaction, apply callbacks set-based,
+ * delete dependents children first, delete the batch; sleep `--sleep-ms` between batches. A batch that
+ * meets a deadlock or lock timeout is retried. Returns the rows deleted.
+ */
+export async function deleteKeysetBatches(ctx: StrategyContext, slice: KeysetSlice): Promise<number> {
+  const root = ctx.plan.steps.at(-1)
+  if (!root) return 0
+  const pk = root.primaryKey
+  let last = slice.after
+  let deleted = 0
+  for (;;) {
+    checkAbort(slice.abort)
+    const conditions = [`(${ctx.target.where})`]
+    const params: CellValue[] = [...ctx.target.params]
+    if (slice.also) {
+      conditions.push(`(${slice.also.sql})`)
+      params.push(...slice.also.params)
+    }
+    if (last !== undefined) {
+      conditions.push(`${pk} > ?`)
+      params.push(last)
+    }
+    if (slice.upTo !== undefined) {
+      conditions.push(`${pk} <= ?`)
+      params.push(slice.upTo)
+    }
+    const { rows } = await ctx.run(
+      {
+        sql: `SELECT ${pk} FROM ${root.table} WHERE ${conditions.join(' AND ')} ORDER BY ${pk} LIMIT ${ctx.options.batchSize}`,
+        params,
+      },
+      slice.conn,
+    )
+    const keys = keysOf(rows, pk)
+    if (keys.length === 0) return deleted
+    const batch = await deleteBatch(ctx, slice, pk, keys)
+    deleted += batch
+    slice.onBatch(batch)
+    last = keys[keys.length - 1]
+    await sleep(ctx.options.sleepMs, slice.abort)
+  }
+}
+
+async function deleteBatch(
+  ctx: StrategyContext,
+  slice: KeysetSlice,
+  pk: string,
+  keys: readonly CellValue[],
+): Promise<number> {
+  const where = `${pk} IN (${placeholders(keys.length)})`
+  const keyOf = (table: string) => ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
+  const statements = [
+    ...touchSql(ctx.plan, ctx.callbacks, keyOf, where, keys, ctx.deletedAt),
+    ...subqueryDeletionSql(ctx.plan, where, keys),
+  ]
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await deleteInTransaction(ctx, statements, slice.conn)
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !ctx.dialect.isRetryable(error)) throw error
+      // Back off a little longer each time, so the other transaction can finish.
+      await sleep(50 * attempt, slice.abort)
+    }
+  }
+}
