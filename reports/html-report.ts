@@ -8,6 +8,7 @@ import {
   groupSummary,
   READING_GUIDE,
   tableCells,
+  strategyFigures,
   trafficProblems,
   type ReportGroup,
 } from './report-model.js'
@@ -85,6 +86,7 @@ tr.timeout td { color: var(--warn); }
 tr.unsupported td { color: var(--muted); }
 .verdict.ok { color: #1e6b34; }
 .problems { color: var(--bad); font-size: 13px; }
+.figures { font-size: 13px; }
 .charts { display: grid; grid-template-columns: minmax(0, 940px); gap: 18px; margin-top: 16px; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fff; }
 canvas { display: block; width: 100%; }
@@ -124,6 +126,7 @@ export function htmlReport(
   const sections = groups
     .map((group) => {
       const problems = trafficProblems(group)
+      const own = strategyFigures(group)
       const figures = charts
         .filter((c) => c.group === group.id)
         .map(canvas)
@@ -133,6 +136,7 @@ export function htmlReport(
 <p class="summary">${escapeHtml(groupSummary(group))}</p>
 ${htmlTable(group)}
 ${problems.length ? `<ul class="problems">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
+${own.length ? `<ul class="figures">${own.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : ''}
 <div class="charts">
 ${figures}
 </div>

@@ -4,6 +4,7 @@ import {
   groupSummary,
   READING_GUIDE,
   tableCells,
+  strategyFigures,
   trafficProblems,
   type ReportGroup,
 } from './report-model.js'
@@ -44,6 +45,8 @@ export function markdownReport(
     lines.push(...markdownTable(header, rows), '')
     const problems = trafficProblems(group).map((p) => `- ${p}`)
     if (problems.length) lines.push('Foreground errors:', '', ...problems, '')
+    const figures = strategyFigures(group).map((f) => `- ${f}`)
+    if (figures.length) lines.push('Strategy figures:', '', ...figures, '')
     for (const chart of charts.filter((c) => c.group === group.id))
       lines.push(`![${chart.title}](${chartDir}/${chart.id}.png)`, '')
   }

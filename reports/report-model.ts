@@ -292,6 +292,22 @@ export function trafficProblems(group: ReportGroup): string[] {
   )
 }
 
+/** How the built-in strategies' own figures read; any other is shown as `name: value`. */
+const FIGURE_WORDS: Readonly<Record<string, (value: number) => string>> = {
+  writesBlockedMs: (v) => `writes blocked for ${formatMs(v)} (its lock, held through the copy and the swap)`,
+  partitionsDropped: (v) => `${v} whole ${v === 1 ? 'partition' : 'partitions'} dropped`,
+}
+
+/** One line per run that recorded figures of its own (`ctx.record`): copy-swap's lock window, say. */
+export function strategyFigures(group: ReportGroup): string[] {
+  return group.rows.flatMap(({ run, label }) => {
+    const figures = Object.entries(run.figures ?? {})
+    if (figures.length === 0) return []
+    const words = figures.map(([name, value]) => FIGURE_WORDS[name]?.(value) ?? `${name}: ${value}`)
+    return [`${label}: ${words.join('; ')}`]
+  })
+}
+
 /**
  * What identifies "the same run" across results files: where (database kind), what (scenario, scale)
  * and how (strategy and options). Used to compare two files and to follow a run through history.

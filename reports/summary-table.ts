@@ -1,4 +1,4 @@
-import { reportGroups, trafficErrors, trafficProblems, worstStream } from './report-model.js'
+import { reportGroups, strategyFigures, trafficErrors, trafficProblems, worstStream } from './report-model.js'
 import type { ResultsDocument, RunRecord } from './results-schema.js'
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 10 ? 0 : 1)} ms`)
@@ -70,7 +70,7 @@ export function summaryTable(document: ResultsDocument): string {
       format(widths.map((w) => '-'.repeat(w))),
       ...rows.map(format),
     )
-    lines.push(...trafficProblems(group).map((p) => `  ${p}`), '')
+    lines.push(...[...trafficProblems(group), ...strategyFigures(group)].map((p) => `  ${p}`), '')
   }
   return lines.join('\n')
 }
