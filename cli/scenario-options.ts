@@ -12,6 +12,7 @@ export interface ScenarioFlags {
   readonly fkIndex?: string
   readonly indexes?: string
   readonly partitions?: string
+  readonly skipDiskCheck?: boolean
 }
 
 const collect = (value: string, previous: string[] | undefined) => [
@@ -45,6 +46,10 @@ export function addScenarioOptions(command: Command, defaultScale: string): Comm
       "the scenario's own secondary indexes (error-log's created_at): on, off, or on,off to sweep",
     )
     .option(
+      '--skip-disk-check',
+      'seed even when the estimate of the space needed (the seed and one working copy) is above the space free',
+    )
+    .option(
       '--partitions <list>',
       'range-partition tables that declare a partition column (error-log) by month: off, month, or off,month to sweep',
     )
@@ -75,6 +80,8 @@ export async function scenarioSelection(flags: ScenarioFlags): Promise<{
   scale: number
   seed: number
   knobs: SchemaKnobs[]
+  /** Whether seeding refuses a scale whose estimate is above the free space (`--skip-disk-check` off). */
+  diskCheck: boolean
 }> {
   const scale = Number(flags.scale)
   if (!Number.isFinite(scale) || scale <= 0)
@@ -107,5 +114,5 @@ export async function scenarioSelection(flags: ScenarioFlags): Promise<{
         `--partitions month: scenario ${whole.name} declares no partition column (error-log does); run it separately`,
       )
   }
-  return { scenarios, references, scale, seed, knobs }
+  return { scenarios, references, scale, seed, knobs, diskCheck: !flags.skipDiskCheck }
 }

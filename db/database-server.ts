@@ -1,10 +1,18 @@
 import { randomBytes } from 'node:crypto'
 import type { Capabilities, Dialect, Provisioner, ServerInfo } from './dialect.js'
 import { DELBENCH_VERSION } from './delbench-version.js'
-import { SafetyError } from './errors.js'
+import { DelbenchError, SafetyError } from './errors.js'
+import { redact } from './redact.js'
 import { InstrumentedConnection, type SqlLogger } from './instrumented-connection.js'
 import type { TableSpec } from './table-spec.js'
 import { assertOwnName, hasMarker, OWN_PREFIX, unmarkedError, writeMarker } from './ownership.js'
+
+/** How many times `abandon` drops a killed run's copy, and how long it waits for it to stay gone. */
+const ABANDON_ATTEMPTS = 5
+const ABANDON_SETTLE_MS = 300
+
+/** How often a process waiting for another's lock (`exclusive`) tries again. */
+const LOCK_POLL_MS = 250
 
 /** A database on the server whose name carries delbench's prefix, and whether it carries the marker too. */
 export interface OwnDatabase {
@@ -64,7 +72,9 @@ export class DatabaseServer {
         `database '${name}' exists already on ${this.display}: delbench will not reuse or overwrite it`,
       )
     }
-    await this.#provisioner.createDatabase(name)
+    await this.#provisioner.createDatabase(name).catch((error: unknown) => {
+      throw this.#createRefusal(error, name)
+    })
     const conn = new InstrumentedConnection(
       await this.#provisioner.connect(name),
       this.#logger,
@@ -75,6 +85,16 @@ export class DatabaseServer {
     } finally {
       await conn.close()
     }
+  }
+
+  /** A server's refusal to create a database, as one line saying what delbench needs. */
+  #createRefusal(error: unknown, name: string): unknown {
+    const e = error as { code?: unknown; errno?: unknown; message?: unknown }
+    const denied = e.code === '42501' || e.errno === 1044 || e.errno === 1227
+    if (!denied) return error
+    return new DelbenchError(
+      `${this.display} refused to create database ${name} (${redact(String(e.message)).split('\n')[0]}): delbench needs a user that may create databases (PostgreSQL: CREATEDB; MySQL: CREATE and DROP on \`delbench\\_%\`.*)`,
+    )
   }
 
   /** Opens a connection on one of delbench's own databases; refuses any database without the marker. */
@@ -134,6 +154,57 @@ export class DatabaseServer {
     return this.#provisioner.refreshDatabase(source, target, tables)
   }
 
+  /**
+   * Runs `fn` holding a server-wide named lock, waiting while another delbench process holds it (as
+   * when two runs seed the same scenario at once: one seeds, the other then reuses). `onWait` is
+   * called once if it has to wait.
+   */
+  async exclusive<T>(name: string, fn: () => Promise<T>, onWait: () => void = () => {}): Promise<T> {
+    let release = await this.#provisioner.tryLock(name)
+    if (!release) onWait()
+    while (!release) {
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS))
+      release = await this.#provisioner.tryLock(name)
+    }
+    try {
+      return await fn()
+    } finally {
+      await release()
+    }
+  }
+
+  /**
+   * Drops a working copy this process named (`uniqueName`) whose child was killed, for good: a copy it had under way (a template copy
+   * still running on the server after its client died) is ended first, and the drop is repeated until
+   * the database stays gone.
+   */
+  async abandon(name: string): Promise<void> {
+    assertOwnName(name)
+    for (let attempt = 0; attempt < ABANDON_ATTEMPTS; attempt++) {
+      await this.#provisioner.endSessionsOn?.(name).catch(() => {})
+      // This process named the copy (at random) and had it created: a copy killed half-way may not
+      // carry the marker yet, and is dropped all the same.
+      if ((await this.#provisioner.listDatabases(name)).includes(name))
+        await this.#provisioner.dropDatabase(name).catch(() => {})
+      await new Promise((resolve) => setTimeout(resolve, ABANDON_SETTLE_MS))
+      if (!(await this.#provisioner.listDatabases(name)).includes(name)) return
+    }
+  }
+
+  /** Whether a database is gone, or goes within a second (another process's drop under way). */
+  async #vanishes(name: string): Promise<boolean> {
+    for (let i = 0; i < 5; i++) {
+      if (!(await this.#provisioner.listDatabases(name)).includes(name)) return true
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    return false
+  }
+
+  /** Bytes free where the server keeps its data, when that can be known from here. */
+  freeBytes(): Promise<number | undefined> {
+    return this.#provisioner.freeBytes()
+  }
+
   /** Databases with delbench's prefix, each checked for the marker. */
   async listDatabases(): Promise<OwnDatabase[]> {
     const names = await this.#provisioner.listDatabases(OWN_PREFIX)
@@ -144,7 +215,12 @@ export class DatabaseServer {
         await (await this.openDatabase(name)).close()
         marked = true
       } catch (error) {
-        if (!(error instanceof SafetyError)) throw error
+        if (!(error instanceof SafetyError)) {
+          // Another delbench process may be dropping it (a probe, a working copy; PostgreSQL's FORCE
+          // ends this check's session too): skip it once it is gone.
+          if (await this.#vanishes(name)) continue
+          throw error
+        }
       }
       found.push({ name, marked })
     }

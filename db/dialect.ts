@@ -92,6 +92,23 @@ export interface Provisioner {
   connect(name: string): Promise<DriverSession>
   /** Drops a database. */
   dropDatabase(name: string): Promise<void>
+  /**
+   * Takes a server-wide named lock without waiting (an advisory lock, `GET_LOCK`, a lock file beside the
+   * databases) and resolves to its release, or to undefined while another session holds it. Nothing is
+   * read or written: it is how two delbench processes agree who seeds a shared database.
+   */
+  tryLock(name: string): Promise<(() => Promise<void>) | undefined>
+  /**
+   * Bytes free where the server keeps its data, when that is on this machine and readable from here
+   * (a local server's data directory, SQLite's folder); undefined otherwise.
+   */
+  freeBytes(): Promise<number | undefined>
+  /**
+   * Ends every session working on or creating the database `name` (connected to it, or running a
+   * statement that names it: a template copy under way), so it can be dropped for good. Only ever
+   * called with the random name of one of delbench's own working copies.
+   */
+  endSessionsOn?(name: string): Promise<void>
   close(): Promise<void>
 }
 

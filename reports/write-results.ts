@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import { DelbenchError } from '../db/errors.js'
 import { redact } from '../db/redact.js'
 import type { ResultsDocument } from './results-schema.js'
 
@@ -10,14 +11,38 @@ import type { ResultsDocument } from './results-schema.js'
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const temporary = `${file}.tmp-${process.pid}`
-  const fd = fs.openSync(temporary, 'w')
   try {
-    fs.writeFileSync(fd, content)
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
+    const fd = fs.openSync(temporary, 'w')
+    try {
+      fs.writeFileSync(fd, content)
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(temporary, file)
+  } catch (error) {
+    // A full disk leaves no half-written temporary behind, and the old file as it was.
+    fs.rmSync(temporary, { force: true })
+    throw error
   }
-  fs.renameSync(temporary, file)
+}
+
+/**
+ * Makes sure results can be written to `dir` before any work is done (a run may take an hour): creates
+ * it, writes and removes a probe file. Refuses with one line naming the folder and the reason.
+ */
+export function assertWritableDirectory(dir: string, flag = '--out'): void {
+  const probe = path.join(dir, `.delbench-probe-${process.pid}`)
+  try {
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(probe, '')
+    fs.rmSync(probe)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error'
+    throw new DelbenchError(
+      `cannot write results to ${dir} (${code}): choose a folder delbench may write with ${flag}`,
+    )
+  }
 }
 
 /** The results document as written: redacted once more, whatever reached it. */

@@ -30,6 +30,8 @@ export interface MatrixPlan {
   readonly strategies: readonly Referenced<Strategy>[]
   readonly scale: number
   readonly seed: number
+  /** Refuse to seed what the free space cannot hold (off with `--skip-disk-check`). */
+  readonly diskCheck?: boolean
   /** One run per combination of these (the sweeps). */
   readonly knobs: readonly SchemaKnobs[]
   readonly options: readonly StrategyOptions[]
@@ -47,6 +49,8 @@ export interface MatrixPlan {
 export interface MatrixEvents {
   seeding?(label: string, progress: SeedProgress): void
   seeded?(label: string): void
+  /** Another delbench process is seeding the same data: this one waits for it, then reuses it. */
+  waiting?(label: string): void
   runStarted?(label: string): void
   runProgress?(label: string, rows: number, rowsExpected: number, elapsedMs: number): void
   runFinished?(label: string, run: RunRecord): void
@@ -173,6 +177,7 @@ export class MatrixRunner {
               server,
               { scenario, scale: plan.scale, seed: plan.seed, knobs },
               (p) => this.#events.seeding?.(label, p),
+              { onWait: () => this.#events.waiting?.(label), diskCheck: plan.diskCheck !== false },
             )
             this.#events.seeded?.(label)
             const tables = scenarioTables(scenario, knobs)

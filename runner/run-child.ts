@@ -234,10 +234,15 @@ async function iterate(
       },
     },
   )
-  await bench.run().catch(() => {})
+  // A failure outside the strategy (the restore, the verification: a server gone, a file unwritable)
+  // ends the bench; its message is the run's.
+  let harnessError: string | undefined
+  await bench.run().catch((e: unknown) => {
+    harnessError = redact(e instanceof Error ? e.message : String(e)).split('\n')[0]
+  })
   const first = iterations[0]
   if (!first) {
-    send({ type: 'error', message: 'no iteration completed' })
+    send({ type: 'error', message: error ?? harnessError ?? 'no iteration completed' })
     return
   }
   const latency = bench.tasks[0]?.result

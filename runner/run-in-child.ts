@@ -126,7 +126,9 @@ export async function runInChild(
       setTimeout(() => child.kill('SIGKILL'), 5000).unref()
     })
   }
-  await server.dropDatabase(job.working).catch(() => {})
+  // A killed or crashed child may have left a copy under way on the server: end it, drop it for good.
+  if (outcome.kind === 'result') await server.dropDatabase(job.working).catch(() => {})
+  else await server.abandon(job.working).catch(() => {})
   return outcome
 }
 

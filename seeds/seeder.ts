@@ -8,6 +8,7 @@ import { scalar } from '../db/probes.js'
 import type { CellValue, TableSpec } from '../db/table-spec.js'
 import { loadOrder } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
+import { estimateSeedBytes } from './disk-estimate.js'
 import { rowBatches } from './row-batches.js'
 import { rowCounts } from './row-counts.js'
 import { scenarioTables, type SchemaKnobs } from './scenario-tables.js'
@@ -95,7 +96,13 @@ export async function seedScenario(
   server: DatabaseServer,
   request: SeedRequest,
   onProgress: (progress: SeedProgress) => void = () => {},
-  options: { readonly force?: boolean } = {},
+  options: {
+    readonly force?: boolean
+    /** Called once if another process is seeding the same database and this one waits for it. */
+    readonly onWait?: () => void
+    /** `false` seeds even when the estimate says the disk is too small (`--skip-disk-check`). */
+    readonly diskCheck?: boolean
+  } = {},
 ): Promise<SeedResult> {
   if (request.knobs?.fkIndex === false && !server.dialect.schema.unindexedForeignKeys) {
     throw new DelbenchError(
@@ -109,34 +116,57 @@ export async function seedScenario(
   const database = seedDatabaseName(request)
   const counts = rowCounts(request.scenario, request.scale)
   const totalRows = Object.values(counts).reduce((a, b) => a + b, 0)
-  const existing = (await server.listDatabases()).find((d) => d.name === database)
-  if (existing?.marked) {
-    if (!options.force && (await isComplete(server, database)))
-      return { database, counts, totalRows, seconds: 0, reused: true }
-    // An interrupted seed (or --force): start again.
-    await server.dropDatabase(database)
-  }
-  const started = performance.now()
-  await server.createDatabase(
-    database,
-    `seed of ${request.scenario.name} at scale ${request.scale}, seed ${request.seed}`,
+  // Two processes seeding the same data at once: one seeds, the other waits and reuses it.
+  return server.exclusive(
+    `seed_${database}`,
+    async () => {
+      const existing = (await server.listDatabases()).find((d) => d.name === database)
+      if (existing?.marked) {
+        if (!options.force && (await isComplete(server, database)))
+          return { database, counts, totalRows, seconds: 0, reused: true }
+        // An interrupted seed (or --force): start again.
+        await server.dropDatabase(database)
+      }
+      if (options.diskCheck !== false) await checkDiskSpace(server, request)
+      const started = performance.now()
+      await server.createDatabase(
+        database,
+        `seed of ${request.scenario.name} at scale ${request.scale}, seed ${request.seed}`,
+      )
+      const conn = await server.openDatabase(database)
+      try {
+        await load(conn, server, database, request, counts, totalRows, onProgress)
+        await conn.query(
+          `CREATE TABLE ${SEED_TABLE} (scenario VARCHAR(100) NOT NULL, scale VARCHAR(32) NOT NULL, seed VARCHAR(32) NOT NULL, total_rows BIGINT NOT NULL)`,
+        )
+        await conn.query(
+          `INSERT INTO ${SEED_TABLE} (scenario, scale, seed, total_rows) VALUES ('${request.scenario.name}', '${request.scale}', '${request.seed}', ${totalRows})`,
+        )
+      } catch (error) {
+        await conn.close()
+        await server.dropDatabase(database).catch(() => {})
+        throw error
+      }
+      await conn.close()
+      return { database, counts, totalRows, seconds: (performance.now() - started) / 1000, reused: false }
+    },
+    options.onWait,
   )
-  const conn = await server.openDatabase(database)
-  try {
-    await load(conn, server, database, request, counts, totalRows, onProgress)
-    await conn.query(
-      `CREATE TABLE ${SEED_TABLE} (scenario VARCHAR(100) NOT NULL, scale VARCHAR(32) NOT NULL, seed VARCHAR(32) NOT NULL, total_rows BIGINT NOT NULL)`,
-    )
-    await conn.query(
-      `INSERT INTO ${SEED_TABLE} (scenario, scale, seed, total_rows) VALUES ('${request.scenario.name}', '${request.scale}', '${request.seed}', ${totalRows})`,
-    )
-  } catch (error) {
-    await conn.close()
-    await server.dropDatabase(database).catch(() => {})
-    throw error
-  }
-  await conn.close()
-  return { database, counts, totalRows, seconds: (performance.now() - started) / 1000, reused: false }
+}
+
+/**
+ * Refuses a seed that cannot fit: the seeded copy and one working copy, estimated from sample rows,
+ * against the space free where the server keeps its data (when that can be known from here).
+ */
+async function checkDiskSpace(server: DatabaseServer, request: SeedRequest): Promise<void> {
+  const free = await server.freeBytes()
+  if (free === undefined) return
+  const needed = 2 * estimateSeedBytes(request.scenario, request.scale, request.seed, request.knobs)
+  if (needed <= free) return
+  const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 1e10 ? 1 : 0)} GB`
+  throw new DelbenchError(
+    `${request.scenario.name} at --scale ${request.scale} needs about ${gb(needed)} (the seed and one working copy) and ${server.display} has ${gb(free)} free: choose a smaller --scale, or pass --skip-disk-check if the estimate is wrong`,
+  )
 }
 
 async function isComplete(server: DatabaseServer, database: string): Promise<boolean> {

@@ -73,11 +73,14 @@ async function deleteBatch(
   pk: string,
   keys: readonly CellValue[],
 ): Promise<number> {
-  const where = `${pk} IN (${placeholders(keys.length)})`
+  // The slice's own condition goes into the DELETE too: on a partitioned table it confines each
+  // batch to the partitions that can hold it, instead of probing every partition for every key.
+  const where = `${pk} IN (${placeholders(keys.length)})${slice.also ? ` AND (${slice.also.sql})` : ''}`
+  const params = [...keys, ...(slice.also?.params ?? [])]
   const keyOf = (table: string) => ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
   const statements = [
-    ...touchSql(ctx.plan, ctx.callbacks, keyOf, where, keys, ctx.deletedAt),
-    ...subqueryDeletionSql(ctx.plan, where, keys),
+    ...touchSql(ctx.plan, ctx.callbacks, keyOf, where, params, ctx.deletedAt),
+    ...subqueryDeletionSql(ctx.plan, where, params),
   ]
   for (let attempt = 1; ; attempt++) {
     try {

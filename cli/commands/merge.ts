@@ -2,7 +2,7 @@ import path from 'node:path'
 import { Command } from 'commander'
 import { mergeResults } from '../../reports/merge-results.js'
 import { readResults } from '../../reports/read-results.js'
-import { writeResults } from '../../reports/write-results.js'
+import { assertWritableDirectory, writeResults } from '../../reports/write-results.js'
 import { err, out } from '../output.js'
 
 export function mergeCommand(): Command {
@@ -20,6 +20,7 @@ export function mergeCommand(): Command {
         err(
           `delbench: warning: the shards ran different commits (${[...commits].join(', ')}); each run records its own`,
         )
+      assertWritableDirectory(path.dirname(path.resolve(flags.out)))
       writeResults(path.resolve(flags.out), merged)
       out(`merged ${merged.runs.length} runs from ${files.length} files into ${flags.out}`)
     })

@@ -7,6 +7,7 @@ import { chronological } from '../../reports/history-charts.js'
 import { readResults } from '../../reports/read-results.js'
 import type { ResultsDocument } from '../../reports/results-schema.js'
 import { writeReports } from '../../reports/write-reports.js'
+import { assertWritableDirectory } from '../../reports/write-results.js'
 import { writeFileAtomic } from '../../reports/write-results.js'
 import { out, shownPath } from '../output.js'
 
@@ -72,6 +73,7 @@ export function reportCommand(): Command {
       const file = documents.find((d) => d.document === newest)?.file as string
       const document = newest
       const dir = path.resolve(flags.out ?? path.dirname(file))
+      assertWritableDirectory(dir)
       const written = await writeReports(
         dir,
         document,

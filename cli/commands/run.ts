@@ -4,7 +4,12 @@ import { DelbenchError } from '../../db/errors.js'
 import { openServer } from '../../db/open-server.js'
 import type { ResultsDocument } from '../../reports/results-schema.js'
 import { summaryTable } from '../../reports/summary-table.js'
-import { linkLatest, timestampedOutDir, writeResults } from '../../reports/write-results.js'
+import {
+  assertWritableDirectory,
+  linkLatest,
+  timestampedOutDir,
+  writeResults,
+} from '../../reports/write-results.js'
 import { writeReports } from '../../reports/write-reports.js'
 import { dryRun } from '../../runner/dry-run.js'
 import { describeEnvironment } from '../../runner/environment.js'
@@ -123,7 +128,7 @@ export function runCommand(): Command {
     )
     const { specs, open } = databaseSelection(flags)
     const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
-    const { scenarios, references, scale, seed, knobs } = await scenarioSelection(flags)
+    const { scenarios, references, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
     const registry = new StrategyRegistry()
     const strategyRefs = flags.strategy?.length ? flags.strategy : registry.all().map((s) => s.name)
     const strategies = await Promise.all(
@@ -143,7 +148,9 @@ export function runCommand(): Command {
           const { capabilities } = await server.describe()
           for (const scenario of scenarios) {
             for (const knobSet of knobs) {
-              const seeded = await seedScenario(server, { scenario, scale, seed, knobs: knobSet })
+              const seeded = await seedScenario(server, { scenario, scale, seed, knobs: knobSet }, () => {}, {
+                diskCheck,
+              })
               const prepared = await prepareScenario(
                 server,
                 capabilities,
@@ -176,6 +183,7 @@ export function runCommand(): Command {
     }
 
     const { dir, latestBase } = outputDirectory(flags.out)
+    assertWritableDirectory(dir)
     const resultsFile = path.join(dir, 'results.json')
     const save = (document: ResultsDocument) => writeResults(resultsFile, document)
     let progress: ProgressReporter | undefined
@@ -188,6 +196,7 @@ export function runCommand(): Command {
         scale,
         seed,
         knobs,
+        diskCheck,
         options,
         iterations: iterations as number,
         timeoutMs: timeoutSeconds * 1000,
@@ -201,6 +210,9 @@ export function runCommand(): Command {
         seeded: () => {
           progress?.stop()
           progress = undefined
+        },
+        waiting: (label) => {
+          if (!quiet) err(`waiting for another delbench process seeding ${label}, to reuse it`)
         },
         runStarted: (label) => {
           progress = rowProgress(label, quiet)

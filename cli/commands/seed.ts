@@ -6,7 +6,7 @@ import { scenarioTables } from '../../seeds/scenario-tables.js'
 import { seedScenario } from '../../seeds/seeder.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { sampleMemory, type MemoryPeaks } from '../../runner/memory-sampler.js'
-import { out } from '../output.js'
+import { err, out } from '../output.js'
 import { rowProgress, seedUpdate } from '../progress.js'
 import { addScenarioOptions, scenarioSelection, type ScenarioFlags } from '../scenario-options.js'
 
@@ -38,7 +38,7 @@ export function seedCommand(): Command {
   return addDatabaseOptions(command).action(
     async (flags: Partial<DatabaseFlags> & ScenarioFlags & { json?: boolean; force?: boolean }) => {
       const { specs, open } = databaseSelection(flags)
-      const { scenarios, scale, seed, knobs } = await scenarioSelection(flags)
+      const { scenarios, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
       const reports: SeedReport[] = []
       for (const spec of specs) {
         const server = await openServer(spec, open)
@@ -54,6 +54,8 @@ export function seedCommand(): Command {
                 (p) => progress.update(seedUpdate(p)),
                 {
                   force: flags.force ?? false,
+                  onWait: () => err(`waiting for another delbench process seeding ${label}`),
+                  diskCheck,
                 },
               ).finally(() => progress.stop())
               const peaks = memory.stop()

@@ -1,4 +1,5 @@
 import type { Connection } from '../connection.js'
+import { MARKER_TABLE } from '../ownership.js'
 import type { TableSpec } from '../table-spec.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 
@@ -14,8 +15,9 @@ const MAX_REFRESH_FRACTION = 0.05
  */
 export async function copyAllTables(conn: Connection, source: string): Promise<void> {
   const { rows } = await conn.query<{ name: string }>(
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name",
-    [source],
+    // The marker first: a copy cut short is still recognisably delbench's, and can be dropped.
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name = ? DESC, table_name",
+    [source, MARKER_TABLE],
   )
   await conn.query('SET foreign_key_checks = 0')
   for (const { name } of rows) {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto'
 import type { Provisioner } from '../dialect.js'
 import type { ServerAddress } from '../database-url.js'
 import { InstrumentedConnection, type SqlLogger } from '../instrumented-connection.js'
 import type { TableSpec } from '../table-spec.js'
 import { copyAllTables, refreshTables } from './mysql-copy.js'
+import { freeBytesAt, isLocalHost } from '../free-space.js'
 import { LazyConnection } from '../lazy-connection.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { openMysqlSession } from './mysql-driver.js'
@@ -34,6 +36,36 @@ export class MysqlProvisioner implements Provisioner {
   async createDatabase(name: string): Promise<void> {
     const admin = await this.#admin.get()
     await admin.query(`CREATE DATABASE ${mysqlAdapter.quote(name)}`)
+  }
+
+  async freeBytes(): Promise<number | undefined> {
+    if (!isLocalHost(this.#address.host)) return undefined
+    const admin = await this.#admin.get()
+    const { rows } = await admin
+      .query<{ dir: string | null }>('SELECT @@datadir AS dir')
+      .catch(() => ({ rows: [] as { dir: string | null }[] }))
+    const dir = rows[0]?.dir
+    return dir ? freeBytesAt(dir) : undefined
+  }
+
+  async endSessionsOn(name: string): Promise<void> {
+    const admin = await this.#admin.get()
+    const { rows } = await admin.query<{ id: number }>(
+      'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND (DB = ? OR LOCATE(?, INFO) > 0)',
+      [name, name],
+    )
+    for (const { id } of rows) await admin.query(`KILL ${Number(id)}`).catch(() => {})
+  }
+
+  async tryLock(name: string): Promise<(() => Promise<void>) | undefined> {
+    const admin = await this.#admin.get()
+    // GET_LOCK names are at most 64 characters; a hash keeps long names distinct.
+    const key = `delbench:${createHash('sha256').update(name).digest('hex').slice(0, 40)}`
+    const { rows } = await admin.query<{ locked: number | null }>('SELECT GET_LOCK(?, 0) AS locked', [key])
+    if (Number(rows[0]?.locked) !== 1) return undefined
+    return async () => {
+      await admin.query('SELECT RELEASE_LOCK(?)', [key])
+    }
   }
 
   async cloneDatabase(source: string, target: string): Promise<void> {

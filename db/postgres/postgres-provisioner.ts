@@ -1,10 +1,15 @@
 import type { Provisioner } from '../dialect.js'
 import type { ServerAddress } from '../database-url.js'
 import type { SqlLogger } from '../instrumented-connection.js'
+import { freeBytesAt, isLocalHost } from '../free-space.js'
 import { LazyConnection } from '../lazy-connection.js'
 import { scalar } from '../probes.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { openPostgresSession } from './postgres-driver.js'
+
+/** How long a template copy waits for another process's copy of the same template, and how often it tries. */
+const CLONE_WAIT_MS = 120_000
+const CLONE_RETRY_MS = 200
 
 /**
  * Creates and drops databases through a connection to the database named in the URL. That connection
@@ -44,9 +49,51 @@ export class PostgresProvisioner implements Provisioner {
     const admin = await this.#admin.get()
     const fileCopy =
       Number(await scalar(admin, 'SHOW server_version_num')) >= 150000 ? ' STRATEGY FILE_COPY' : ''
+    const sql = `CREATE DATABASE ${postgresAdapter.quote(target)} TEMPLATE ${postgresAdapter.quote(source)}${fileCopy}`
+    // Another delbench process may be copying the same seed right now (a template takes one copier
+    // at a time): wait for it rather than fail.
+    for (let waited = 0; ; waited += CLONE_RETRY_MS) {
+      try {
+        await admin.query(sql)
+        return
+      } catch (error) {
+        const inUse = (error as { code?: unknown }).code === '55006'
+        if (!inUse || waited >= CLONE_WAIT_MS) throw error
+        await new Promise((resolve) => setTimeout(resolve, CLONE_RETRY_MS))
+      }
+    }
+  }
+
+  async freeBytes(): Promise<number | undefined> {
+    if (!isLocalHost(this.#address.host)) return undefined
+    const admin = await this.#admin.get()
+    // Readable by superusers and pg_read_all_settings members only; others get no answer.
+    const { rows } = await admin
+      .query<{ dir: string | null }>("SELECT setting AS dir FROM pg_settings WHERE name = 'data_directory'")
+      .catch(() => ({ rows: [] as { dir: string | null }[] }))
+    const dir = rows[0]?.dir
+    return dir ? freeBytesAt(dir) : undefined
+  }
+
+  async endSessionsOn(name: string): Promise<void> {
+    const admin = await this.#admin.get()
     await admin.query(
-      `CREATE DATABASE ${postgresAdapter.quote(target)} TEMPLATE ${postgresAdapter.quote(source)}${fileCopy}`,
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (datname = $1 OR strpos(query, $1) > 0)',
+      [name],
     )
+  }
+
+  async tryLock(name: string): Promise<(() => Promise<void>) | undefined> {
+    const admin = await this.#admin.get()
+    const key = `delbench:${name}`
+    const { rows } = await admin.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [key],
+    )
+    if (!rows[0]?.locked) return undefined
+    return async () => {
+      await admin.query('SELECT pg_advisory_unlock(hashtext($1))', [key])
+    }
   }
 
   connect(name: string) {

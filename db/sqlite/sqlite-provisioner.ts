@@ -4,6 +4,8 @@ import type { DriverSession } from '../connection.js'
 import type { Provisioner } from '../dialect.js'
 import { DelbenchError } from '../errors.js'
 import { openSqliteSession } from './sqlite-driver.js'
+import { tryLockFile } from './sqlite-locks.js'
+import { freeBytesAt } from '../free-space.js'
 
 const EXTENSION = '.sqlite'
 const SIDE_FILES = ['-wal', '-shm', '-journal']
@@ -77,6 +79,20 @@ export class SqliteProvisioner implements Provisioner {
     for (const suffix of ['', ...SIDE_FILES]) {
       await fs.promises.rm(this.fileOf(name) + suffix, { force: true })
     }
+  }
+
+  async freeBytes(): Promise<number | undefined> {
+    return freeBytesAt(this.#directory)
+  }
+
+  /** A lock file beside the databases, created exclusively and holding its owner's pid. */
+  async tryLock(name: string): Promise<(() => Promise<void>) | undefined> {
+    try {
+      await fs.promises.mkdir(this.#directory, { recursive: true })
+    } catch (error) {
+      throw this.#folderError(error)
+    }
+    return tryLockFile(path.join(this.#directory, `.${name}.lock`))
   }
 
   async close(): Promise<void> {}

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -44,4 +44,40 @@ export function runCli(
 /** The non-empty lines of a text. */
 export function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.trim() !== '')
+}
+
+/** A `delbench` command started in the background, for tests that act while it runs (signals, kills). */
+export interface RunningCli {
+  readonly child: ChildProcess
+  /** What it has printed so far. */
+  readonly output: { stdout: string; stderr: string }
+  /** Its exit code (or -1 when a signal ended it). */
+  readonly exited: Promise<number>
+}
+
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const output = { stdout: '', stderr: '' }
+  child.stdout?.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()))
+  child.stderr?.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()))
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)))
+  return { child, output, exited }
+}
+
+/** Polls `probe` every 20 ms until it returns a value, or fails after `ms`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  what: string,
+  ms = 60_000,
+): Promise<T> {
+  const deadline = performance.now() + ms
+  for (;;) {
+    const value = await probe()
+    if (value !== undefined) return value
+    if (performance.now() > deadline) throw new Error(`gave up after ${ms} ms waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
