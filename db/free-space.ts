@@ -4,7 +4,7 @@ import path from 'node:path'
 /** Hosts whose data directory is on this machine's disks. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
 
-export function isLocalHost(host: string): boolean {
+function isLocalHost(host: string): boolean {
   return LOCAL_HOSTS.has(host.toLowerCase()) || host.startsWith('/')
 }
 
@@ -21,4 +21,17 @@ export function freeBytesAt(dir: string): number | undefined {
       if (path.dirname(at) === at) return undefined
     }
   }
+}
+
+/**
+ * Bytes free in a server's data directory when the server runs on this machine and tells where that
+ * is (`readDirectory` resolves to undefined, or rejects, where the user may not know).
+ */
+export async function serverFreeBytes(
+  host: string,
+  readDirectory: () => Promise<string | null | undefined>,
+): Promise<number | undefined> {
+  if (!isLocalHost(host)) return undefined
+  const dir = await readDirectory().catch(() => undefined)
+  return dir ? freeBytesAt(dir) : undefined
 }

@@ -15,7 +15,7 @@ import { RawServer, randomSuffix } from './support/raw-server.js'
 import { readValidResults } from './support/results.js'
 import { eventually, lines, runCli, spawnCli } from './support/run-cli.js'
 import { IN_CI, requireUrl, skipped, TEST_DATABASES } from './support/servers.js'
-import { tempFolder } from './support/test-server.js'
+import { ownDatabases, tempFolder } from './support/test-server.js'
 
 /** This file's own seed, so no other test file shares (or drops) its seeded databases. */
 const SEED = '4343'
@@ -67,16 +67,6 @@ function strategyFile(folder: string, name: string, text: string): string {
   return file
 }
 
-/** delbench's databases on a server or folder whose names start with `prefix`. */
-async function ownDatabases(db: string, prefix: string): Promise<string[]> {
-  const server = await openServer(parseDatabaseSpec(db))
-  try {
-    return (await server.listDatabases()).map((d) => d.name).filter((n) => n.startsWith(prefix))
-  } finally {
-    await server.close()
-  }
-}
-
 /** The one run of a results file. */
 function onlyRun(file: string): RunRecord {
   const document = readValidResults(file)
@@ -106,6 +96,11 @@ const RUN_ARGS = [
   '--no-traffic',
 ]
 
+/** `delbench run` of `strategies` on bookstore, one iteration, results in `out`, with a budget. */
+function runArgs(db: string, strategies: string, out: string, timeout = '120'): string[] {
+  return ['run', '--db', db, ...RUN_ARGS, '--strategy', strategies, '--timeout', timeout, '--out', out]
+}
+
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`faults mid-run on ${db.dialect}`, () => {
     const folder = tempFolder('faults')
@@ -134,18 +129,9 @@ for (const db of TEST_DATABASES) {
 
     it('SIGTERM stops the current run, keeps the finished one, exit 130, no copy left', async () => {
       const out = tempFolder('sigterm')
-      const run = spawnCli([
-        'run',
-        '--db',
-        dbArg(),
-        ...RUN_ARGS,
-        '--strategy',
-        `naive-bulk,${strategyFile(folder, 'slow.mjs', SLOW_STRATEGY)}`,
-        '--timeout',
-        '120',
-        '--out',
-        out,
-      ])
+      const run = spawnCli(
+        runArgs(dbArg(), `naive-bulk,${strategyFile(folder, 'slow.mjs', SLOW_STRATEGY)}`, out),
+      )
       const resultsFile = path.join(out, 'results.json')
       await eventually(async () => (fs.existsSync(resultsFile) ? true : undefined), 'the first run')
       await new Promise((resolve) => setTimeout(resolve, 500))
@@ -163,16 +149,9 @@ for (const db of TEST_DATABASES) {
 
     it('a strategy that throws is recorded failed with the first line of its error; the command succeeds', async () => {
       const out = tempFolder('throws')
-      const result = await runCli([
-        'run',
-        '--db',
-        dbArg(),
-        ...RUN_ARGS,
-        '--strategy',
-        strategyFile(folder, 'throws.mjs', THROWING_STRATEGY),
-        '--out',
-        out,
-      ])
+      const result = await runCli(
+        runArgs(dbArg(), strategyFile(folder, 'throws.mjs', THROWING_STRATEGY), out),
+      )
       expect(result.code, result.stderr).toBe(0)
       const run = onlyRun(path.join(out, 'results.json'))
       expect(run.status).toBe('failed')
@@ -183,18 +162,9 @@ for (const db of TEST_DATABASES) {
 
     it('a strategy that never resolves is stopped by its budget and recorded as a timeout', async () => {
       const out = tempFolder('hangs')
-      const result = await runCli([
-        'run',
-        '--db',
-        dbArg(),
-        ...RUN_ARGS,
-        '--strategy',
-        strategyFile(folder, 'hangs.mjs', HANGING_STRATEGY),
-        '--timeout',
-        '3',
-        '--out',
-        out,
-      ])
+      const result = await runCli(
+        runArgs(dbArg(), strategyFile(folder, 'hangs.mjs', HANGING_STRATEGY), out, '3'),
+      )
       expect(result.code, result.stderr).toBe(0)
       const run = onlyRun(path.join(out, 'results.json'))
       expect(run.status).toBe('timeout')
@@ -254,18 +224,7 @@ for (const db of TEST_DATABASES) {
     if (raw)
       it(`the strategy's session killed mid-run (${db.dialect === 'postgres' ? 'pg_terminate_backend' : 'KILL'}) is recorded failed in one line`, async () => {
         const out = tempFolder('killed')
-        const run = spawnCli([
-          'run',
-          '--db',
-          dbArg(),
-          ...RUN_ARGS,
-          '--strategy',
-          strategyFile(folder, 'slow.mjs', SLOW_STRATEGY),
-          '--timeout',
-          '120',
-          '--out',
-          out,
-        ])
+        const run = spawnCli(runArgs(dbArg(), strategyFile(folder, 'slow.mjs', SLOW_STRATEGY), out))
         const session = await eventually(() => markedSession(raw), 'the strategy’s session')
         await raw.admin((s) =>
           s.execute(
@@ -288,18 +247,7 @@ for (const db of TEST_DATABASES) {
     if (!raw)
       it('a SQLite file turned unwritable mid-run is recorded failed in one line; the command succeeds', async () => {
         const out = tempFolder('readonly')
-        const run = spawnCli([
-          'run',
-          '--db',
-          value,
-          ...RUN_ARGS,
-          '--strategy',
-          strategyFile(folder, 'slow.mjs', SLOW_STRATEGY),
-          '--timeout',
-          '120',
-          '--out',
-          out,
-        ])
+        const run = spawnCli(runArgs(value, strategyFile(folder, 'slow.mjs', SLOW_STRATEGY), out))
         // The working copy, made immutable (as a full or read-only disk would leave it) once it exists.
         const working = await eventually(async () => {
           const file = fs
@@ -373,18 +321,7 @@ describe.skipIf(!PG_BIN && !IN_CI)('the server stopped mid-run', () => {
     const raw = new RawServer(url)
     const folder = tempFolder('stopped')
     const out = tempFolder('stopped-out')
-    const run = spawnCli([
-      'run',
-      '--db',
-      url,
-      ...RUN_ARGS,
-      '--strategy',
-      `naive-bulk,${strategyFile(folder, 'slow.mjs', SLOW_STRATEGY)}`,
-      '--timeout',
-      '120',
-      '--out',
-      out,
-    ])
+    const run = spawnCli(runArgs(url, `naive-bulk,${strategyFile(folder, 'slow.mjs', SLOW_STRATEGY)}`, out))
     await eventually(() => markedSession(raw), 'the strategy’s session')
     asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'])
     const code = await run.exited

@@ -2,24 +2,12 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseDatabaseSpec } from '../db/database-url.js'
-import { openServer } from '../db/open-server.js'
 import { readValidResults } from './support/results.js'
 import { runCli } from './support/run-cli.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
-import { tempFolder, testDbValue } from './support/test-server.js'
+import { ownDatabases, tempFolder, testDbValue } from './support/test-server.js'
 
 const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'delbench.js')
-
-/** delbench's working copies on a server (or SQLite folder) whose names start with `prefix`. */
-async function ownDatabases(db: string, prefix: string): Promise<string[]> {
-  const server = await openServer(parseDatabaseSpec(db))
-  try {
-    return (await server.listDatabases()).map((d) => d.name).filter((n) => n.startsWith(prefix))
-  } finally {
-    await server.close()
-  }
-}
 
 /** Processes holding a file under `folder` open (Linux /proc): a killed run must leave none. */
 function processesUsing(folder: string): number[] {

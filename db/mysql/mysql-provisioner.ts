@@ -4,7 +4,8 @@ import type { ServerAddress } from '../database-url.js'
 import { InstrumentedConnection, type SqlLogger } from '../instrumented-connection.js'
 import type { TableSpec } from '../table-spec.js'
 import { copyAllTables, refreshTables } from './mysql-copy.js'
-import { freeBytesAt, isLocalHost } from '../free-space.js'
+import { serverFreeBytes } from '../free-space.js'
+import { scalar } from '../probes.js'
 import { LazyConnection } from '../lazy-connection.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { openMysqlSession } from './mysql-driver.js'
@@ -39,13 +40,10 @@ export class MysqlProvisioner implements Provisioner {
   }
 
   async freeBytes(): Promise<number | undefined> {
-    if (!isLocalHost(this.#address.host)) return undefined
-    const admin = await this.#admin.get()
-    const { rows } = await admin
-      .query<{ dir: string | null }>('SELECT @@datadir AS dir')
-      .catch(() => ({ rows: [] as { dir: string | null }[] }))
-    const dir = rows[0]?.dir
-    return dir ? freeBytesAt(dir) : undefined
+    return serverFreeBytes(this.#address.host, async () => {
+      const admin = await this.#admin.get()
+      return scalar(admin, 'SELECT @@datadir')
+    })
   }
 
   async endSessionsOn(name: string): Promise<void> {

@@ -7,7 +7,9 @@ export const postgresCost: CostProbe = {
     Number(
       await scalar(
         conn,
-        'SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c WHERE c.relname = ANY($1)',
+        // A partitioned table holds no rows itself: its partitions' sizes are summed (a plain table is
+        // in no tree, and counts itself).
+        "SELECT COALESCE(SUM(pg_total_relation_size(COALESCE(t.relid, c.oid))), 0) FROM pg_class c LEFT JOIN LATERAL pg_partition_tree(c.oid) t ON true WHERE c.relname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace",
         [tables],
       ),
     ),

@@ -1,7 +1,7 @@
 import type { Provisioner } from '../dialect.js'
 import type { ServerAddress } from '../database-url.js'
 import type { SqlLogger } from '../instrumented-connection.js'
-import { freeBytesAt, isLocalHost } from '../free-space.js'
+import { serverFreeBytes } from '../free-space.js'
 import { LazyConnection } from '../lazy-connection.js'
 import { scalar } from '../probes.js'
 import { postgresAdapter } from './postgres-adapter.js'
@@ -65,14 +65,11 @@ export class PostgresProvisioner implements Provisioner {
   }
 
   async freeBytes(): Promise<number | undefined> {
-    if (!isLocalHost(this.#address.host)) return undefined
-    const admin = await this.#admin.get()
     // Readable by superusers and pg_read_all_settings members only; others get no answer.
-    const { rows } = await admin
-      .query<{ dir: string | null }>("SELECT setting AS dir FROM pg_settings WHERE name = 'data_directory'")
-      .catch(() => ({ rows: [] as { dir: string | null }[] }))
-    const dir = rows[0]?.dir
-    return dir ? freeBytesAt(dir) : undefined
+    return serverFreeBytes(this.#address.host, async () => {
+      const admin = await this.#admin.get()
+      return scalar(admin, "SELECT setting FROM pg_settings WHERE name = 'data_directory'")
+    })
   }
 
   async endSessionsOn(name: string): Promise<void> {

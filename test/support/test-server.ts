@@ -18,6 +18,16 @@ export function testDbValue(db: TestDatabase): string {
   return db.dialect === 'sqlite' ? `sqlite:${tempFolder('sqlite')}` : requireUrl(db)
 }
 
+/** delbench's own databases on a server (or SQLite folder) whose names start with `prefix`. */
+export async function ownDatabases(db: string, prefix: string): Promise<string[]> {
+  const server = await openServer(parseDatabaseSpec(db))
+  try {
+    return (await server.listDatabases()).map((d) => d.name).filter((n) => n.startsWith(prefix))
+  } finally {
+    await server.close()
+  }
+}
+
 export async function openTestServer(db: TestDatabase, logger?: SqlLogger): Promise<DatabaseServer> {
   return openServer(parseDatabaseSpec(testDbValue(db)), logger ? { logger } : {})
 }
