@@ -347,10 +347,11 @@ for (const db of TEST_DATABASES) {
     })
 
     afterAll(async () => {
+      // The seed these cases made (SQLite's folder is a temporary one), while the canary that the
+      // --db URL names still exists; then the fixtures.
+      if (setting.raw) await dropOwn(setting.db, setting.seedName)
       await setting.raw?.dropDatabase(canary)
       await setting.raw?.dropDatabase(lookalike)
-      // The seed these cases made (SQLite's folder is a temporary one).
-      if (setting.raw) await dropOwn(setting.db, setting.seedName)
     })
 
     for (const c of CASES.filter((x) => !x.on || x.on.includes(db.dialect))) {
