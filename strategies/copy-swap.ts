@@ -131,8 +131,8 @@ async function swapOnMysql(ctx: StrategyContext, swap: Swap): Promise<number> {
   for (const sql of ctx.dialect.schema.createTable({ ...table, name: copy })) await ctx.conn.query(sql)
   const renamer = await ctx.openConnection()
   try {
-    const { rows } = await renamer.query('SELECT CONNECTION_ID() AS id')
-    const renamerId = Number(rows[0]?.id)
+    const { rows } = await renamer.query(ctx.dialect.sessionIdSql ?? 'SELECT CONNECTION_ID()')
+    const renamerId = Number(Object.values(rows[0] ?? {})[0])
     await ctx.conn.query(
       `LOCK TABLES ${[`${table.name} READ`, `${copy} WRITE`, ...parents.map((p) => `${p} WRITE`)].join(', ')}`,
     )
