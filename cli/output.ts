@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { redact } from '../db/redact.js'
+import { redact } from '../core/redact.js'
 import type { SqlLogEntry } from '../db/instrumented-connection.js'
 
 /** Everything delbench prints passes through here, so no password can reach the terminal. */

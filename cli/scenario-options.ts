@@ -1,8 +1,8 @@
 import type { Command } from 'commander'
-import { DelbenchError } from '../db/errors.js'
+import { DelbenchError } from '../core/errors.js'
 import { builtinScenarios, resolveScenario } from '../scenarios/registry.js'
 import type { Scenario } from '../scenarios/scenario.js'
-import type { SchemaKnobs } from '../seeds/scenario-tables.js'
+import type { SchemaKnobs } from '../scenarios/scenario-tables.js'
 
 export interface ScenarioFlags {
   readonly scenario?: string[]

@@ -1,5 +1,5 @@
-import { ConnectionError, DelbenchError } from './errors.js'
-import { redact } from './redact.js'
+import { ConnectionError, DelbenchError } from '../core/errors.js'
+import { redact } from '../core/redact.js'
 
 /** Seconds a connection attempt may take before delbench gives up with a clear message. */
 export const CONNECT_TIMEOUT_MS = 5000

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { Capabilities, Dialect, Provisioner, ServerInfo } from './dialect.js'
-import { DELBENCH_VERSION } from './delbench-version.js'
-import { DelbenchError, SafetyError } from './errors.js'
-import { redact } from './redact.js'
+import { DELBENCH_VERSION } from '../core/delbench-version.js'
+import { DelbenchError, SafetyError } from '../core/errors.js'
+import { redact } from '../core/redact.js'
 import { InstrumentedConnection, type SqlLogger } from './instrumented-connection.js'
-import type { TableSpec } from './table-spec.js'
+import type { TableSpec } from '../core/table-spec.js'
 import { assertOwnName, hasMarker, OWN_PREFIX, unmarkedError, writeMarker } from './ownership.js'
 
 /** How many times `abandon` drops a killed run's copy, and how long it waits for it to stay gone. */

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { DialectName } from './dialect.js'
-import { DatabaseUrlError } from './errors.js'
-import { redact, registerSecret } from './redact.js'
+import { DatabaseUrlError } from '../core/errors.js'
+import { redact, registerSecret } from '../core/redact.js'
 
 /** Where SQLite databases live when `--db sqlite` names no path: a folder in the working directory. */
 export const DEFAULT_SQLITE_DIRECTORY = '.delbench'

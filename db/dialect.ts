@@ -1,7 +1,7 @@
 import type { Connection, DriverSession } from './connection.js'
 import type { InstrumentedConnection } from './instrumented-connection.js'
 import type { CostProbe } from './cost.js'
-import type { CellValue, TableSpec } from './table-spec.js'
+import type { CellValue, TableSpec } from '../core/table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
 export type DialectName = (typeof DIALECT_NAMES)[number]

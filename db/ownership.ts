@@ -1,6 +1,6 @@
 import type { Connection } from './connection.js'
 import type { SqlAdapter } from './dialect.js'
-import { SafetyError } from './errors.js'
+import { SafetyError } from '../core/errors.js'
 
 /** Every database delbench creates carries this prefix ... */
 export const OWN_PREFIX = 'delbench_'

@@ -1,4 +1,4 @@
-import { indexName, type ForeignKeySpec, type IndexSpec, type TableSpec } from './table-spec.js'
+import { indexName, type ForeignKeySpec, type IndexSpec, type TableSpec } from '../core/table-spec.js'
 
 /** `restrict` is the ORMs' default, NO ACTION (no clause): checked at the end of each statement. */
 export function onDeleteClause(fk: ForeignKeySpec): string {

@@ -1,5 +1,5 @@
 import type { ServerAddress } from './database-url.js'
-import { NoContainerEngineError } from './errors.js'
+import { NoContainerEngineError } from '../core/errors.js'
 
 /** A server started in a container for one delbench invocation, removed by `stop`. */
 export interface ThrowawayServer {

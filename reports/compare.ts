@@ -1,6 +1,6 @@
 import { mannWhitney, type MannWhitneyResult } from './mann-whitney.js'
 import { formatBytes, formatCount, formatMs, runIdentity } from './report-model.js'
-import type { ResultsDocument, RunRecord } from './results-schema.js'
+import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 /** The gates of a comparison. */
 export interface CompareOptions {

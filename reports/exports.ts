@@ -1,4 +1,4 @@
-import type { ResultsDocument, RunRecord } from './results-schema.js'
+import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 /** The dashboards delbench can feed without new infrastructure. */
 export const EXPORT_FORMATS = ['github-action-benchmark', 'bencher'] as const

@@ -1,6 +1,6 @@
 import { baseOptions, lineSpec, PALETTE, valueAxis, type ChartSpec } from './chart-specs.js'
 import { runIdentity, slug } from './report-model.js'
-import type { ResultsDocument, RunRecord } from './results-schema.js'
+import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 /** Results files in the order they were made: the x axis of a history. */
 export function chronological(documents: readonly ResultsDocument[]): ResultsDocument[] {

@@ -12,7 +12,7 @@ import {
   trafficProblems,
   type ReportGroup,
 } from './report-model.js'
-import type { ResultsDocument } from './results-schema.js'
+import type { ResultsDocument } from '../core/results-schema.js'
 
 /** chart.js's browser build, read from the installed package so the page needs no network. */
 function chartJsSource(): string {

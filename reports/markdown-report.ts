@@ -8,7 +8,7 @@ import {
   trafficProblems,
   type ReportGroup,
 } from './report-model.js'
-import type { ResultsDocument } from './results-schema.js'
+import type { ResultsDocument } from '../core/results-schema.js'
 
 /** A table cell: pipes escaped and line breaks flattened, so one cell never breaks the table. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')

@@ -1,6 +1,6 @@
-import { DelbenchError } from '../db/errors.js'
+import { DelbenchError } from '../core/errors.js'
 import { runIdentity } from './report-model.js'
-import type { ResultsDocument, RunRecord } from './results-schema.js'
+import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 /**
  * Joins the results of shards (`delbench run --shard K/N` on several machines) into one document.

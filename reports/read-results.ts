@@ -1,7 +1,7 @@
 import fs from 'node:fs'
-import { DelbenchError } from '../db/errors.js'
-import { formatPath } from '../scenarios/scenario-schema.js'
-import { RESULTS_SCHEMA_VERSION, resultsSchema, type ResultsDocument } from './results-schema.js'
+import { DelbenchError } from '../core/errors.js'
+import { formatPath } from '../core/format-path.js'
+import { RESULTS_SCHEMA_VERSION, resultsSchema, type ResultsDocument } from '../core/results-schema.js'
 
 /**
  * Reads a results file for the reporters, or says in one line what is wrong with it: missing, not

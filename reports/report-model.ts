@@ -1,4 +1,4 @@
-import type { ResultsDocument, RunRecord } from './results-schema.js'
+import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 type Database = ResultsDocument['environment']['databases'][number]
 

@@ -1,5 +1,5 @@
 import { reportGroups, strategyFigures, trafficErrors, trafficProblems, worstStream } from './report-model.js'
-import type { ResultsDocument, RunRecord } from './results-schema.js'
+import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 10 ? 0 : 1)} ms`)
 

@@ -1,13 +1,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { redact } from '../db/redact.js'
+import { redact } from '../core/redact.js'
 import { reportCharts } from './chart-specs.js'
 import { historyCharts } from './history-charts.js'
 import { htmlReport } from './html-report.js'
 import { markdownReport } from './markdown-report.js'
 import { renderPng } from './png-charts.js'
 import { reportGroups } from './report-model.js'
-import type { ResultsDocument } from './results-schema.js'
+import type { ResultsDocument } from '../core/results-schema.js'
 import { writeFileAtomic } from './write-results.js'
 
 /** What `writeReports` wrote, relative to its folder. */

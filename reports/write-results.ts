@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { DelbenchError } from '../db/errors.js'
-import { redact } from '../db/redact.js'
-import type { ResultsDocument } from './results-schema.js'
+import { DelbenchError } from '../core/errors.js'
+import { redact } from '../core/redact.js'
+import type { ResultsDocument } from '../core/results-schema.js'
 
 /**
  * Writes a file atomically: to a temporary file beside it, flushed, then renamed over the target, so a

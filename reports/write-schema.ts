@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { PACKAGE_ROOT } from '../db/delbench-version.js'
-import { resultsJsonSchema } from './results-schema.js'
+import { PACKAGE_ROOT } from '../core/delbench-version.js'
+import { resultsJsonSchema } from '../core/results-schema.js'
 
 /** Writes `reports/results.schema.json` from the zod definition (`npm run schema`). */
 export const SCHEMA_FILE = path.join(PACKAGE_ROOT, 'reports', 'results.schema.json')

@@ -1,7 +1,7 @@
 import type { Capabilities } from '../db/dialect.js'
 import type { SqliteOptions } from '../db/sqlite/sqlite-options.js'
-import type { RunRecord } from '../reports/results-schema.js'
-import type { SchemaKnobs } from '../seeds/scenario-tables.js'
+import type { RunRecord } from '../core/results-schema.js'
+import type { SchemaKnobs } from '../scenarios/scenario-tables.js'
 import type { StrategyOptions } from '../strategies/strategy.js'
 import type { Expectation } from './verifier.js'
 

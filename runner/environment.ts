@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
-import { DELBENCH_VERSION, PACKAGE_ROOT } from '../db/delbench-version.js'
-import { redact } from '../db/redact.js'
-import type { ResultsDocument } from '../reports/results-schema.js'
+import { DELBENCH_VERSION, PACKAGE_ROOT } from '../core/delbench-version.js'
+import { redact } from '../core/redact.js'
+import type { ResultsDocument } from '../core/results-schema.js'
 
 type Environment = ResultsDocument['environment']
 

@@ -1,16 +1,16 @@
 import { DatabaseServer } from '../db/database-server.js'
 import type { DatabaseSpec } from '../db/database-url.js'
 import { openServer, type OpenServerOptions } from '../db/open-server.js'
-import type { ResultsDocument, RunRecord } from '../reports/results-schema.js'
-import { RESULTS_SCHEMA_VERSION } from '../reports/results-schema.js'
+import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
+import { RESULTS_SCHEMA_VERSION } from '../core/results-schema.js'
 import { scenarioLabel } from '../scenarios/registry.js'
 import type { Scenario } from '../scenarios/scenario.js'
-import { scenarioTables, type SchemaKnobs } from '../seeds/scenario-tables.js'
+import { scenarioTables, type SchemaKnobs } from '../scenarios/scenario-tables.js'
 import { seedScenario, type SeedProgress } from '../seeds/seeder.js'
 import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
 import type { describeEnvironment } from './environment.js'
 import { prepareScenario } from './run-strategy.js'
-import { projection, runInChild, type RunningChild } from './run-in-child.js'
+import { projection, runInChild, type RunningChild } from './spawn-child.js'
 
 /** A database to run on: its parsed spec, and the `--db` text the child processes reopen it from. */
 export interface MatrixDatabase {

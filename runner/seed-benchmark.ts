@@ -3,14 +3,14 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import type { DatabaseSpec } from '../db/database-url.js'
 import { DatabaseServer } from '../db/database-server.js'
-import { PACKAGE_ROOT } from '../db/delbench-version.js'
+import { PACKAGE_ROOT } from '../core/delbench-version.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import { planDeletion } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { subqueryDeletionSql } from '../scenarios/target-sql.js'
-import { rowCounts } from '../seeds/row-counts.js'
-import { scenarioTables } from '../seeds/scenario-tables.js'
-import { restoreWorkingCopy, type RestoreResult } from '../seeds/snapshot.js'
+import { rowCounts } from '../scenarios/row-counts.js'
+import { scenarioTables } from '../scenarios/scenario-tables.js'
+import { restoreWorkingCopy, type RestoreResult } from '../seeds/restore-working-copy.js'
 
 const run = promisify(execFile)
 

@@ -8,11 +8,11 @@
 import { parseDatabaseSpec } from '../db/database-url.js'
 import { openServer } from '../db/open-server.js'
 import { bindPlaceholders } from '../db/placeholders.js'
-import { redact } from '../db/redact.js'
+import { redact } from '../core/redact.js'
 import { resolveScenario } from '../scenarios/registry.js'
 import { compileGenerator } from '../seeds/generators.js'
 import { randomSource } from '../seeds/random.js'
-import { rowCounts } from '../seeds/row-counts.js'
+import { rowCounts } from '../scenarios/row-counts.js'
 import { ValuePools } from '../seeds/value-pools.js'
 import type { TrafficJob, TrafficMessage, TrafficStats } from './traffic-protocol.js'
 

@@ -1,13 +1,13 @@
 import type { Connection } from '../db/connection.js'
 import type { SqlAdapter } from '../db/dialect.js'
 import { bindPlaceholders } from '../db/placeholders.js'
-import { scalar } from '../db/probes.js'
-import type { CellValue, TableSpec } from '../db/table-spec.js'
+import { scalar } from '../db/scalar.js'
+import type { CellValue, TableSpec } from '../core/table-spec.js'
 import type { DeletionPlan, PlanStep } from '../scenarios/deletion-plan.js'
 import type { CallbackSpec, TrafficSpec } from '../scenarios/scenario.js'
 import { affectedKeysSql, deleteStepOf, referencesCondition } from '../scenarios/target-sql.js'
 import { tableChecksum } from '../seeds/checksum.js'
-import { chunked, placeholders } from '../strategies/sql-lists.js'
+import { chunked, placeholders } from '../core/sql-lists.js'
 
 /** What a correct deletion leaves behind, computed once on the pristine seeded database. */
 export interface Expectation {

@@ -1,4 +1,4 @@
-import type { FkAction } from '../db/table-spec.js'
+import type { FkAction } from '../core/table-spec.js'
 import type { ScenarioForeignKey } from './scenario.js'
 
 /** The FK-graph facts planning needs about a table. */

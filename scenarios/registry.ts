@@ -1,4 +1,4 @@
-import { DelbenchError } from '../db/errors.js'
+import { DelbenchError } from '../core/errors.js'
 import { BUILTIN_SCENARIOS } from './builtins/index.js'
 import { loadScenarioFile } from './scenario-file.js'
 import type { Scenario } from './scenario.js'

@@ -153,11 +153,3 @@ export const jsonScenarioSchema = scenarioSchema(
 
 /** A scenario exported by a JavaScript module: functions are allowed where TypeScript allows them. */
 export const moduleScenarioSchema = scenarioSchema(z.union([generatorSpecSchema, fn]), fn, fn)
-
-/** `tables[2].columns[0].generate.kind` from a zod issue path. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
-    '',
-  )
-}

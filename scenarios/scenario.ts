@@ -1,4 +1,4 @@
-import type { CellValue, ColumnSpec, ForeignKeySpec, IndexSpec } from '../db/table-spec.js'
+import type { CellValue, ColumnSpec, ForeignKeySpec, IndexSpec } from '../core/table-spec.js'
 
 /**
  * A scenario: tables linked by foreign keys, how to fill them at a given scale, which rows to delete

@@ -1,4 +1,4 @@
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import type { DeletionPlan, PlanStep } from './deletion-plan.js'
 import type { CallbackSpec } from './scenario.js'
 

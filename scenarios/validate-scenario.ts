@@ -1,6 +1,6 @@
-import { rowCounts } from '../seeds/row-counts.js'
-import { scenarioTables } from '../seeds/scenario-tables.js'
-import { isFakerMethod } from '../seeds/value-pools.js'
+import { rowCounts } from './row-counts.js'
+import { scenarioTables } from './scenario-tables.js'
+import { isFakerMethod } from './faker-methods.js'
 import { loadOrder, planDeletion } from './deletion-plan.js'
 import type { Generator, Scenario, TargetSpec } from './scenario.js'
 

@@ -1,8 +1,8 @@
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { rowBatches } from './row-batches.js'
-import { rowCounts } from './row-counts.js'
-import { scenarioTables, type SchemaKnobs } from './scenario-tables.js'
+import { rowCounts } from '../scenarios/row-counts.js'
+import { scenarioTables, type SchemaKnobs } from '../scenarios/scenario-tables.js'
 import { ValuePools } from './value-pools.js'
 
 /** Rows generated per table to measure their size. */

@@ -1,6 +1,6 @@
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import type { Generator, GeneratorSpec, RowContext } from '../scenarios/scenario.js'
-import { DAY_MS, formatTimestamp } from './timestamps.js'
+import { DAY_MS, formatTimestamp } from '../scenarios/timestamps.js'
 
 export type ValueFunction = (row: RowContext) => CellValue
 

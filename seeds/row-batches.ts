@@ -1,4 +1,4 @@
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import type { RowContext, Scenario, ScenarioTable } from '../scenarios/scenario.js'
 import { compileGenerator } from './generators.js'
 import { randomSource } from './random.js'

@@ -1,5 +1,5 @@
 import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
-import { checkAbort } from './sql-lists.js'
+import { checkAbort } from '../core/abort.js'
 import type { Strategy } from './strategy.js'
 
 /**

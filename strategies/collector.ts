@@ -1,5 +1,6 @@
-import type { CellValue } from '../db/table-spec.js'
-import { checkAbort, chunked, placeholders } from './sql-lists.js'
+import type { CellValue } from '../core/table-spec.js'
+import { checkAbort } from '../core/abort.js'
+import { chunked, placeholders } from '../core/sql-lists.js'
 import type { Strategy } from './strategy.js'
 
 /** Django deletes collected objects `WHERE pk IN (...)` 100 at a time (GET_ITERATOR_CHUNK_SIZE). */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { Connection } from '../db/connection.js'
 import { secondaryIndexList } from '../db/schema-sql.js'
-import type { TableSpec } from '../db/table-spec.js'
+import type { TableSpec } from '../core/table-spec.js'
 import { touchSql, type PortableSql } from '../scenarios/target-sql.js'
-import { checkAbort, sleep } from './sql-lists.js'
+import { checkAbort, sleep } from '../core/abort.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 
 /** How long the MySQL cut-over waits for its RENAME to queue behind the copy's lock. */

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import type { DialectName } from '../db/dialect.js'
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import type { PlanStep } from '../scenarios/deletion-plan.js'
 import { subqueryDeletionSql, touchSql, type PortableSql } from '../scenarios/target-sql.js'
-import { checkAbort, deleteInTransaction } from './sql-lists.js'
+import { checkAbort } from '../core/abort.js'
+import { deleteInTransaction } from './strategy-sql.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 
 /**

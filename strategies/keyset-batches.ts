@@ -1,7 +1,9 @@
 import type { InstrumentedConnection } from '../db/instrumented-connection.js'
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import { subqueryDeletionSql, touchSql, type PortableSql } from '../scenarios/target-sql.js'
-import { checkAbort, deleteInTransaction, keysOf, placeholders, sleep } from './sql-lists.js'
+import { checkAbort, sleep } from '../core/abort.js'
+import { deleteInTransaction, keysOf } from './strategy-sql.js'
+import { placeholders } from '../core/sql-lists.js'
 import type { StrategyContext } from './strategy.js'
 
 /** Attempts per batch when it meets a deadlock or a lock timeout. */

@@ -1,4 +1,4 @@
-import { checkAbort, sleep } from './sql-lists.js'
+import { checkAbort, sleep } from '../core/abort.js'
 import type { Strategy } from './strategy.js'
 
 /**

@@ -1,4 +1,4 @@
-import { checkAbort } from './sql-lists.js'
+import { checkAbort } from '../core/abort.js'
 import type { Strategy } from './strategy.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { InstrumentedConnection } from '../db/instrumented-connection.js'
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import { deleteKeysetBatches } from './keyset-batches.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 

@@ -1,6 +1,6 @@
-import { partitionRanges, type PartitionRange } from '../db/table-spec.js'
+import { partitionRanges, type PartitionRange } from '../core/table-spec.js'
 import { deleteKeysetBatches } from './keyset-batches.js'
-import { checkAbort } from './sql-lists.js'
+import { checkAbort } from '../core/abort.js'
 import type { Strategy } from './strategy.js'
 
 /**

@@ -1,7 +1,8 @@
 import type { Connection } from '../db/connection.js'
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import type { PlanStep } from '../scenarios/deletion-plan.js'
-import { checkAbort, keysOf, targetKeys } from './sql-lists.js'
+import { checkAbort } from '../core/abort.js'
+import { keysOf, targetKeys } from './strategy-sql.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 
 /**

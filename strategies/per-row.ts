@@ -1,5 +1,6 @@
 import { subqueryDeletionSql } from '../scenarios/target-sql.js'
-import { checkAbort, targetKeys } from './sql-lists.js'
+import { checkAbort } from '../core/abort.js'
+import { targetKeys } from './strategy-sql.js'
 import type { Strategy } from './strategy.js'
 
 /**

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { DelbenchError } from '../db/errors.js'
+import { DelbenchError } from '../core/errors.js'
 import { BUILTIN_STRATEGIES } from './builtins.js'
 import type { Strategy } from './strategy.js'
 

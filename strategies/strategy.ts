@@ -1,7 +1,7 @@
 import type { Capabilities, Dialect } from '../db/dialect.js'
 import type { Connection } from '../db/connection.js'
 import type { InstrumentedConnection } from '../db/instrumented-connection.js'
-import type { CellValue, TableSpec } from '../db/table-spec.js'
+import type { CellValue, TableSpec } from '../core/table-spec.js'
 import type { DeletionPlan } from '../scenarios/deletion-plan.js'
 import type { CallbackSpec, Scenario } from '../scenarios/scenario.js'
 import type { PortableSql } from '../scenarios/target-sql.js'

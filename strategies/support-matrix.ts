@@ -4,7 +4,7 @@ import { PostgresDialect } from '../db/postgres/postgres-dialect.js'
 import { SqliteDialect } from '../db/sqlite/sqlite-dialect.js'
 import { planDeletion } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
-import { scenarioTables, type SchemaKnobs } from '../seeds/scenario-tables.js'
+import { scenarioTables, type SchemaKnobs } from '../scenarios/scenario-tables.js'
 import type { Strategy } from './strategy.js'
 
 /** A strategy that cannot run on some scenarios and databases, and why. */

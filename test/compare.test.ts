@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { mannWhitney } from '../reports/mann-whitney.js'
-import type { ResultsDocument, RunRecord } from '../reports/results-schema.js'
+import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 import { runCli } from './support/run-cli.js'
 import { tempFolder } from './support/test-server.js'
 

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseDatabaseSpec } from '../db/database-url.js'
-import { DatabaseUrlError } from '../db/errors.js'
+import { DatabaseUrlError } from '../core/errors.js'
 
 const noEnv = {}
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadOrder, PlanError, planDeletion, type PlannedTable } from '../scenarios/deletion-plan.js'
 import { jobHistory } from '../scenarios/builtins/job-history.js'
-import { scenarioTables } from '../seeds/scenario-tables.js'
+import { scenarioTables } from '../scenarios/scenario-tables.js'
 
 const fk = (
   column: string,

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv } from 'ajv'
 import { describe, expect, it } from 'vitest'
-import type { ResultsDocument } from '../reports/results-schema.js'
+import type { ResultsDocument } from '../core/results-schema.js'
 import { runCli } from './support/run-cli.js'
 import { tempFolder } from './support/test-server.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { redact, registerEnvironmentSecrets, registerSecret } from '../db/redact.js'
+import { redact, registerEnvironmentSecrets, registerSecret } from '../core/redact.js'
 
 describe('redaction of secrets', () => {
   it('hides the password of any URL in a text', () => {

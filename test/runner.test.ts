@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { resultsJsonSchema } from '../reports/results-schema.js'
+import { resultsJsonSchema } from '../core/results-schema.js'
 import { SCHEMA_FILE } from '../reports/write-schema.js'
 import { readValidResults } from './support/results.js'
 import { runCli } from './support/run-cli.js'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PreparedScenario } from '../runner/run-strategy.js'
 import { bindPlaceholders } from '../db/placeholders.js'
-import { partitionRanges, type CellValue } from '../db/table-spec.js'
+import { partitionRanges, type CellValue } from '../core/table-spec.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
 import { errorLog } from '../scenarios/builtins/error-log.js'
 import { jobHistory } from '../scenarios/builtins/job-history.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { daysFrom, formatTimestamp } from '../seeds/timestamps.js'
+import { daysFrom, formatTimestamp } from '../scenarios/timestamps.js'
 
 describe('timestamp text', () => {
   it('formats UTC instants to the second, like toISOString', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TransactionNestingError } from '../db/instrumented-connection.js'
-import { scalar } from '../db/probes.js'
+import { scalar } from '../db/scalar.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { useScratchDatabase } from './support/test-server.js'
 

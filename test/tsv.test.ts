@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { cellEncoders, encodeTsv } from '../db/tsv.js'
+import { cellEncoders, encodeTsv } from '../core/tsv.js'
 
 describe('TSV for COPY and LOAD DATA', () => {
   it('writes NULL as \\N and escapes backslash, tab, newline and carriage return in text', () => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander'
-import { DelbenchError } from '../../db/errors.js'
+import { DelbenchError } from '../../core/errors.js'
 import { openServer } from '../../db/open-server.js'
 import {
   measurePgbench,

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { Command } from 'commander'
-import { DelbenchError } from '../../db/errors.js'
+import { DelbenchError } from '../../core/errors.js'
 import { compareResults, comparisonMarkdown, DEFAULT_COMPARE, incomparable } from '../../reports/compare.js'
 import { readResults } from '../../reports/read-results.js'
 import { out } from '../output.js'

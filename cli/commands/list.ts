@@ -1,7 +1,7 @@
 import { Command } from 'commander'
 import { DATABASE_KINDS } from '../../db/database-kinds.js'
 import { builtinScenarios } from '../../scenarios/registry.js'
-import { rowCounts } from '../../seeds/row-counts.js'
+import { rowCounts } from '../../scenarios/row-counts.js'
 import { BUILTIN_STRATEGIES } from '../../strategies/builtins.js'
 import { unsupportedCases } from '../../strategies/support-matrix.js'
 import { out } from '../output.js'

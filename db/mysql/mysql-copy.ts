@@ -1,6 +1,6 @@
 import type { Connection } from '../connection.js'
 import { MARKER_TABLE } from '../ownership.js'
-import type { TableSpec } from '../table-spec.js'
+import type { TableSpec } from '../../core/table-spec.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 
 const q = mysqlAdapter.quote

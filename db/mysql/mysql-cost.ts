@@ -1,5 +1,5 @@
 import type { CostProbe } from '../cost.js'
-import { scalar } from '../probes.js'
+import { scalar } from '../scalar.js'
 
 export const mysqlCost: CostProbe = {
   logBytes: async (conn) => {

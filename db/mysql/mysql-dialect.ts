@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
-import { probeDeleteLimit, scalar } from '../probes.js'
+import { probeDeleteLimit } from '../delete-limit-probe.js'
+import { scalar } from '../scalar.js'
 import { acquireMysqlLock, isMysqlRetryable } from './mysql-locks.js'
 import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'

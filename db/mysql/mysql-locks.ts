@@ -1,5 +1,5 @@
 import type { Connection } from '../connection.js'
-import { DelbenchError } from '../errors.js'
+import { DelbenchError } from '../../core/errors.js'
 
 /** `GET_LOCK(name, 0)`: a named server lock, taken without waiting, so overlap is reported. */
 export async function acquireMysqlLock(conn: Connection, name: string): Promise<() => Promise<void>> {

@@ -6,7 +6,7 @@ import {
   partitionRanges,
   type ColumnSpec,
   type TableSpec,
-} from '../table-spec.js'
+} from '../../core/table-spec.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 
 const q = mysqlAdapter.quote

@@ -1,6 +1,6 @@
 import type { InstrumentedConnection } from '../instrumented-connection.js'
-import type { CellValue, TableSpec } from '../table-spec.js'
-import { tsvChunks } from '../tsv.js'
+import type { CellValue, TableSpec } from '../../core/table-spec.js'
+import { tsvChunks } from '../../core/tsv.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { postgresSchema } from './postgres-schema.js'
 

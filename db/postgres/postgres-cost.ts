@@ -1,5 +1,5 @@
 import type { CostProbe } from '../cost.js'
-import { scalar } from '../probes.js'
+import { scalar } from '../scalar.js'
 
 export const postgresCost: CostProbe = {
   logBytes: async (conn) => Number(await scalar(conn, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")),

@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
-import { probeDeleteLimit, scalar } from '../probes.js'
+import { probeDeleteLimit } from '../delete-limit-probe.js'
+import { scalar } from '../scalar.js'
 import { acquirePostgresLock, isPostgresRetryable } from './postgres-locks.js'
 import { detectPostgresProduct } from '../server-version.js'
 import { postgresAdapter } from './postgres-adapter.js'

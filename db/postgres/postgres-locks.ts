@@ -1,5 +1,5 @@
 import type { Connection } from '../connection.js'
-import { DelbenchError } from '../errors.js'
+import { DelbenchError } from '../../core/errors.js'
 
 /** A session advisory lock keyed by the name's hash; taken without waiting, so overlap is reported. */
 export async function acquirePostgresLock(conn: Connection, name: string): Promise<() => Promise<void>> {

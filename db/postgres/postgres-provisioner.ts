@@ -3,7 +3,7 @@ import type { ServerAddress } from '../database-url.js'
 import type { SqlLogger } from '../instrumented-connection.js'
 import { serverFreeBytes } from '../free-space.js'
 import { LazyConnection } from '../lazy-connection.js'
-import { scalar } from '../probes.js'
+import { scalar } from '../scalar.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { openPostgresSession } from './postgres-driver.js'
 

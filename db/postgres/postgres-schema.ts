@@ -6,7 +6,7 @@ import {
   partitionRanges,
   type ColumnSpec,
   type TableSpec,
-} from '../table-spec.js'
+} from '../../core/table-spec.js'
 import { postgresAdapter } from './postgres-adapter.js'
 
 const q = postgresAdapter.quote

@@ -1,5 +1,5 @@
 import type { InstrumentedConnection } from '../instrumented-connection.js'
-import type { CellValue, TableSpec } from '../table-spec.js'
+import type { CellValue, TableSpec } from '../../core/table-spec.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 import { sqliteSchema } from './sqlite-schema.js'
 

@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
-import { probeDeleteLimit, scalar } from '../probes.js'
+import { probeDeleteLimit } from '../delete-limit-probe.js'
+import { scalar } from '../scalar.js'
 import { acquireSqliteLock, isSqliteRetryable } from './sqlite-locks.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 import { sqliteCost } from './sqlite-cost.js'

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { DelbenchError } from '../errors.js'
+import { DelbenchError } from '../../core/errors.js'
 
 /**
  * SQLite has no advisory locks: the single-runner lock is a file created exclusively, holding the

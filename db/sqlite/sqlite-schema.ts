@@ -1,6 +1,6 @@
 import type { SchemaBuilder } from '../dialect.js'
 import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
-import type { ColumnSpec, TableSpec } from '../table-spec.js'
+import type { ColumnSpec, TableSpec } from '../../core/table-spec.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 
 const q = sqliteAdapter.quote

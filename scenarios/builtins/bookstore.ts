@@ -1,6 +1,6 @@
 import type { Scenario } from '../scenario.js'
 import { createdAt, sequenceId } from './columns.js'
-import { daysFrom } from '../../seeds/timestamps.js'
+import { daysFrom } from '../timestamps.js'
 
 const BOOKS = 300_000
 

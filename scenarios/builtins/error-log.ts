@@ -1,5 +1,5 @@
 import type { Scenario } from '../scenario.js'
-import { daysFrom } from '../../seeds/timestamps.js'
+import { daysFrom } from '../timestamps.js'
 import { risingCutoff, risingTimestamp } from './oldest-fraction.js'
 
 const ROWS = 3_000_000

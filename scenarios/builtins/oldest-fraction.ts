@@ -1,5 +1,5 @@
 import type { RowContext } from '../scenario.js'
-import { formatTimestamp } from '../../seeds/timestamps.js'
+import { formatTimestamp } from '../timestamps.js'
 
 /**
  * Timestamps that rise with the row number, one step apart, the newest a step before the reference

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Ajv2020 } from 'ajv/dist/2020.js'
-import type { ResultsDocument } from '../../reports/results-schema.js'
+import type { ResultsDocument } from '../../core/results-schema.js'
 
 const SCHEMA = JSON.parse(
   fs.readFileSync(path.resolve(import.meta.dirname, '../../reports/results.schema.json'), 'utf8'),

@@ -1,8 +1,8 @@
 import { bindPlaceholders } from '../../db/placeholders.js'
 import type { DatabaseServer } from '../../db/database-server.js'
-import { scalar } from '../../db/probes.js'
+import { scalar } from '../../db/scalar.js'
 import type { Scenario } from '../../scenarios/scenario.js'
-import { rowCounts } from '../../seeds/row-counts.js'
+import { rowCounts } from '../../scenarios/row-counts.js'
 
 /** Small scales at which each built-in seeds in about a second on every database. */
 export const SMALL_SCALE: Readonly<Record<string, number>> = {

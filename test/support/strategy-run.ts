@@ -7,7 +7,7 @@ import {
   type PreparedScenario,
 } from '../../runner/run-strategy.js'
 import type { Scenario } from '../../scenarios/scenario.js'
-import { scenarioTables, type SchemaKnobs } from '../../seeds/scenario-tables.js'
+import { scenarioTables, type SchemaKnobs } from '../../scenarios/scenario-tables.js'
 import { seedScenario } from '../../seeds/seeder.js'
 import type { Strategy, StrategyOptions } from '../../strategies/strategy.js'
 import type { TestDatabase } from './servers.js'

@@ -1,41 +1,13 @@
 import type { InstrumentedConnection } from '../db/instrumented-connection.js'
-import type { CellValue } from '../db/table-spec.js'
+import type { CellValue } from '../core/table-spec.js'
 import type { PlanStep } from '../scenarios/deletion-plan.js'
 import type { PortableSql } from '../scenarios/target-sql.js'
 import type { StrategyContext } from './strategy.js'
-
-/** `?, ?, ?` for n values. */
-export function placeholders(n: number): string {
-  return new Array(n).fill('?').join(', ')
-}
-
-/** Splits values into chunks of at most `size` (a statement's parameter limit, a batch). */
-export function chunked<T>(values: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size))
-  return out
-}
+import { checkAbort } from '../core/abort.js'
 
 /** The keys of a result, in order. */
 export function keysOf(rows: readonly Record<string, unknown>[], column: string): CellValue[] {
   return rows.map((r) => r[column] as CellValue)
-}
-
-/** Resolves after `ms` milliseconds, or at once when aborted. */
-export function sleep(ms: number, abort?: AbortSignal): Promise<void> {
-  if (ms <= 0) return Promise.resolve()
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    abort?.addEventListener('abort', () => {
-      clearTimeout(timer)
-      resolve()
-    })
-  })
-}
-
-/** Stops a strategy between statements once its budget is spent. */
-export function checkAbort(abort: AbortSignal): void {
-  if (abort.aborted) throw abort.reason instanceof Error ? abort.reason : new Error('aborted')
 }
 
 /** Every target key, in key order: the one SELECT the per-row strategies start with. */

@@ -1,5 +1,5 @@
 import type { DatabaseServer } from '../db/database-server.js'
-import type { TableSpec } from '../db/table-spec.js'
+import type { TableSpec } from '../core/table-spec.js'
 
 /** How a working copy was brought back to the seeded state, and how long it took (never strategy time). */
 export interface RestoreResult {

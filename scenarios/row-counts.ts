@@ -1,4 +1,4 @@
-import type { Scenario } from '../scenarios/scenario.js'
+import type { Scenario } from './scenario.js'
 
 /**
  * Rows per table at a scale: absolute counts are multiplied by the scale (at least one row), `per`

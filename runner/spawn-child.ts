@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process'
 import type { DatabaseServer } from '../db/database-server.js'
-import type { RunRecord } from '../reports/results-schema.js'
+import type { RunRecord } from '../core/results-schema.js'
 import type { ChildJob, ChildMessage } from './child-protocol.js'
 
 /** What the parent learns from a child: its result, or how far it got before its budget ran out. */
@@ -41,7 +41,7 @@ export interface RunningChild {
   stop(): void
 }
 
-const CHILD = new URL('./run-child.js', import.meta.url)
+const CHILD = new URL('./child-main.js', import.meta.url)
 
 /**
  * Runs one job in a child process with a time budget. When the budget is spent the child is killed,

@@ -1,5 +1,5 @@
-import type { FkAction, TableSpec } from '../db/table-spec.js'
-import type { Scenario, ScenarioTable } from '../scenarios/scenario.js'
+import type { FkAction, TableSpec } from '../core/table-spec.js'
+import type { Scenario, ScenarioTable } from './scenario.js'
 import { DAY_MS, formatTimestamp } from './timestamps.js'
 
 /** Scenario knobs that change the schema: the FK action of every FK, and whether FK columns are indexed. */
