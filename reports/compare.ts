@@ -92,6 +92,19 @@ function exactFindings(base: RunRecord, head: RunRecord): Finding[] {
   return findings
 }
 
+/** Why the time of two runs was not tested, when one has no timing to test. */
+function untestedTime(base: RunRecord, head: RunRecord): string | undefined {
+  const side = base.status !== 'ok' ? ['BASE', base] : head.status !== 'ok' ? ['HEAD', head] : undefined
+  if (side) {
+    const [name, run] = side as [string, RunRecord]
+    // A status change is a finding of its own; an unchanged one only needs the reason here.
+    return base.status === head.status
+      ? `time not tested: ${run.status} on both sides`
+      : `time not tested: ${name} is ${run.status}`
+  }
+  return base.timing && head.timing ? undefined : 'time not tested: no timing recorded'
+}
+
 /**
  * Compares HEAD's runs with BASE's. Exact figures gate exactly; time gates only when the Mann-Whitney
  * U test rejects "same distribution" at `alpha` and the median moved by more than `threshold`; peak
@@ -130,12 +143,20 @@ export function compareResults(
       const test = mannWhitney(h.timing.samples, b.timing.samples)
       const change = h.timing.median / b.timing.median - 1
       time = { baseMedian: b.timing.median, headMedian: h.timing.median, change, test }
-      if (test.smallestP > options.alpha) blind++
-      if (test.p < options.alpha && Math.abs(change) > options.threshold)
+      if (test.smallestP > options.alpha) {
+        blind++
+        findings.push({
+          kind: 'note',
+          text: `time not tested: ${b.timing.samples.length} against ${h.timing.samples.length} samples cannot reach p < ${options.alpha} (the smallest p possible is ${test.smallestP.toPrecision(2)}; 4 a side can)`,
+        })
+      } else if (test.p < options.alpha && Math.abs(change) > options.threshold)
         findings.push({
           kind: change > 0 ? 'regression' : 'improvement',
           text: `time ${percent(change)} (${formatMs(b.timing.median)} → ${formatMs(h.timing.median)}, p = ${test.p.toPrecision(2)})`,
         })
+    } else {
+      const untested = untestedTime(b, h)
+      if (untested) findings.push({ kind: 'note', text: untested })
     }
     if (b.memory && h.memory) {
       const change = h.memory.peakRssBytes / b.memory.peakRssBytes - 1
@@ -149,7 +170,7 @@ export function compareResults(
   }
   if (blind > 0)
     warnings.push(
-      `${blind} ${blind === 1 ? 'run has' : 'runs have'} too few samples for the time test to reach α = ${options.alpha} whatever the figures (3 against 3 cannot go below p = 0.1): time changes there are shown, never gated; run with --iterations 5 or more`,
+      `${blind} ${blind === 1 ? 'run has' : 'runs have'} too few samples for the time test to reach α = ${options.alpha} whatever the figures (3 against 3 cannot go below p = 0.1): time changes there are shown, never gated; run with at least 4 iterations a side (5 is safer)`,
     )
   const missing = runs.filter((r) => !r.head).length
   if (missing > 0) warnings.push(`${missing} ${missing === 1 ? 'run' : 'runs'} of BASE missing in HEAD`)

@@ -139,6 +139,10 @@ describe('delbench compare', () => {
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('+30.0%')
     expect(result.stdout).toMatch(/too few samples for the time test to reach α = 0\.05/)
+    // The run itself says why its time was not tested.
+    expect(result.stdout).toMatch(
+      /time not tested: 3 against 3 samples cannot reach p < 0\.05 \(the smallest p possible is 0\.10; 4 a side can\)/,
+    )
   })
 
   it('fails when HEAD deletes the wrong rows, or a run of BASE is missing', async () => {
