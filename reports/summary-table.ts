@@ -1,4 +1,5 @@
-import { reportGroups, strategyFigures, trafficErrors, trafficProblems, worstStream } from './report-model.js'
+import { reportGroups, trafficErrors, worstStream } from './report-model.js'
+import { strategyFigures, trafficProblems } from './report-prose.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 10 ? 0 : 1)} ms`)
