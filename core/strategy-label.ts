@@ -4,7 +4,7 @@ export type OptionValue = string | number | boolean
 /** How a label shows a run's options. */
 export interface LabelStyle {
   /** Only these options (the swept ones, say), kept in the run's own order; every option where absent. */
-  readonly only?: readonly string[]
+  readonly only?: Iterable<string>
   /** Options sorted by name, so that the label does not depend on the order they were recorded in. */
   readonly sorted?: boolean
   /** `strategy(k=v,k=v)`, a name without spaces for dashboards, instead of `strategy (k=v k=v)`. */
@@ -22,7 +22,8 @@ export function strategyLabel(
   style: LabelStyle = {},
 ): string {
   const { only, sorted = false, compact = false } = style
-  const shown = Object.entries(options).filter(([k]) => only === undefined || only.includes(k))
+  const keep = only === undefined ? undefined : new Set(only)
+  const shown = Object.entries(options).filter(([k]) => keep === undefined || keep.has(k))
   if (sorted) shown.sort(([a], [b]) => a.localeCompare(b))
   const pairs = shown.map(([k, v]) => `${k}=${String(v)}`)
   if (pairs.length === 0) return strategy

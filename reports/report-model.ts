@@ -55,6 +55,7 @@ export interface ReportGroup {
   readonly swept: readonly string[]
 }
 
+/** The sum of some numbers (0 for none). */
 export const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0)
 
 /** Total rows a run deleted, over every table. */

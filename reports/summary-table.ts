@@ -16,7 +16,7 @@ function outcome(run: RunRecord): string {
 }
 
 /** The worst foreground stream's p99 and max latency, and its errors, if traffic ran. */
-function foreground(run: RunRecord): string {
+function trafficLatency(run: RunRecord): string {
   const worst = worstStream(run)
   if (!worst) return ''
   const errors = trafficErrors(run)
@@ -39,7 +39,7 @@ export function summaryTable(document: ResultsDocument): string {
         r.statements ? String(r.statements.total) : '',
         deleted === undefined ? '' : String(deleted),
         r.memory ? `${Math.round(r.memory.peakRssBytes / 1024 / 1024)} MB` : '',
-        foreground(r),
+        trafficLatency(r),
         outcome(r),
       ]
     })

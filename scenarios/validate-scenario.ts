@@ -5,7 +5,7 @@ import { loadOrder, planDeletion } from './deletion-plan.js'
 import type { Generator, Scenario, ScenarioColumn, ScenarioTable, TargetSpec } from './scenario.js'
 
 /** The scenario's tables by name, for checking that names refer to things that exist. */
-class Names {
+class ScenarioNames {
   readonly tables: ReadonlyMap<string, ScenarioTable>
 
   constructor(scenario: Scenario) {
@@ -18,7 +18,7 @@ class Names {
 }
 
 /** A table's own declarations: names declared once, an integer key, known references and columns. */
-function tableProblems(scenario: Scenario, t: number, names: Names): string[] {
+function tableProblems(scenario: Scenario, t: number, names: ScenarioNames): string[] {
   const table = scenario.tables[t] as ScenarioTable
   const at = `tables[${t}]`
   const problems: string[] = []
@@ -53,7 +53,7 @@ function tableProblems(scenario: Scenario, t: number, names: Names): string[] {
 }
 
 /** A table's foreign keys: an integer column of its own, a known table, a nullable column for set null. */
-function foreignKeyProblems(table: ScenarioTable, at: string, names: Names): string[] {
+function foreignKeyProblems(table: ScenarioTable, at: string, names: ScenarioNames): string[] {
   const problems: string[] = []
   table.foreignKeys?.forEach((fk, f) => {
     const where = `${at}.foreignKeys[${f}]`
@@ -78,7 +78,7 @@ function targetsOf(scenario: Scenario): [string, TargetSpec][] {
 }
 
 /** Targets, callbacks and traffic: each names tables and columns that exist. */
-function referenceProblems(scenario: Scenario, names: Names): string[] {
+function referenceProblems(scenario: Scenario, names: ScenarioNames): string[] {
   const problems: string[] = []
   for (const [at, target] of targetsOf(scenario)) {
     if (!names.tables.has(target.table)) problems.push(`${at}.table: unknown table '${target.table}'`)
@@ -138,7 +138,7 @@ function graphProblem(scenario: Scenario): string | undefined {
  * field at fault (`tables[1].foreignKeys[0].references: unknown table 'jobz'`); empty when sound.
  */
 export function scenarioProblems(scenario: Scenario): string[] {
-  const names = new Names(scenario)
+  const names = new ScenarioNames(scenario)
   const problems = [
     ...scenario.tables.flatMap((_, t) => tableProblems(scenario, t, names)),
     ...referenceProblems(scenario, names),

@@ -20,6 +20,12 @@ describe('strategyLabel', () => {
     )
   })
 
+  it('takes the options to show as a set too', () => {
+    expect(strategyLabel('batched', options, { only: new Set(['batchSize']) })).toBe(
+      'batched (batchSize=500)',
+    )
+  })
+
   it('sorts options by name when asked', () => {
     expect(strategyLabel('batched', options, { sorted: true })).toBe(
       'batched (batchSize=500 sleepMs=0 workers=4)',
