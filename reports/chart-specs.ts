@@ -1,4 +1,5 @@
 import type { ChartConfiguration } from 'chart.js'
+import { strategyLabel } from '../core/strategy-label.js'
 import { worstStream, type ReportGroup, type ReportRow } from './report-model.js'
 
 /**
@@ -278,11 +279,8 @@ function sweepCharts(group: ReportGroup, option: string): ChartSpec[] {
   const numeric = reading.every((r) => typeof r.run.options[option] === 'number')
   const series = new Map<string, ReportRow[]>()
   for (const row of reading) {
-    const others = group.swept
-      .filter((k) => k !== option && k in row.run.options)
-      .map((k) => `${k}=${String(row.run.options[k])}`)
-      .join(' ')
-    const key = `${row.run.strategy}${others ? ` (${others})` : ''}`
+    const others = group.swept.filter((k) => k !== option)
+    const key = strategyLabel(row.run.strategy, row.run.options, { only: others })
     series.set(key, [...(series.get(key) ?? []), row])
   }
   const values = [...new Set(reading.map((r) => r.run.options[option]))].sort((a, b) =>

@@ -1,5 +1,6 @@
 import { mannWhitney, type MannWhitneyResult } from './mann-whitney.js'
-import { formatBytes, formatCount, formatMs, runIdentity } from './report-model.js'
+import { formatBytes, formatCount, formatMs } from './report-format.js'
+import { runIdentity } from './report-model.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 /** The gates of a comparison. */

@@ -1,4 +1,5 @@
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
+import { strategyLabel } from '../core/strategy-label.js'
 
 /** The dashboards delbench can feed without new infrastructure. */
 export const EXPORT_FORMATS = ['github-action-benchmark', 'bencher'] as const
@@ -27,11 +28,8 @@ export type BencherMetrics = Record<
 
 /** A stable benchmark name: where, what, at which scale, how (with options). */
 function benchmarkName(run: RunRecord): string {
-  const options = Object.entries(run.options)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join(',')
-  return `${run.database.kind}/${run.scenario}/x${run.scale}/${run.strategy}${options ? `(${options})` : ''}`
+  const how = strategyLabel(run.strategy, run.options, { sorted: true, compact: true })
+  return `${run.database.kind}/${run.scenario}/x${run.scale}/${how}`
 }
 
 /**

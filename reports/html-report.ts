@@ -3,15 +3,15 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import type { ChartSpec } from './chart-specs.js'
 import { decorateChart } from './chart-runtime.js'
+import { tableCells } from './report-format.js'
+import type { ReportGroup } from './report-model.js'
 import {
   environmentLines,
   groupSummary,
   READING_GUIDE,
-  tableCells,
   strategyFigures,
   trafficProblems,
-  type ReportGroup,
-} from './report-model.js'
+} from './report-prose.js'
 import type { ResultsDocument } from '../core/results-schema.js'
 
 /** chart.js's browser build, read from the installed package so the page needs no network. */
@@ -104,6 +104,73 @@ canvas { display: block; width: 100%; }
 const canvas = (c: ChartSpec) =>
   `<figure><canvas id="${c.id}" width="${c.width}" height="${c.height}" role="img" aria-label="${escapeHtml(c.title)}"></canvas></figure>`
 
+const list = (cls: string, items: readonly string[]) =>
+  items.length ? `<ul class="${cls}">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''
+
+const isHistory = (c: ChartSpec) => c.group.startsWith('history-')
+
+/** The links to each group (and to the history), shown when there is more than one place to go. */
+function navigation(groups: readonly ReportGroup[], charts: readonly ChartSpec[]): string {
+  const links = [
+    ...groups.map((g) => `<li><a href="#${g.id}">${escapeHtml(g.title)}</a></li>`),
+    ...(charts.some(isHistory) ? ['<li><a href="#history">History</a></li>'] : []),
+  ]
+  return links.length > 1 ? `<nav><ul>${links.join('')}</ul></nav>` : ''
+}
+
+/** One group: its reading, its table, its traffic problems and own figures, its charts. */
+function groupSection(group: ReportGroup, charts: readonly ChartSpec[]): string {
+  const figures = charts
+    .filter((c) => c.group === group.id)
+    .map(canvas)
+    .join('\n')
+  return `<section id="${group.id}">
+<h2>${escapeHtml(group.title)}</h2>
+<p class="summary">${escapeHtml(groupSummary(group))}</p>
+${htmlTable(group)}
+${list('problems', trafficProblems(group))}
+${list('figures', strategyFigures(group))}
+<div class="charts">
+${figures}
+</div>
+</section>`
+}
+
+/** The figures followed across results files, if any were given. */
+function historySection(charts: readonly ChartSpec[]): string {
+  const history = charts.filter(isHistory)
+  return history.length
+    ? `<section id="history">
+<h2>History</h2>
+<p class="summary">Each figure across the results files given, oldest first.</p>
+<div class="charts">
+${history.map(canvas).join('\n')}
+</div>
+</section>`
+    : ''
+}
+
+/** chart.js and the script that draws every chart into its canvas. */
+function chartScripts(charts: readonly ChartSpec[]): string {
+  const specs = charts.map((c) => ({ id: c.id, aspect: c.width / c.height, config: c.config }))
+  return `<script>${chartJsSource().replace(/<\/script/gi, '<\\/script')}</script>
+<script>
+(function () {
+  var specs = ${scriptJson(specs)};
+  var decorateChart = ${decorateChart.toString()};
+  specs.forEach(function (spec) {
+    var config = decorateChart(spec.config);
+    // In the page the charts follow the layout (and the printed page), keeping their proportions.
+    config.options.responsive = true;
+    config.options.maintainAspectRatio = true;
+    config.options.aspectRatio = spec.aspect;
+    delete config.options.devicePixelRatio;
+    new Chart(document.getElementById(spec.id), config);
+  });
+})();
+</script>`
+}
+
 /**
  * report.html: one self-contained page (chart.js and the data inlined, nothing fetched) with the same
  * tables as the Markdown report and every chart drawn by chart.js in the browser.
@@ -116,44 +183,7 @@ export function htmlReport(
   const env = environmentLines(document)
     .map((l) => `<li>${escapeHtml(l)}</li>`)
     .join('')
-  const links = [
-    ...groups.map((g) => `<li><a href="#${g.id}">${escapeHtml(g.title)}</a></li>`),
-    ...(charts.some((c) => c.group.startsWith('history-'))
-      ? ['<li><a href="#history">History</a></li>']
-      : []),
-  ]
-  const nav = links.length > 1 ? `<nav><ul>${links.join('')}</ul></nav>` : ''
-  const sections = groups
-    .map((group) => {
-      const problems = trafficProblems(group)
-      const own = strategyFigures(group)
-      const figures = charts
-        .filter((c) => c.group === group.id)
-        .map(canvas)
-        .join('\n')
-      return `<section id="${group.id}">
-<h2>${escapeHtml(group.title)}</h2>
-<p class="summary">${escapeHtml(groupSummary(group))}</p>
-${htmlTable(group)}
-${problems.length ? `<ul class="problems">${problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>` : ''}
-${own.length ? `<ul class="figures">${own.map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : ''}
-<div class="charts">
-${figures}
-</div>
-</section>`
-    })
-    .join('\n')
-  const history = charts.filter((c) => c.group.startsWith('history-'))
-  const historySection = history.length
-    ? `<section id="history">
-<h2>History</h2>
-<p class="summary">Each figure across the results files given, oldest first.</p>
-<div class="charts">
-${history.map(canvas).join('\n')}
-</div>
-</section>`
-    : ''
-  const specs = charts.map((c) => ({ id: c.id, aspect: c.width / c.height, config: c.config }))
+  const sections = groups.map((group) => groupSection(group, charts)).join('\n')
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -169,26 +199,11 @@ ${history.map(canvas).join('\n')}
 <p>Reproduce with:</p>
 <pre>${escapeHtml(document.environment.commandLine)}</pre>
 <p class="guide">${escapeHtml(READING_GUIDE)}</p>
-${nav}
+${navigation(groups, charts)}
 ${groups.length === 0 ? '<p>No run finished.</p>' : sections}
-${historySection}
+${historySection(charts)}
 </main>
-<script>${chartJsSource().replace(/<\/script/gi, '<\\/script')}</script>
-<script>
-(function () {
-  var specs = ${scriptJson(specs)};
-  var decorateChart = ${decorateChart.toString()};
-  specs.forEach(function (spec) {
-    var config = decorateChart(spec.config);
-    // In the page the charts follow the layout (and the printed page), keeping their proportions.
-    config.options.responsive = true;
-    config.options.maintainAspectRatio = true;
-    config.options.aspectRatio = spec.aspect;
-    delete config.options.devicePixelRatio;
-    new Chart(document.getElementById(spec.id), config);
-  });
-})();
-</script>
+${chartScripts(charts)}
 </body>
 </html>
 `

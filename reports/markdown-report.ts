@@ -1,13 +1,13 @@
 import type { ChartSpec } from './chart-specs.js'
+import { tableCells } from './report-format.js'
+import type { ReportGroup } from './report-model.js'
 import {
   environmentLines,
   groupSummary,
   READING_GUIDE,
-  tableCells,
   strategyFigures,
   trafficProblems,
-  type ReportGroup,
-} from './report-model.js'
+} from './report-prose.js'
 import type { ResultsDocument } from '../core/results-schema.js'
 
 /** A table cell: pipes escaped and line breaks flattened, so one cell never breaks the table. */

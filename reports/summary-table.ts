@@ -1,4 +1,5 @@
-import { reportGroups, strategyFigures, trafficErrors, trafficProblems, worstStream } from './report-model.js'
+import { reportGroups, trafficErrors, worstStream } from './report-model.js'
+import { strategyFigures, trafficProblems } from './report-prose.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 10 ? 0 : 1)} ms`)
@@ -15,7 +16,7 @@ function outcome(run: RunRecord): string {
 }
 
 /** The worst foreground stream's p99 and max latency, and its errors, if traffic ran. */
-function foreground(run: RunRecord): string {
+function trafficLatency(run: RunRecord): string {
   const worst = worstStream(run)
   if (!worst) return ''
   const errors = trafficErrors(run)
@@ -38,7 +39,7 @@ export function summaryTable(document: ResultsDocument): string {
         r.statements ? String(r.statements.total) : '',
         deleted === undefined ? '' : String(deleted),
         r.memory ? `${Math.round(r.memory.peakRssBytes / 1024 / 1024)} MB` : '',
-        foreground(r),
+        trafficLatency(r),
         outcome(r),
       ]
     })

@@ -7,6 +7,7 @@ import type { DeletionPlan, PlanStep } from '../scenarios/deletion-plan.js'
 import type { CallbackSpec, TrafficSpec } from '../scenarios/scenario.js'
 import { affectedKeysSql, deleteStepOf, referencesCondition } from '../scenarios/target-sql.js'
 import { tableChecksum } from '../seeds/checksum.js'
+import { countOrphans } from '../seeds/orphans.js'
 import { chunked, placeholders } from '../core/sql-lists.js'
 
 /** What a correct deletion leaves behind, computed once on the pristine seeded database. */
@@ -36,6 +37,8 @@ export interface Expectation {
     readonly keys: readonly CellValue[]
   }[]
 }
+
+type ExpectedTable = Expectation['tables'][string]
 
 /** The verifier's finding: ok, or one line per problem. */
 export interface Verdict {
@@ -118,7 +121,7 @@ function untouchedBy(
 /** Reads, on the pristine database, what the deletion must do to each table. */
 export async function expectDeletion(pristine: Connection, input: VerifyInput): Promise<Expectation> {
   const { adapter, plan, where, params } = input
-  const tables: Record<string, Expectation['tables'][string]> = {}
+  const tables: Record<string, ExpectedTable> = {}
   for (const table of input.tables) {
     const seeded = await count(pristine, adapter, `SELECT COUNT(*) FROM ${table.name}`)
     const step = deleteStepOf(plan, table.name)
@@ -136,27 +139,7 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
     const survivors = (
       await tableChecksum(pristine, adapter, table, { ...(filter ? { filter } : {}), exclude: excluded })
     ).checksum
-    const nulls: Record<string, number> = {}
-    for (const nullStep of plan.steps.filter((s) => s.table === table.name && s.action === 'set null')) {
-      for (const edge of nullStep.via) {
-        const reached = referencesCondition(plan, { ...nullStep, via: [edge] }, where, params)
-        const survivor = step ? untouchedBy(plan, step, where, params) : undefined
-        const notDeleted = survivor ? ` AND ${survivor.sql}` : ''
-        const already = await count(
-          pristine,
-          adapter,
-          `SELECT COUNT(*) FROM ${table.name} WHERE ${edge.column} IS NULL${notDeleted}`,
-          survivor?.params ?? [],
-        )
-        const nulledNow = await count(
-          pristine,
-          adapter,
-          `SELECT COUNT(*) FROM ${table.name} WHERE (${reached.sql})${notDeleted}`,
-          [...reached.params, ...(survivor?.params ?? [])],
-        )
-        nulls[edge.column] = already + nulledNow
-      }
-    }
+    const nulls = await expectedNulls(pristine, input, table.name)
     const maxKey = await count(
       pristine,
       adapter,
@@ -164,6 +147,47 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
     )
     tables[table.name] = { seeded, deleted, survivors, excluded, nulls, maxKey }
   }
+  return { tables, touches: await expectedTouches(pristine, input) }
+}
+
+/**
+ * For each set-null reference of a table: the NULLs a correct deletion leaves in that column, those
+ * already there plus those it sets, counted on surviving rows only.
+ */
+async function expectedNulls(
+  pristine: Connection,
+  input: VerifyInput,
+  table: string,
+): Promise<Record<string, number>> {
+  const { adapter, plan, where, params } = input
+  const step = deleteStepOf(plan, table)
+  const nulls: Record<string, number> = {}
+  for (const nullStep of plan.steps.filter((s) => s.table === table && s.action === 'set null')) {
+    for (const edge of nullStep.via) {
+      const reached = referencesCondition(plan, { ...nullStep, via: [edge] }, where, params)
+      const survivor = step ? untouchedBy(plan, step, where, params) : undefined
+      const notDeleted = survivor ? ` AND ${survivor.sql}` : ''
+      const already = await count(
+        pristine,
+        adapter,
+        `SELECT COUNT(*) FROM ${table} WHERE ${edge.column} IS NULL${notDeleted}`,
+        survivor?.params ?? [],
+      )
+      const nulledNow = await count(
+        pristine,
+        adapter,
+        `SELECT COUNT(*) FROM ${table} WHERE (${reached.sql})${notDeleted}`,
+        [...reached.params, ...(survivor?.params ?? [])],
+      )
+      nulls[edge.column] = already + nulledNow
+    }
+  }
+  return nulls
+}
+
+/** For each touch callback: the parent rows the deletion must stamp, read before anything is deleted. */
+async function expectedTouches(pristine: Connection, input: VerifyInput): Promise<Expectation['touches']> {
+  const { adapter, plan, where, params } = input
   const touches: Expectation['touches'][number][] = []
   for (const cb of input.callbacks) {
     if (cb.kind !== 'touch') continue
@@ -182,7 +206,122 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
       keys: found.map((r) => r.k as CellValue).filter((k) => k !== null),
     })
   }
-  return { tables, touches }
+  return touches
+}
+
+/** Target rows the strategy left in the root table. */
+async function targetProblems(working: Connection, input: VerifyInput): Promise<string[]> {
+  const root = input.plan.root
+  const left = await count(
+    working,
+    input.adapter,
+    `SELECT COUNT(*) FROM ${root} WHERE ${input.where}`,
+    input.params,
+  )
+  return left > 0 ? [`${left} target ${plural(left, 'row')} left in ${root}`] : []
+}
+
+/**
+ * Rows deleted from a table (seeded minus remaining), and what is wrong with them: too many or too few,
+ * or the right number but not the survivors that should be (checksum).
+ */
+async function deletedRowProblems(
+  working: Connection,
+  adapter: SqlAdapter,
+  table: TableSpec,
+  want: ExpectedTable,
+): Promise<{ deleted: number; problems: string[] }> {
+  // Rows traffic inserted during the deletion lie above the seeded keys: they are not the strategy's.
+  const seededRows =
+    want.maxKey === null ? undefined : { sql: `${table.primaryKey} <= ?`, params: [want.maxKey] }
+  const remaining = await count(
+    working,
+    adapter,
+    `SELECT COUNT(*) FROM ${table.name}${seededRows ? ` WHERE ${seededRows.sql}` : ''}`,
+    seededRows?.params ?? [],
+  )
+  const deleted = want.seeded - remaining
+  const excess = deleted - want.deleted
+  if (excess > 0)
+    return { deleted, problems: [`deleted ${excess} ${plural(excess, 'row')} too many from ${table.name}`] }
+  if (excess < 0)
+    return {
+      deleted,
+      problems: [`left ${-excess} ${plural(-excess, 'row')} in ${table.name} that should have been deleted`],
+    }
+  const survivors = await tableChecksum(working, adapter, table, {
+    exclude: want.excluded,
+    ...(seededRows ? { filter: seededRows } : {}),
+  })
+  return survivors.checksum === want.survivors
+    ? { deleted, problems: [] }
+    : {
+        deleted,
+        problems: [
+          `the surviving rows of ${table.name} are not the ones that should survive (checksum differs)`,
+        ],
+      }
+}
+
+/** Set-null references the strategy did not null, or nulled where it should not have. */
+async function nullProblems(
+  working: Connection,
+  adapter: SqlAdapter,
+  table: TableSpec,
+  want: ExpectedTable,
+): Promise<string[]> {
+  const problems: string[] = []
+  for (const [column, nulls] of Object.entries(want.nulls)) {
+    const found = await count(working, adapter, `SELECT COUNT(*) FROM ${table.name} WHERE ${column} IS NULL`)
+    if (found !== nulls)
+      problems.push(
+        `${table.name}.${column}: ${Math.abs(nulls - found)} references ${found < nulls ? 'not' : 'wrongly'} set to NULL`,
+      )
+  }
+  return problems
+}
+
+/** Rows whose foreign key names a parent the strategy deleted. */
+async function orphanProblems(working: Connection, adapter: SqlAdapter, table: TableSpec): Promise<string[]> {
+  const problems: string[] = []
+  for (const fk of table.foreignKeys) {
+    const orphans = await countOrphans(working, adapter, table.name, fk)
+    if (orphans > 0)
+      problems.push(
+        `${orphans} orphaned ${plural(orphans, 'row')} in ${table.name} (${fk.column} → ${fk.references})`,
+      )
+  }
+  return problems
+}
+
+/** Parent rows a touch callback should have stamped with the deletion time and did not, or did wrongly. */
+async function touchProblems(
+  working: Connection,
+  adapter: SqlAdapter,
+  touch: Expectation['touches'][number],
+  deletedAt: string,
+): Promise<string[]> {
+  const problems: string[] = []
+  let stamped = 0
+  for (const chunk of chunked(touch.keys, 1000)) {
+    stamped += await count(
+      working,
+      adapter,
+      `SELECT COUNT(*) FROM ${touch.parent} WHERE ${touch.column} = ? AND ${touch.key} IN (${placeholders(chunk.length)})`,
+      [deletedAt, ...chunk],
+    )
+  }
+  const missing = touch.keys.length - stamped
+  if (missing > 0) problems.push(`${missing} ${touch.parent} not touched`)
+  const everywhere = await count(
+    working,
+    adapter,
+    `SELECT COUNT(*) FROM ${touch.parent} WHERE ${touch.column} = ?`,
+    [deletedAt],
+  )
+  if (everywhere > stamped)
+    problems.push(`${everywhere - stamped} ${touch.parent} touched that should not have been`)
+  return problems
 }
 
 /**
@@ -197,96 +336,21 @@ export async function verifyDeletion(
   deletedAt: string,
 ): Promise<Verdict> {
   const { adapter } = input
-  const problems: string[] = []
+  const problems = await targetProblems(working, input)
   const rowsDeleted: Record<string, number> = {}
-  const root = input.plan.root
-  const leftTargets = await count(
-    working,
-    adapter,
-    `SELECT COUNT(*) FROM ${root} WHERE ${input.where}`,
-    input.params,
-  )
-  if (leftTargets > 0) problems.push(`${leftTargets} target ${plural(leftTargets, 'row')} left in ${root}`)
-
   for (const table of input.tables) {
     const want = expected.tables[table.name]
     if (!want) continue
-    // Rows traffic inserted during the deletion lie above the seeded keys: they are not the strategy's.
-    const seededRows =
-      want.maxKey === null ? undefined : { sql: `${table.primaryKey} <= ?`, params: [want.maxKey] }
-    const remaining = await count(
-      working,
-      adapter,
-      `SELECT COUNT(*) FROM ${table.name}${seededRows ? ` WHERE ${seededRows.sql}` : ''}`,
-      seededRows?.params ?? [],
+    const rows = await deletedRowProblems(working, adapter, table, want)
+    rowsDeleted[table.name] = rows.deleted
+    problems.push(
+      ...rows.problems,
+      ...(await nullProblems(working, adapter, table, want)),
+      ...(await orphanProblems(working, adapter, table)),
     )
-    const deleted = want.seeded - remaining
-    rowsDeleted[table.name] = deleted
-    if (deleted > want.deleted)
-      problems.push(
-        `deleted ${deleted - want.deleted} ${plural(deleted - want.deleted, 'row')} too many from ${table.name}`,
-      )
-    else if (deleted < want.deleted)
-      problems.push(
-        `left ${want.deleted - deleted} ${plural(want.deleted - deleted, 'row')} in ${table.name} that should have been deleted`,
-      )
-    else if (
-      (
-        await tableChecksum(working, adapter, table, {
-          exclude: want.excluded,
-          ...(seededRows ? { filter: seededRows } : {}),
-        })
-      ).checksum !== want.survivors
-    ) {
-      problems.push(
-        `the surviving rows of ${table.name} are not the ones that should survive (checksum differs)`,
-      )
-    }
-    for (const [column, nulls] of Object.entries(want.nulls)) {
-      const found = await count(
-        working,
-        adapter,
-        `SELECT COUNT(*) FROM ${table.name} WHERE ${column} IS NULL`,
-      )
-      if (found !== nulls)
-        problems.push(
-          `${table.name}.${column}: ${Math.abs(nulls - found)} references ${found < nulls ? 'not' : 'wrongly'} set to NULL`,
-        )
-    }
-    for (const fk of table.foreignKeys) {
-      const orphans = await count(
-        working,
-        adapter,
-        `SELECT COUNT(*) FROM ${table.name} c LEFT JOIN ${fk.references} p ON p.${fk.referencedColumn} = c.${fk.column} WHERE c.${fk.column} IS NOT NULL AND p.${fk.referencedColumn} IS NULL`,
-      )
-      if (orphans > 0)
-        problems.push(
-          `${orphans} orphaned ${plural(orphans, 'row')} in ${table.name} (${fk.column} → ${fk.references})`,
-        )
-    }
   }
-
-  for (const touch of expected.touches) {
-    let stamped = 0
-    for (const chunk of chunked(touch.keys, 1000)) {
-      stamped += await count(
-        working,
-        adapter,
-        `SELECT COUNT(*) FROM ${touch.parent} WHERE ${touch.column} = ? AND ${touch.key} IN (${placeholders(chunk.length)})`,
-        [deletedAt, ...chunk],
-      )
-    }
-    const missing = touch.keys.length - stamped
-    if (missing > 0) problems.push(`${missing} ${touch.parent} not touched`)
-    const everywhere = await count(
-      working,
-      adapter,
-      `SELECT COUNT(*) FROM ${touch.parent} WHERE ${touch.column} = ?`,
-      [deletedAt],
-    )
-    if (everywhere > stamped)
-      problems.push(`${everywhere - stamped} ${touch.parent} touched that should not have been`)
-  }
+  for (const touch of expected.touches)
+    problems.push(...(await touchProblems(working, adapter, touch, deletedAt)))
   return { ok: problems.length === 0, problems, rowsDeleted }
 }
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { z } from 'zod'
 import type { CellValue } from '../core/table-spec.js'
 import { DelbenchError } from '../core/errors.js'
+import { importDefault } from '../core/load-module.js'
 import { daysFrom } from './timestamps.js'
 import type { Scenario, TargetSpec } from './scenario.js'
 import { formatPath } from '../core/format-path.js'
@@ -27,15 +27,8 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
     }
     scenario = fromJson(parse(jsonScenarioSchema, data, file) as unknown as JsonScenario)
   } else if (/\.(m?js)$/i.test(full)) {
-    let module: { default?: unknown }
-    try {
-      module = (await import(pathToFileURL(full).href)) as { default?: unknown }
-    } catch (error) {
-      throw new ScenarioFileError(
-        `scenario module ${file} failed to load: ${(error as Error).message.split('\n')[0]}`,
-      )
-    }
-    scenario = parse(moduleScenarioSchema, module.default, file) as unknown as Scenario
+    const exported = await importDefault(full, `scenario module ${file}`, ScenarioFileError)
+    scenario = parse(moduleScenarioSchema, exported, file) as unknown as Scenario
   } else {
     throw new ScenarioFileError(
       `scenario file ${file}: use .json, or a .js/.mjs module (compile TypeScript scenarios to JavaScript first)`,

@@ -2,7 +2,135 @@ import { rowCounts } from './row-counts.js'
 import { scenarioTables } from './scenario-tables.js'
 import { isFakerMethod } from './faker-methods.js'
 import { loadOrder, planDeletion } from './deletion-plan.js'
-import type { Generator, Scenario, TargetSpec } from './scenario.js'
+import type { Generator, Scenario, ScenarioColumn, ScenarioTable, TargetSpec } from './scenario.js'
+
+/** The scenario's tables by name, for checking that names refer to things that exist. */
+class ScenarioNames {
+  readonly tables: ReadonlyMap<string, ScenarioTable>
+
+  constructor(scenario: Scenario) {
+    this.tables = new Map(scenario.tables.map((t) => [t.name, t]))
+  }
+
+  columnOf(table: string, column: string): ScenarioColumn | undefined {
+    return this.tables.get(table)?.columns.find((c) => c.name === column)
+  }
+}
+
+/** A table's own declarations: names declared once, an integer key, known references and columns. */
+function tableProblems(scenario: Scenario, t: number, names: ScenarioNames): string[] {
+  const table = scenario.tables[t] as ScenarioTable
+  const at = `tables[${t}]`
+  const problems: string[] = []
+  if (scenario.tables.findIndex((other) => other.name === table.name) !== t)
+    problems.push(`${at}.name: table '${table.name}' is declared twice`)
+  const columns = table.columns.map((c) => c.name)
+  columns.forEach((name, c) => {
+    if (columns.indexOf(name) !== c)
+      problems.push(`${at}.columns[${c}].name: column '${name}' is declared twice`)
+  })
+  const pk = names.columnOf(table.name, table.primaryKey)
+  if (!pk) problems.push(`${at}.primaryKey: '${table.primaryKey}' is not a column of ${table.name}`)
+  else if (pk.type !== 'integer' && pk.type !== 'bigint')
+    problems.push(`${at}.primaryKey: '${table.primaryKey}' must be an integer column`)
+  if (typeof table.rows !== 'number' && !names.tables.has(table.rows.of))
+    problems.push(`${at}.rows.of: unknown table '${table.rows.of}'`)
+  problems.push(...foreignKeyProblems(table, at, names))
+  table.indexes?.forEach((ix, i) =>
+    ix.columns.forEach((name, c) => {
+      if (!names.columnOf(table.name, name))
+        problems.push(`${at}.indexes[${i}].columns[${c}]: '${name}' is not a column of ${table.name}`)
+    }),
+  )
+  table.columns.forEach((column, c) =>
+    problems.push(...generatorProblems(column.generate, `${at}.columns[${c}].generate`, names.tables)),
+  )
+  if (table.partitioning && names.columnOf(table.name, table.partitioning.column)?.type !== 'timestamp')
+    problems.push(
+      `${at}.partitioning.column: '${table.partitioning.column}' must be a timestamp column of ${table.name}`,
+    )
+  return problems
+}
+
+/** A table's foreign keys: an integer column of its own, a known table, a nullable column for set null. */
+function foreignKeyProblems(table: ScenarioTable, at: string, names: ScenarioNames): string[] {
+  const problems: string[] = []
+  table.foreignKeys?.forEach((fk, f) => {
+    const where = `${at}.foreignKeys[${f}]`
+    const column = names.columnOf(table.name, fk.column)
+    if (!column) problems.push(`${where}.column: '${fk.column}' is not a column of ${table.name}`)
+    else if (column.type !== 'integer' && column.type !== 'bigint')
+      problems.push(`${where}.column: '${fk.column}' must be an integer column`)
+    if (!names.tables.has(fk.references))
+      problems.push(`${where}.references: unknown table '${fk.references}'`)
+    if (fk.onDelete === 'set null' && column && !column.nullable)
+      problems.push(`${where}.onDelete: 'set null' needs ${table.name}.${fk.column} to be nullable`)
+  })
+  return problems
+}
+
+/** The target and each variant, with the path of each in the scenario. */
+function targetsOf(scenario: Scenario): [string, TargetSpec][] {
+  return [
+    ['target', scenario.target],
+    ...Object.entries(scenario.variants ?? {}).map(([k, v]) => [`variants.${k}`, v] as [string, TargetSpec]),
+  ]
+}
+
+/** Targets, callbacks and traffic: each names tables and columns that exist. */
+function referenceProblems(scenario: Scenario, names: ScenarioNames): string[] {
+  const problems: string[] = []
+  for (const [at, target] of targetsOf(scenario)) {
+    if (!names.tables.has(target.table)) problems.push(`${at}.table: unknown table '${target.table}'`)
+    if (target.olderThan && !names.columnOf(target.table, target.olderThan.column))
+      problems.push(`${at}.olderThan.column: '${target.olderThan.column}' is not a column of ${target.table}`)
+  }
+  scenario.callbacks?.forEach((cb, i) => {
+    const at = `callbacks[${i}]`
+    if (!names.tables.has(cb.table)) problems.push(`${at}.table: unknown table '${cb.table}'`)
+    if (cb.kind !== 'touch') return
+    const references = names.tables
+      .get(cb.table)
+      ?.foreignKeys?.some((fk) => fk.column === cb.foreignKey && fk.references === cb.parent)
+    if (!references)
+      problems.push(`${at}.foreignKey: ${cb.table}.${cb.foreignKey} is not a foreign key to ${cb.parent}`)
+    if (names.columnOf(cb.parent, cb.column)?.type !== 'timestamp')
+      problems.push(`${at}.column: ${cb.parent}.${cb.column} must be a timestamp column`)
+  })
+  scenario.traffic?.forEach((stream, i) => {
+    const updates = stream.updates
+    if (!updates) return
+    const at = `traffic[${i}].updates`
+    if (!names.tables.has(updates.table)) problems.push(`${at}.table: unknown table '${updates.table}'`)
+    else
+      updates.columns.forEach((name, c) => {
+        if (!names.columnOf(updates.table, name))
+          problems.push(`${at}.columns[${c}]: '${name}' is not a column of ${updates.table}`)
+      })
+  })
+  return problems
+}
+
+/** The graph as a whole: row counts resolve, tables can be loaded and every target's deletion planned. */
+function graphProblem(scenario: Scenario): string | undefined {
+  const checks = [
+    () => rowCounts(scenario, 1),
+    () => loadOrder(scenarioTables(scenario)),
+    ...targetsOf(scenario).map(
+      ([, target]) =>
+        () =>
+          planDeletion(scenarioTables(scenario), target.table),
+    ),
+  ]
+  for (const check of checks) {
+    try {
+      check()
+    } catch (error) {
+      return `tables: ${(error as Error).message}`
+    }
+  }
+  return undefined
+}
 
 /**
  * Checks what a schema cannot: that names refer to things that exist, keys are integers, faker methods
@@ -10,106 +138,15 @@ import type { Generator, Scenario, TargetSpec } from './scenario.js'
  * field at fault (`tables[1].foreignKeys[0].references: unknown table 'jobz'`); empty when sound.
  */
 export function scenarioProblems(scenario: Scenario): string[] {
-  const problems: string[] = []
-  const tables = new Map(scenario.tables.map((t) => [t.name, t]))
-  const columnOf = (table: string, column: string) =>
-    tables.get(table)?.columns.find((c) => c.name === column)
-
-  scenario.tables.forEach((table, t) => {
-    const at = `tables[${t}]`
-    if (scenario.tables.findIndex((other) => other.name === table.name) !== t)
-      problems.push(`${at}.name: table '${table.name}' is declared twice`)
-    const names = table.columns.map((c) => c.name)
-    names.forEach((name, c) => {
-      if (names.indexOf(name) !== c)
-        problems.push(`${at}.columns[${c}].name: column '${name}' is declared twice`)
-    })
-    const pk = columnOf(table.name, table.primaryKey)
-    if (!pk) problems.push(`${at}.primaryKey: '${table.primaryKey}' is not a column of ${table.name}`)
-    else if (pk.type !== 'integer' && pk.type !== 'bigint')
-      problems.push(`${at}.primaryKey: '${table.primaryKey}' must be an integer column`)
-    if (typeof table.rows !== 'number' && !tables.has(table.rows.of))
-      problems.push(`${at}.rows.of: unknown table '${table.rows.of}'`)
-    table.foreignKeys?.forEach((fk, f) => {
-      const where = `${at}.foreignKeys[${f}]`
-      const column = columnOf(table.name, fk.column)
-      if (!column) problems.push(`${where}.column: '${fk.column}' is not a column of ${table.name}`)
-      else if (column.type !== 'integer' && column.type !== 'bigint')
-        problems.push(`${where}.column: '${fk.column}' must be an integer column`)
-      if (!tables.has(fk.references)) problems.push(`${where}.references: unknown table '${fk.references}'`)
-      if (fk.onDelete === 'set null' && column && !column.nullable)
-        problems.push(`${where}.onDelete: 'set null' needs ${table.name}.${fk.column} to be nullable`)
-    })
-    table.indexes?.forEach((ix, i) =>
-      ix.columns.forEach((name, c) => {
-        if (!columnOf(table.name, name))
-          problems.push(`${at}.indexes[${i}].columns[${c}]: '${name}' is not a column of ${table.name}`)
-      }),
-    )
-    table.columns.forEach((column, c) =>
-      problems.push(...generatorProblems(column.generate, `${at}.columns[${c}].generate`, tables)),
-    )
-    if (table.partitioning && columnOf(table.name, table.partitioning.column)?.type !== 'timestamp')
-      problems.push(
-        `${at}.partitioning.column: '${table.partitioning.column}' must be a timestamp column of ${table.name}`,
-      )
-  })
-
-  const targets: [string, TargetSpec][] = [
-    ['target', scenario.target],
-    ...Object.entries(scenario.variants ?? {}).map(([k, v]) => [`variants.${k}`, v] as [string, TargetSpec]),
+  const names = new ScenarioNames(scenario)
+  const problems = [
+    ...scenario.tables.flatMap((_, t) => tableProblems(scenario, t, names)),
+    ...referenceProblems(scenario, names),
   ]
-  for (const [at, target] of targets) {
-    if (!tables.has(target.table)) problems.push(`${at}.table: unknown table '${target.table}'`)
-    if (target.olderThan && !columnOf(target.table, target.olderThan.column))
-      problems.push(`${at}.olderThan.column: '${target.olderThan.column}' is not a column of ${target.table}`)
-  }
-  scenario.callbacks?.forEach((cb, i) => {
-    const at = `callbacks[${i}]`
-    if (!tables.has(cb.table)) problems.push(`${at}.table: unknown table '${cb.table}'`)
-    if (cb.kind === 'touch') {
-      if (
-        !tables
-          .get(cb.table)
-          ?.foreignKeys?.some((fk) => fk.column === cb.foreignKey && fk.references === cb.parent)
-      ) {
-        problems.push(`${at}.foreignKey: ${cb.table}.${cb.foreignKey} is not a foreign key to ${cb.parent}`)
-      }
-      if (columnOf(cb.parent, cb.column)?.type !== 'timestamp')
-        problems.push(`${at}.column: ${cb.parent}.${cb.column} must be a timestamp column`)
-    }
-  })
-  scenario.traffic?.forEach((stream, i) => {
-    const updates = stream.updates
-    if (!updates) return
-    const at = `traffic[${i}].updates`
-    if (!tables.has(updates.table)) problems.push(`${at}.table: unknown table '${updates.table}'`)
-    else
-      updates.columns.forEach((name, c) => {
-        if (!columnOf(updates.table, name))
-          problems.push(`${at}.columns[${c}]: '${name}' is not a column of ${updates.table}`)
-      })
-  })
+  // The graph is planned only from sound declarations: a dangling name would fail it for the wrong reason.
   if (problems.length > 0) return problems
-
-  // The graph as a whole: row counts resolve, tables can be loaded and the target's deletion planned.
-  for (const check of [
-    () => rowCounts(scenario, 1),
-    () => loadOrder(scenarioTables(scenario)),
-    ...targets.map(
-      ([, target]) =>
-        () =>
-          planDeletion(scenarioTables(scenario), target.table),
-    ),
-  ]) {
-    try {
-      check()
-    } catch (error) {
-      problems.push(`tables: ${(error as Error).message}`)
-      break
-    }
-  }
-  return problems
+  const graph = graphProblem(scenario)
+  return graph === undefined ? [] : [graph]
 }
 
 function generatorProblems(generator: Generator, at: string, tables: ReadonlyMap<string, unknown>): string[] {

@@ -13,6 +13,7 @@ import { rowBatches } from './row-batches.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import { scenarioTables, type SchemaKnobs } from '../scenarios/scenario-tables.js'
 import { ValuePools } from './value-pools.js'
+import { countOrphans } from './orphans.js'
 
 /** What to seed: a scenario at a scale, from a seed, with schema knobs. */
 export interface SeedRequest {
@@ -254,16 +255,9 @@ async function verifyForeignKeys(
   tables: readonly TableSpec[],
 ): Promise<void> {
   if (server.dialect.schema.validatesForeignKeys) return
-  const q = server.dialect.adapter.quote
   for (const table of tables) {
     for (const fk of table.foreignKeys) {
-      const orphans = Number(
-        await scalar(
-          conn,
-          `SELECT COUNT(*) FROM ${q(table.name)} c LEFT JOIN ${q(fk.references)} p ON p.${q(fk.referencedColumn)} = c.${q(fk.column)} ` +
-            `WHERE c.${q(fk.column)} IS NOT NULL AND p.${q(fk.referencedColumn)} IS NULL`,
-        ),
-      )
+      const orphans = await countOrphans(conn, server.dialect.adapter, table.name, fk)
       if (orphans > 0)
         throw new SeedError(
           `${orphans} rows of ${table.name} reference missing ${fk.references} rows (${fk.column})`,

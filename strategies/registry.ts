@@ -1,6 +1,5 @@
-import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { DelbenchError } from '../core/errors.js'
+import { importDefault } from '../core/load-module.js'
 import { BUILTIN_STRATEGIES } from './builtins.js'
 import type { Strategy } from './strategy.js'
 
@@ -48,16 +47,8 @@ export class StrategyRegistry {
   /** A strategy by name, or a user's module by path (`.js`/`.mjs`, default export), registered on load. */
   async resolve(reference: string): Promise<Strategy> {
     if (/[/\\]|\.m?js$/i.test(reference)) {
-      const file = path.resolve(reference)
-      let module: { default?: unknown }
-      try {
-        module = (await import(pathToFileURL(file).href)) as { default?: unknown }
-      } catch (error) {
-        throw new StrategyError(
-          `strategy module ${reference} failed to load: ${(error as Error).message.split('\n')[0]}`,
-        )
-      }
-      const strategy = asStrategy(module.default, `strategy module ${reference}`)
+      const shownAs = `strategy module ${reference}`
+      const strategy = asStrategy(await importDefault(reference, shownAs, StrategyError), shownAs)
       this.register(strategy)
       return strategy
     }
