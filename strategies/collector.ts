@@ -21,8 +21,7 @@ export const collector: Strategy = {
     'ORM collector: load all targets and related objects level by level, signals per object, chunked deletes, one transaction',
   reads: [],
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     const keyOf = (table: string) => ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
     const fetchChunk = Math.max(1, ctx.capabilities.maxParams)
     await ctx.conn.transaction(async (tx) => {

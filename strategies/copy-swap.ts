@@ -27,9 +27,8 @@ export const copySwap: Strategy = {
     'copy the survivors into a new table, swap it in atomically, drop the old one; writers wait for the copy',
   reads: [],
   unsupported(dialect, _capabilities, plan, setting) {
-    const root = plan.steps.at(-1)
+    const root = plan.rootStep
     const dependents = plan.steps.filter((s) => s !== root).map((s) => s.table)
-    if (!root) return undefined
     if (dependents.length > 0)
       return `${root.table} is referenced by ${[...new Set(dependents)].join(', ')}: their foreign keys would keep pointing at the old table, and their rows would need copying too; use batched or key-table`
     const table = setting.tables.find((t) => t.name === root.table)
@@ -40,9 +39,9 @@ export const copySwap: Strategy = {
     return undefined
   },
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    const table = ctx.tables.find((t) => t.name === root?.table)
-    if (!root || !table) return
+    const root = ctx.plan.rootStep
+    const table = ctx.tables.find((t) => t.name === root.table)
+    if (!table) return
     checkAbort(ctx.abort)
     const swap: Swap = {
       table,

@@ -50,8 +50,7 @@ export const keyTable: Strategy = {
     'target keys into a key table once, then batches joined to it: callbacks, dependents, targets, one transaction each',
   reads: ['batchSize'],
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     // A plain table with a unique name rather than a TEMPORARY one: MySQL cannot name a temporary
     // table twice in one statement, and set-null updates do.
     const keys = `delbench_keys_${randomBytes(4).toString('hex')}`

@@ -20,8 +20,7 @@ export const parallelBatched: Strategy = {
       ? 'SQLite has a single writer: K connections would only take turns on the database lock (and better-sqlite3 runs one statement at a time per process); use batched'
       : undefined,
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     const release = await ctx.acquireLock(`delbench_batched_${root.table}`)
     try {
       const { rows } = await ctx.run({
