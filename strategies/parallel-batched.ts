@@ -15,8 +15,8 @@ export const parallelBatched: Strategy = {
   description:
     'batched split over --workers K connections on disjoint key ranges, each with its own keyset loop',
   reads: ['batchSize', 'sleepMs', 'workers'],
-  unsupported: (dialect) =>
-    dialect.name === 'sqlite'
+  unsupported: (_dialect, capabilities) =>
+    capabilities.singleWriter
       ? 'SQLite has a single writer: K connections would only take turns on the database lock (and better-sqlite3 runs one statement at a time per process); use batched'
       : undefined,
   async run(ctx) {

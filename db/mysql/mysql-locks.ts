@@ -1,15 +1,27 @@
 import type { Connection } from '../connection.js'
+import type { Capabilities } from '../dialect.js'
 import { DelbenchError } from '../../core/errors.js'
+import { acquireLockFile } from '../lock-file.js'
 
-/** `GET_LOCK(name, 0)`: a named server lock, taken without waiting, so overlap is reported. */
-export async function acquireMysqlLock(conn: Connection, name: string): Promise<() => Promise<void>> {
-  const { rows } = await conn.query<{ locked: number | null }>('SELECT GET_LOCK(?, 0) AS locked', [
-    name.slice(0, 64),
-  ])
+/** `GET_LOCK(name, 0)`: a named server lock, taken without waiting, and its release. */
+export const mysqlLockSql = {
+  take: 'SELECT GET_LOCK(?, 0) AS locked',
+  release: 'SELECT RELEASE_LOCK(?)',
+} as const
+
+/** The named lock, taken without waiting so overlap is reported; a lock file where there is none. */
+export async function acquireMysqlLock(
+  conn: Connection,
+  name: string,
+  capabilities?: Pick<Capabilities, 'advisoryLock'>,
+): Promise<() => Promise<void>> {
+  if (capabilities?.advisoryLock === false) return acquireLockFile(name)
+  // MySQL lock names are at most 64 characters.
+  const { rows } = await conn.query<{ locked: number | null }>(mysqlLockSql.take, [name.slice(0, 64)])
   if (Number(rows[0]?.locked) !== 1)
     throw new DelbenchError(`another cleanup holds the lock ${name}: two cleanups must not overlap`)
   return async () => {
-    await conn.query('SELECT RELEASE_LOCK(?)', [name.slice(0, 64)])
+    await conn.query(mysqlLockSql.release, [name.slice(0, 64)])
   }
 }
 
