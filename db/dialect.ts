@@ -2,6 +2,7 @@ import type { Connection, DriverSession } from './connection.js'
 import type { InstrumentedConnection } from './instrumented-connection.js'
 import type { CostProbe } from './cost.js'
 import type { ServerAddress } from './database-url.js'
+import type { AdvisoryLockSql } from './advisory-lock.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
@@ -213,7 +214,7 @@ export interface Dialect {
    * The statements that take (without waiting) and release the named advisory lock `acquireLock` takes,
    * the name their one parameter; absent where the lock is a file.
    */
-  readonly advisoryLockSql?: { readonly take: string; readonly release: string }
+  readonly advisoryLockSql?: AdvisoryLockSql
   /** Whether an error is a deadlock or lock timeout, after which a batch may be retried. */
   isRetryable(error: unknown): boolean
   /** Log bytes and table sizes, to report what a deletion costs the database. */

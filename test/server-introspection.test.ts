@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { parseDatabaseSpec } from '../db/database-url.js'
-import { probeAdvisoryLock } from '../db/advisory-lock-probe.js'
+import { probeAdvisoryLock } from '../db/advisory-lock.js'
 import { DatabaseServer } from '../db/database-server.js'
 import { MysqlDialect } from '../db/mysql/mysql-dialect.js'
 import { openServer } from '../db/open-server.js'

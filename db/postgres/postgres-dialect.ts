@@ -1,6 +1,6 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
-import { probeAdvisoryLock } from '../advisory-lock-probe.js'
+import { probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
 import { SERVER_MEMORY_NOTE } from '../memory-note.js'
 import { scalar } from '../scalar.js'
