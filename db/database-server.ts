@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { DriverSession } from './connection.js'
 import type { Capabilities, Dialect, Provisioner, ServerInfo } from './dialect.js'
 import { DELBENCH_VERSION } from '../core/delbench-version.js'
 import { DelbenchError, SafetyError } from '../core/errors.js'
@@ -118,6 +119,15 @@ export class DatabaseServer {
     }
     conn.resetCounters()
     return conn
+  }
+
+  /**
+   * The bare driver session on one of delbench's own databases, after checking its marker: no
+   * instrumentation, no session setup (the overhead benchmark's plain script).
+   */
+  async openDriverSession(name: string): Promise<DriverSession> {
+    await (await this.openDatabase(name)).close()
+    return this.#provisioner.connect(name)
   }
 
   /** Drops one of delbench's own databases, after checking its marker. */

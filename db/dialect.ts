@@ -1,6 +1,8 @@
 import type { Connection, DriverSession } from './connection.js'
 import type { InstrumentedConnection } from './instrumented-connection.js'
 import type { CostProbe } from './cost.js'
+import type { ServerAddress } from './database-url.js'
+import type { AdvisoryLockSql } from './advisory-lock.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
@@ -15,10 +17,19 @@ export interface Capabilities {
   readonly maxParams: number
   /** `DELETE ... LIMIT n` works natively (probed by running one on a scratch table). */
   readonly deleteLimit: boolean
-  /** The server has named advisory locks (`pg_advisory_lock`, `GET_LOCK`); SQLite uses a lock file. */
+  /**
+   * The server has named advisory locks (`pg_try_advisory_lock`, `GET_LOCK`; probed by taking one).
+   * Where it has none (SQLite), the single-runner lock is a lock file: it keeps runs apart on this
+   * machine only.
+   */
   readonly advisoryLock: boolean
-  /** DDL can be rolled back with the transaction around it. */
+  /**
+   * DDL can be rolled back with the transaction around it (probed by rolling back a CREATE TABLE): a
+   * table swap done in one transaction needs it.
+   */
   readonly transactionalDdl: boolean
+  /** One writer at a time for the whole database (SQLite): parallel writers only take turns. */
+  readonly singleWriter: boolean
 }
 
 /** The database product behind a connection, as detected from its own version string. */
@@ -45,6 +56,63 @@ export interface SqlAdapter {
   tableExistsSql(table: string): string
   /** The statement that opens a transaction (plain `BEGIN` where unset). */
   readonly beginSql?: string
+  /**
+   * A DELETE of the rows of `table` whose `column` equals the `id` of a key-table row (aliased `k`)
+   * meeting `where`, written as a join (`DELETE … USING`, a multi-table DELETE). Absent where DELETE
+   * cannot join (SQLite): callers use `IN (SELECT …)` there.
+   */
+  deleteJoining?(join: JoiningDelete): string
+}
+
+/** What `SqlAdapter.deleteJoining` deletes. */
+export interface JoiningDelete {
+  /** The table rows are deleted from. */
+  readonly table: string
+  /** Its column holding the key-table's ids. */
+  readonly column: string
+  /** The key table (one column, `id`), aliased `k`. */
+  readonly keys: string
+  /** A condition on `k.id` choosing the keys (with `?` placeholders). */
+  readonly where: string
+}
+
+/** What a table swap is given: the table, its copy's name, and the statements only the caller knows. */
+export interface SwapJob {
+  /** The table whose surviving rows are copied and swapped in under its name. */
+  readonly table: TableSpec
+  /** The copy's name until the swap. */
+  readonly copy: string
+  /** Other tables written while writers wait (parents the `touch` callbacks update). */
+  readonly touched: readonly string[]
+  /** The connection the swap runs on. */
+  readonly conn: Connection
+  /** Opens a second connection on the same database (for a cut-over that needs two sessions). */
+  openConnection(): Promise<Connection>
+  /** Applies the caller's set-based callbacks on `on`, once writers are held off. */
+  touch(on: Connection): Promise<void>
+  /** Copies the rows that stay from the table into the copy, on `on`. */
+  copySurvivors(on: Connection): Promise<void>
+  /** Aborts the swap between its long steps. */
+  readonly abort: AbortSignal
+}
+
+/** Copying survivors into a new table and swapping it in under the old name, with the dialect's lock protocol. */
+export interface TableSwap {
+  /** Why `table` cannot be swapped in here (a server without transactional DDL, FK names), or undefined. */
+  refused(table: TableSpec, capabilities: Capabilities): string | undefined
+  /** Swaps the copy in and drops the old table; resolves to how long writers were held off, in ms. */
+  swap(job: SwapJob): Promise<number>
+}
+
+/** An external loader shipped with the product (pgbench -i), the reference rate for seeding. */
+export interface ReferenceLoader {
+  /** Whether the tool is installed on this machine. */
+  available(): Promise<boolean>
+  /**
+   * Loads about `rows` rows into the empty database `database` of the server at `address`; resolves to
+   * the tool's scale and the rows it loaded.
+   */
+  load(address: ServerAddress, database: string, rows: number): Promise<{ scale: number; rows: number }>
 }
 
 /**
@@ -134,9 +202,19 @@ export interface Dialect {
   ): Promise<number>
   /**
    * Takes a named single-runner lock without waiting and resolves to its release; rejects when another
-   * session holds it (`pg_try_advisory_lock`, `GET_LOCK`, an exclusive lock file for SQLite).
+   * session holds it (`pg_try_advisory_lock`, `GET_LOCK`, an exclusive lock file for SQLite). Where the
+   * server's `capabilities` say it has no advisory locks, the lock is a file on this machine.
    */
-  acquireLock(conn: Connection, name: string): Promise<() => Promise<void>>
+  acquireLock(
+    conn: Connection,
+    name: string,
+    capabilities?: Pick<Capabilities, 'advisoryLock'>,
+  ): Promise<() => Promise<void>>
+  /**
+   * The statements that take (without waiting) and release the named advisory lock `acquireLock` takes,
+   * the name their one parameter; absent where the lock is a file.
+   */
+  readonly advisoryLockSql?: AdvisoryLockSql
   /** Whether an error is a deadlock or lock timeout, after which a batch may be retried. */
   isRetryable(error: unknown): boolean
   /** Log bytes and table sizes, to report what a deletion costs the database. */
@@ -145,6 +223,12 @@ export interface Dialect {
   readonly sessionIdSql?: string
   /** Ends another session's work (a timed-out run whose client was killed); `?` is the session id. */
   readonly killSessionSql?: string
+  /** Copying survivors into a new table and swapping it in (copy-swap), with this dialect's locks. */
+  readonly tableSwap: TableSwap
+  /** What the client process's memory figures take in: an embedded engine's memory is the client's. */
+  readonly memoryNote: string
+  /** The product's own bulk loader, as a reference rate for seeding; absent where there is none. */
+  readonly referenceLoader?: ReferenceLoader
   /** Detects the product, version, settings and capabilities over an open connection to an own database. */
   introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }>
 }

@@ -48,6 +48,15 @@ function colourOf(group: ReportGroup, row: ReportRow): string {
   return PALETTE[labels.indexOf(row.run.strategy) % PALETTE.length] as string
 }
 
+/**
+ * Whose memory the chart shows, from the runs' own note (`client process, … engine included` or
+ * `client process only; …`), said of the process running the strategy.
+ */
+function memorySubtitle(rows: readonly ReportRow[]): string | undefined {
+  const note = rows.find((r) => r.run.memory)?.run.memory?.note
+  return note?.replace(/^client process( only)?/, 'the process running the strategy')
+}
+
 const barHeight = (bars: number) => Math.round(Math.max(220, 90 + 30 * bars))
 
 /** Options every chart shares: drawn at once (no animation), a fixed size, a title. */
@@ -203,9 +212,7 @@ export function groupCharts(group: ReportGroup): ChartSpec[] {
         },
       ],
       false,
-      group.database?.kind === 'sqlite'
-        ? 'the process running the strategy, SQLite engine included'
-        : 'the process running the strategy; the server’s memory is its own',
+      memorySubtitle(rows),
     ),
     progressChart(group),
     barChart(

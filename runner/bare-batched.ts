@@ -1,7 +1,8 @@
 /**
  * The overhead benchmark's "plain script": a fresh process that restores a copy and sends batched's
  * statements for the bookstore target straight to the driver session (no runner, no instrumentation),
- * `iterations` times, and reports the median wall and CPU time. It warms up, and collects garbage before each iteration, exactly as a runner child does.
+ * `iterations` times, and reports the median wall and CPU time. It collects garbage before each
+ * iteration, as a runner child does.
  */
 import { parseDatabaseSpec } from '../db/database-url.js'
 import { openServer } from '../db/open-server.js'
@@ -13,14 +14,13 @@ import { median } from './statistics.js'
 import { collectGarbage } from './memory-sampler.js'
 
 async function run(job: BareJob): Promise<IterationCost> {
-  const spec = parseDatabaseSpec(job.db)
-  const server = await openServer(spec)
+  const server = await openServer(parseDatabaseSpec(job.db))
   const samples: IterationCost[] = []
   try {
     for (let i = 0; i < job.iterations; i++) {
       await restoreWorkingCopy(server, job.pristine, job.working, scenarioTables(bookstore))
       collectGarbage()
-      samples.push(await bareBatchedOnce(spec, job.working, job.params))
+      samples.push(await bareBatchedOnce(server, job.working, job.params))
     }
   } finally {
     await server.close()

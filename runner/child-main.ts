@@ -281,10 +281,7 @@ async function iterate(
       clientCpuMs: cpuMs.slice(0, iterations.length).map((v) => Math.round(v * 10) / 10),
       memory: {
         ...peaks,
-        note:
-          server.dialect.name === 'sqlite'
-            ? 'client process, SQLite engine included'
-            : 'client process only; the server’s memory is its own',
+        note: server.dialect.memoryNote,
       },
       signals: first.signals,
       ...(Object.keys(first.figures).length > 0 ? { figures: first.figures } : {}),

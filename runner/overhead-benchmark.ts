@@ -1,15 +1,6 @@
 import { fork } from 'node:child_process'
-import path from 'node:path'
-import type { DriverSession } from '../db/connection.js'
-import type { DatabaseServer } from '../db/database-server.js'
-import type { DatabaseSpec } from '../db/database-url.js'
-import { mysqlAdapter } from '../db/mysql/mysql-adapter.js'
-import { openMysqlSession } from '../db/mysql/mysql-driver.js'
-import { postgresAdapter } from '../db/postgres/postgres-adapter.js'
-import { sqliteAdapter } from '../db/sqlite/sqlite-adapter.js'
-import { openPostgresSession } from '../db/postgres/postgres-driver.js'
-import { openSqliteSession } from '../db/sqlite/sqlite-driver.js'
-import { DatabaseServer as Server } from '../db/database-server.js'
+import type { Capabilities } from '../db/dialect.js'
+import { DatabaseServer } from '../db/database-server.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import type { CellValue } from '../core/table-spec.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
@@ -37,16 +28,6 @@ export interface OverheadMeasurement {
   readonly iterations: number
 }
 
-/** A driver session on one of delbench's own databases, without the instrumentation (the working copy made above). */
-async function rawSession(spec: DatabaseSpec, database: string): Promise<DriverSession> {
-  if (spec.kind === 'sqlite') return openSqliteSession(path.join(spec.directory, `${database}.sqlite`))
-  if (spec.kind === 'throwaway')
-    throw new Error('the overhead benchmark needs a database URL, not a throw-away server')
-  return spec.dialect === 'postgres'
-    ? openPostgresSession(spec.address, database)
-    : openMysqlSession(spec.address, database)
-}
-
 /**
  * The harness's own cost: `batched` on bookstore timed through the runner (child process, tinybench,
  * instrumented connection) against the same statements sent by a plain script on the driver session,
@@ -63,61 +44,10 @@ export async function measureOverhead(
 ): Promise<OverheadMeasurement> {
   const { capabilities } = await server.describe()
   const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
-  const tables = scenarioTables(bookstore)
-  const prepared = await prepareScenario(server, capabilities, bookstore, scale, tables, seeded.database)
-  /** One timed iteration through the runner: child process, tinybench, instrumented connection. */
-  const runnerOnce = async (): Promise<IterationCost> => {
-    const outcome = await runInChild(
-      server,
-      {
-        db: dbValue,
-        sqlite: {},
-        logSql: false,
-        scenario: 'bookstore',
-        strategy: 'batched',
-        knobs: {},
-        scale,
-        seed: 42,
-        options: { batchSize: 1000, sleepMs: 0, workers: 2 },
-        iterations: perProcess,
-        capabilities,
-        pristine: seeded.database,
-        working: Server.uniqueName('overhead_runner'),
-        expectation: prepared.expectation,
-        traffic: false,
-      },
-      600_000,
-    )
-    if (outcome.kind !== 'result' || !outcome.run.timing)
-      throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)
-    return { ms: outcome.run.timing.median, cpuMs: median(outcome.run.clientCpuMs ?? []) }
-  }
-
-  const env = { scale, referenceMs: Date.parse(bookstore.referenceTime), counts: rowCounts(bookstore, scale) }
-  const params = bookstore.target.params?.(env) ?? []
-  /** The same statements in a fresh "plain script" process on the bare driver, timed the same way. */
-  const rawOnce = async (): Promise<IterationCost> => {
-    const child = fork(new URL('./bare-batched.js', import.meta.url), [], {
-      execArgv: [...process.execArgv, '--expose-gc'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    })
-    type Reply = Partial<IterationCost> & { error?: string }
-    const reply = await new Promise<Reply>((resolve) => {
-      child.once('message', (m: Reply) => resolve(m))
-      child.once('exit', () => resolve({ error: 'the plain script ended without an answer' }))
-      child.send({
-        db: dbValue,
-        pristine: seeded.database,
-        working,
-        params,
-        iterations: perProcess,
-      } satisfies BareJob)
-    })
-    if (reply.ms === undefined || reply.cpuMs === undefined) throw new Error(`plain script: ${reply.error}`)
-    return { ms: reply.ms, cpuMs: reply.cpuMs }
-  }
-  const working = Server.uniqueName('overhead_raw')
-
+  const setup: OverheadSetup = { server, dbValue, scale, perProcess, pristine: seeded.database, capabilities }
+  const runnerOnce = await runnerIteration(setup)
+  const working = DatabaseServer.uniqueName('overhead_raw')
+  const rawOnce = rawIteration(setup, working)
   // Alternated in pairs, the order flipped every pair, so drift in the machine's speed falls on both.
   const runner: IterationCost[] = []
   const raw: IterationCost[] = []
@@ -134,18 +64,95 @@ export async function measureOverhead(
   } finally {
     await server.dropDatabase(working).catch(() => {})
   }
+  return compare(runner, raw, iterations)
+}
+
+/** What both kinds of iteration share: the server, the seeded bookstore, the iterations per process. */
+interface OverheadSetup {
+  readonly server: DatabaseServer
+  readonly dbValue: string
+  readonly scale: number
+  readonly perProcess: number
+  /** The seeded database every iteration restores from. */
+  readonly pristine: string
+  readonly capabilities: Capabilities
+}
+
+/** One timed iteration through the runner: child process, tinybench, instrumented connection. */
+async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<IterationCost>> {
+  const { server, scale, capabilities, pristine } = setup
+  const tables = scenarioTables(bookstore)
+  const prepared = await prepareScenario(server, capabilities, bookstore, scale, tables, pristine)
+  return async () => {
+    const outcome = await runInChild(
+      server,
+      {
+        db: setup.dbValue,
+        sqlite: {},
+        logSql: false,
+        scenario: 'bookstore',
+        strategy: 'batched',
+        knobs: {},
+        scale,
+        seed: 42,
+        options: { batchSize: 1000, sleepMs: 0, workers: 2 },
+        iterations: setup.perProcess,
+        capabilities,
+        pristine,
+        working: DatabaseServer.uniqueName('overhead_runner'),
+        expectation: prepared.expectation,
+        traffic: false,
+      },
+      600_000,
+    )
+    if (outcome.kind !== 'result' || !outcome.run.timing)
+      throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)
+    return { ms: outcome.run.timing.median, cpuMs: median(outcome.run.clientCpuMs ?? []) }
+  }
+}
+
+/** The same statements in a fresh "plain script" process on the bare driver, timed the same way. */
+function rawIteration(setup: OverheadSetup, working: string): () => Promise<IterationCost> {
+  const { scale } = setup
+  const env = { scale, referenceMs: Date.parse(bookstore.referenceTime), counts: rowCounts(bookstore, scale) }
+  const params = bookstore.target.params?.(env) ?? []
+  return async () => {
+    const child = fork(new URL('./bare-batched.js', import.meta.url), [], {
+      execArgv: [...process.execArgv, '--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
+    type Reply = Partial<IterationCost> & { error?: string }
+    const reply = await new Promise<Reply>((resolve) => {
+      child.once('message', (m: Reply) => resolve(m))
+      child.once('exit', () => resolve({ error: 'the plain script ended without an answer' }))
+      child.send({
+        db: setup.dbValue,
+        pristine: setup.pristine,
+        working,
+        params,
+        iterations: setup.perProcess,
+      } satisfies BareJob)
+    })
+    if (reply.ms === undefined || reply.cpuMs === undefined) throw new Error(`plain script: ${reply.error}`)
+    return { ms: reply.ms, cpuMs: reply.cpuMs }
+  }
+}
+
+/** The paired comparison of the runner's iterations with the plain script's. */
+function compare(
+  runner: readonly IterationCost[],
+  raw: readonly IterationCost[],
+  iterations: number,
+): OverheadMeasurement {
   const wall = (costs: readonly IterationCost[]) => costs.map((c) => c.ms)
   const ratio = pairedRatio(wall(runner), wall(raw))
-  const runnerMedianMs = median(wall(runner))
-  const runnerCpuMs = median(runner.map((c) => c.cpuMs))
-  const rawCpuMs = median(raw.map((c) => c.cpuMs))
   return {
-    runnerMedianMs,
+    runnerMedianMs: median(wall(runner)),
     rawMedianMs: median(wall(raw)),
     overheadPercent: 100 * (ratio.ratio - 1),
     interval: { low: 100 * (ratio.low - 1), high: 100 * (ratio.high - 1) },
-    runnerCpuMs,
-    rawCpuMs,
+    runnerCpuMs: median(runner.map((c) => c.cpuMs)),
+    rawCpuMs: median(raw.map((c) => c.cpuMs)),
     iterations,
   }
 }
@@ -167,13 +174,11 @@ export interface IterationCost {
 
 /** batched's statements for bookstore's target, straight on the driver session. */
 export async function bareBatchedOnce(
-  spec: DatabaseSpec,
+  server: DatabaseServer,
   working: string,
   params: readonly CellValue[],
 ): Promise<IterationCost> {
-  const dialect = spec.dialect
-  const adapter =
-    dialect === 'postgres' ? postgresAdapter : dialect === 'mysql' ? mysqlAdapter : sqliteAdapter
+  const { adapter, advisoryLockSql: lock } = server.dialect
   const select = bindPlaceholders(
     `SELECT id FROM books WHERE (${bookstore.target.where}) AND id > ? ORDER BY id LIMIT 1000`,
     adapter,
@@ -182,17 +187,12 @@ export async function bareBatchedOnce(
     `SELECT id FROM books WHERE (${bookstore.target.where}) ORDER BY id LIMIT 1000`,
     adapter,
   )
-  const lock =
-    dialect === 'postgres'
-      ? ['SELECT pg_try_advisory_lock(hashtext($1))', 'SELECT pg_advisory_unlock(hashtext($1))']
-      : dialect === 'mysql'
-        ? ['SELECT GET_LOCK(?, 0)', 'SELECT RELEASE_LOCK(?)']
-        : []
-  const session = await rawSession(spec, working)
+  // The runner's single-runner lock, where the server holds it (a lock file costs no statement).
+  const session = await server.openDriverSession(working)
   try {
     const cpu = process.cpuUsage()
     const started = performance.now()
-    if (lock[0]) await session.execute(lock[0], ['overhead'])
+    if (lock) await session.execute(lock.take, ['overhead'])
     let last: CellValue | undefined
     for (;;) {
       const { rows } = await session.execute(
@@ -209,7 +209,7 @@ export async function bareBatchedOnce(
       await session.execute('COMMIT', [])
       last = keys[keys.length - 1]
     }
-    if (lock[1]) await session.execute(lock[1], ['overhead'])
+    if (lock) await session.execute(lock.release, ['overhead'])
     const ms = performance.now() - started
     const used = process.cpuUsage(cpu)
     return { ms, cpuMs: (used.user + used.system) / 1000 }

@@ -132,37 +132,24 @@ export async function measureSeeding(
 }
 
 /**
- * `pgbench -i` for about the same number of rows, in a marked database of delbench's own: the reference
- * rate of PostgreSQL's own loader (client-side generation, COPY FREEZE, primary keys, vacuum).
+ * The product's own loader (`pgbench -i` for PostgreSQL) for about the same number of rows, in a marked
+ * database of delbench's own: the reference rate for seeding. Undefined where the dialect has no such
+ * loader, it is not installed, or the server is not one delbench was given an address for.
  */
 export async function measurePgbench(
   server: DatabaseServer,
   spec: DatabaseSpec,
   rows: number,
 ): Promise<PgbenchMeasurement | undefined> {
-  if (spec.kind !== 'postgres') return undefined
-  try {
-    await run('pgbench', ['--version'])
-  } catch {
-    return undefined
-  }
-  const scale = Math.max(1, Math.round(rows / 100_000))
+  const loader = server.dialect.referenceLoader
+  if (!loader || !('address' in spec) || !(await loader.available())) return undefined
   const name = DatabaseServer.uniqueName('pgbench')
   await server.createDatabase(name, 'pgbench -i reference load')
   try {
-    const { address } = spec
-    const env = {
-      ...process.env,
-      PGHOST: address.host,
-      PGPORT: String(address.port),
-      PGUSER: address.user,
-      ...(address.password ? { PGPASSWORD: address.password } : {}),
-    }
     const started = performance.now()
-    await run('pgbench', ['-i', '-q', '-s', String(scale), name], { env })
+    const loaded = await loader.load(spec.address, name, rows)
     const seconds = (performance.now() - started) / 1000
-    const total = scale * (100_000 + 10 + 1)
-    return { scale, rows: total, seconds, rowsPerSecond: Math.round(total / seconds) }
+    return { ...loaded, seconds, rowsPerSecond: Math.round(loaded.rows / seconds) }
   } finally {
     await server.dropDatabase(name)
   }

@@ -47,6 +47,8 @@ export interface DeletionPlan {
    * table it references. The root comes last.
    */
   readonly steps: readonly PlanStep[]
+  /** The root's own step (the last of `steps`): every plan has one. */
+  readonly rootStep: PlanStep
 }
 
 /** A scenario whose FK graph delbench cannot plan; the message names the tables involved. */
@@ -122,6 +124,7 @@ export function planDeletion(tables: readonly PlannedTable[], root: string): Del
   // rows whose only deleted parent is on the set-null path survive with the reference nulled.
 
   const order = childrenFirst([...deleted.keys()], byName)
+  const rootStep = step(byName, root, 'delete', 0, [], deleted)
   const steps: PlanStep[] = []
   for (const name of order) {
     // A table's set-null dependents are updated before the table's own rows go.
@@ -134,9 +137,9 @@ export function planDeletion(tables: readonly PlannedTable[], root: string): Del
       }
     }
     const entry = deleted.get(name) as { depth: number; via: DependencyEdge[] }
-    steps.push(step(byName, name, 'delete', entry.depth, entry.via, deleted))
+    steps.push(name === root ? rootStep : step(byName, name, 'delete', entry.depth, entry.via, deleted))
   }
-  return { root, steps }
+  return { root, steps, rootStep }
 }
 
 function step(

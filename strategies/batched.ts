@@ -13,8 +13,7 @@ export const batched: Strategy = {
     'keyset batches of batch-size targets, one transaction each: set-based callbacks, dependents, targets; retry, lock, sleep',
   reads: ['batchSize', 'sleepMs'],
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     const release = await ctx.acquireLock(`delbench_batched_${root.table}`)
     try {
       let deleted = 0

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import type { DialectName } from '../db/dialect.js'
+import type { SqlAdapter } from '../db/dialect.js'
 import type { CellValue } from '../core/table-spec.js'
 import type { PlanStep } from '../scenarios/deletion-plan.js'
 import { subqueryDeletionSql, touchSql, type PortableSql } from '../scenarios/target-sql.js'
@@ -8,11 +8,12 @@ import { deleteInTransaction } from './strategy-sql.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 
 /**
- * A step deleted by joining the key table: the root itself, or a table whose rows hang directly off
- * the root by one foreign key. Deeper dependents and set-null updates keep the sub-query form.
+ * A step deleted by joining the key table, where the dialect's DELETE can join: the root itself, or a
+ * table whose rows hang directly off the root by one foreign key. Deeper dependents and set-null
+ * updates keep the sub-query form.
  */
 function joinDelete(
-  dialect: DialectName,
+  adapter: SqlAdapter,
   step: PlanStep,
   root: PlanStep,
   keys: string,
@@ -24,17 +25,9 @@ function joinDelete(
       : step.action === 'delete' && step.via.length === 1 && step.via[0]?.parent === root.table
         ? step.via[0].column
         : undefined
-  if (column === undefined || dialect === 'sqlite') return undefined
-  const inRange = 'k.id > ? AND k.id <= ?'
-  return dialect === 'postgres'
-    ? {
-        sql: `DELETE FROM ${step.table} USING ${keys} k WHERE ${step.table}.${column} = k.id AND ${inRange}`,
-        params: range,
-      }
-    : {
-        sql: `DELETE ${step.table} FROM ${step.table} JOIN ${keys} k ON ${step.table}.${column} = k.id WHERE ${inRange}`,
-        params: range,
-      }
+  if (column === undefined || !adapter.deleteJoining) return undefined
+  const sql = adapter.deleteJoining({ table: step.table, column, keys, where: 'k.id > ? AND k.id <= ?' })
+  return { sql, params: range }
 }
 
 /**
@@ -50,8 +43,7 @@ export const keyTable: Strategy = {
     'target keys into a key table once, then batches joined to it: callbacks, dependents, targets, one transaction each',
   reads: ['batchSize'],
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     // A plain table with a unique name rather than a TEMPORARY one: MySQL cannot name a temporary
     // table twice in one statement, and set-null updates do.
     const keys = `delbench_keys_${randomBytes(4).toString('hex')}`
@@ -93,7 +85,7 @@ async function deleteRange(
   const statements = [
     ...touchSql(ctx.plan, ctx.callbacks, keyOf, where, range, ctx.deletedAt),
     ...ctx.plan.steps.map(
-      (step, i) => joinDelete(ctx.dialect.name, step, root, keys, range) ?? (subqueries[i] as PortableSql),
+      (step, i) => joinDelete(ctx.dialect.adapter, step, root, keys, range) ?? (subqueries[i] as PortableSql),
     ),
   ]
   return deleteInTransaction(ctx, statements)

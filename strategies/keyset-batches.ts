@@ -31,8 +31,7 @@ export interface KeysetSlice {
  * meets a deadlock or lock timeout is retried. Returns the rows deleted.
  */
 export async function deleteKeysetBatches(ctx: StrategyContext, slice: KeysetSlice): Promise<number> {
-  const root = ctx.plan.steps.at(-1)
-  if (!root) return 0
+  const root = ctx.plan.rootStep
   const pk = root.primaryKey
   let last = slice.after
   let deleted = 0

@@ -13,8 +13,7 @@ export const limitLoop: Strategy = {
     'DELETE ... LIMIT batch-size repeated until nothing is deleted (no keyset); relies on cascade; skips callbacks',
   reads: ['batchSize', 'sleepMs'],
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     const n = ctx.options.batchSize
     const sql = ctx.capabilities.deleteLimit
       ? `DELETE FROM ${root.table} WHERE ${ctx.target.where} LIMIT ${n}`

@@ -10,8 +10,7 @@ export const naiveBulk: Strategy = {
   description: 'one DELETE ... WHERE on the target table; relies on ON DELETE CASCADE; skips callbacks',
   reads: [],
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     checkAbort(ctx.abort)
     const { affected } = await ctx.run({
       sql: `DELETE FROM ${root.table} WHERE ${ctx.target.where}`,

@@ -15,13 +15,12 @@ export const parallelBatched: Strategy = {
   description:
     'batched split over --workers K connections on disjoint key ranges, each with its own keyset loop',
   reads: ['batchSize', 'sleepMs', 'workers'],
-  unsupported: (dialect) =>
-    dialect.name === 'sqlite'
+  unsupported: (_dialect, capabilities) =>
+    capabilities.singleWriter
       ? 'SQLite has a single writer: K connections would only take turns on the database lock (and better-sqlite3 runs one statement at a time per process); use batched'
       : undefined,
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     const release = await ctx.acquireLock(`delbench_batched_${root.table}`)
     try {
       const { rows } = await ctx.run({

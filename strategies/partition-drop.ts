@@ -16,8 +16,7 @@ export const partitionDrop: Strategy = {
     'drop whole partitions below the cutoff, keyset batches in the partition the cutoff falls in (--partitions month)',
   reads: ['batchSize', 'sleepMs'],
   unsupported(dialect, _capabilities, plan, setting) {
-    const root = plan.steps.at(-1)
-    if (!root) return undefined
+    const root = plan.rootStep
     const table = setting.tables.find((t) => t.name === root.table)
     if (!table) return undefined
     const refused = dialect.schema.partitioningRefused([
@@ -34,8 +33,8 @@ export const partitionDrop: Strategy = {
     return undefined
   },
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    const table = ctx.tables.find((t) => t.name === root?.table)
+    const root = ctx.plan.rootStep
+    const table = ctx.tables.find((t) => t.name === root.table)
     const olderThan = ctx.scenario.target.olderThan
     const drop = ctx.dialect.schema.dropPartition?.bind(ctx.dialect.schema)
     if (!table?.partitions || !olderThan || !drop) throw new Error('partition-drop needs a partitioned table')

@@ -17,8 +17,7 @@ export const perRowCallbacks: Strategy = {
     'ORM destroy per target row in its own transaction: load, destroy dependents one by one, callbacks and signals per row',
   reads: [],
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     const keys = await targetKeys(ctx, root)
     const state = { deleted: 0 }
     for (const key of keys) {

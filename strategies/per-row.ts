@@ -13,8 +13,7 @@ export const perRow: Strategy = {
   description: 'one DELETE per table per target row, each in autocommit (delete-each-by-id); no callbacks',
   reads: [],
   async run(ctx) {
-    const root = ctx.plan.steps.at(-1)
-    if (!root) return
+    const root = ctx.plan.rootStep
     const keys = await targetKeys(ctx, root)
     let deleted = 0
     for (const key of keys) {

@@ -1,7 +1,4 @@
-import type { Capabilities, Dialect } from '../db/dialect.js'
-import { MysqlDialect } from '../db/mysql/mysql-dialect.js'
-import { PostgresDialect } from '../db/postgres/postgres-dialect.js'
-import { SqliteDialect } from '../db/sqlite/sqlite-dialect.js'
+import { stockServers } from '../db/stock-servers.js'
 import { planDeletion } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { scenarioTables, type SchemaKnobs } from '../scenarios/scenario-tables.js'
@@ -17,32 +14,6 @@ export interface UnsupportedCase {
 }
 
 /**
- * Capabilities as a stock server of each kind has them. `delbench list` asks no server, so the
- * strategies' checks see these; a run asks them of the real server.
- */
-const STOCK: readonly {
-  readonly label: string
-  readonly dialect: Dialect
-  readonly capabilities: Capabilities
-}[] = [
-  {
-    label: 'SQLite',
-    dialect: new SqliteDialect(),
-    capabilities: { maxParams: 32766, deleteLimit: false, advisoryLock: false, transactionalDdl: true },
-  },
-  {
-    label: 'PostgreSQL',
-    dialect: new PostgresDialect(),
-    capabilities: { maxParams: 65535, deleteLimit: false, advisoryLock: true, transactionalDdl: true },
-  },
-  {
-    label: 'MySQL/MariaDB',
-    dialect: new MysqlDialect(),
-    capabilities: { maxParams: 65535, deleteLimit: true, advisoryLock: true, transactionalDdl: false },
-  },
-]
-
-/**
  * Every strategy × scenario × database kind a strategy declares unsupported, with the layouts a
  * scenario can be seeded in (as declared, and partitioned by month where it has a partition column).
  */
@@ -52,6 +23,8 @@ export function unsupportedCases(
 ): UnsupportedCase[] {
   // Per strategy and reason: the scenarios and databases it names.
   const cases = new Map<string, { strategy: string; reason: string; pairs: [string, string][] }>()
+  // `delbench list` asks no server: the strategies' checks see stock servers' capabilities.
+  const stock = stockServers()
   for (const scenario of scenarios) {
     const layouts: { label: string; knobs: SchemaKnobs }[] = [
       { label: scenario.name, knobs: {} },
@@ -63,13 +36,16 @@ export function unsupportedCases(
       const tables = scenarioTables(scenario, layout.knobs)
       const plan = planDeletion(tables, scenario.target.table)
       for (const strategy of strategies) {
-        for (const stock of STOCK) {
-          if (stock.dialect.schema.partitioningRefused(tables)) continue
-          const reason = strategy.unsupported?.(stock.dialect, stock.capabilities, plan, { scenario, tables })
+        for (const server of stock) {
+          if (server.dialect.schema.partitioningRefused(tables)) continue
+          const reason = strategy.unsupported?.(server.dialect, server.capabilities, plan, {
+            scenario,
+            tables,
+          })
           if (!reason) continue
           const key = JSON.stringify([strategy.name, reason])
           const seen = cases.get(key) ?? { strategy: strategy.name, reason, pairs: [] }
-          seen.pairs.push([layout.label, stock.label])
+          seen.pairs.push([layout.label, server.label])
           cases.set(key, seen)
         }
       }

@@ -94,6 +94,26 @@ describe('FK-graph planning', () => {
     expect(loadOrder(tables)).toEqual(['root', 'right', 'left', 'leaf'])
   })
 
+  it('names its root step, the last of its steps, with set-null dependents before it', () => {
+    const tables = [
+      table('authors'),
+      table('posts', [fk('author_id', 'authors', 'cascade')]),
+      table('drafts', [fk('author_id', 'authors', 'set null')]),
+    ]
+    const plan = planDeletion(tables, 'authors')
+    expect(plan.rootStep).toBe(plan.steps.at(-1))
+    expect(plan.rootStep).toEqual({
+      table: 'authors',
+      primaryKey: 'id',
+      action: 'delete',
+      relation: 'root',
+      via: [],
+      depth: 0,
+    })
+    const alone = planDeletion([table('a', [], 'a_id')], 'a')
+    expect(alone.steps).toEqual([alone.rootStep])
+  })
+
   it('plans only the target’s dependents, not tables beside them', () => {
     const tables = [table('a'), table('b', [fk('a_id', 'a')]), table('unrelated')]
     expect(planDeletion(tables, 'b').steps.map((s) => s.table)).toEqual(['b'])

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { parseDatabaseSpec } from '../db/database-url.js'
+import { probeAdvisoryLock } from '../db/advisory-lock.js'
+import { DatabaseServer } from '../db/database-server.js'
+import { MysqlDialect } from '../db/mysql/mysql-dialect.js'
 import { openServer } from '../db/open-server.js'
+import { PostgresDialect } from '../db/postgres/postgres-dialect.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { openTestServer, tempFolder } from './support/test-server.js'
 
@@ -10,6 +14,8 @@ const EXPECTED = {
     product: /^SQLite$/,
     deleteLimit: true,
     advisoryLock: false,
+    transactionalDdl: true,
+    singleWriter: true,
     maxParams: 32766,
     setting: 'journal_mode',
   },
@@ -17,6 +23,8 @@ const EXPECTED = {
     product: /^PostgreSQL$/,
     deleteLimit: false,
     advisoryLock: true,
+    transactionalDdl: true,
+    singleWriter: false,
     maxParams: 65535,
     setting: 'synchronous_commit',
   },
@@ -24,6 +32,8 @@ const EXPECTED = {
     product: /^(MariaDB|MySQL)$/,
     deleteLimit: true,
     advisoryLock: true,
+    transactionalDdl: false,
+    singleWriter: false,
     maxParams: 65535,
     setting: 'innodb_flush_log_at_trx_commit',
   },
@@ -44,10 +54,48 @@ for (const db of TEST_DATABASES) {
         expect(capabilities).toMatchObject({
           deleteLimit: expected.deleteLimit,
           advisoryLock: expected.advisoryLock,
+          transactionalDdl: expected.transactionalDdl,
+          singleWriter: expected.singleWriter,
           maxParams: expected.maxParams,
         })
-        expect(await server.listDatabases()).toEqual(before)
+        // Other runs may seed or drop their own databases on a shared server meanwhile: only probe
+        // databases are this test's business.
+        const probes = (list: readonly { name: string }[]) =>
+          list.map((d) => d.name).filter((n) => n.startsWith('delbench_probe_'))
+        const left = probes(await server.listDatabases()).filter((n) => !probes(before).includes(n))
+        expect(left).toEqual([])
       } finally {
+        await server.close()
+      }
+    })
+  })
+}
+
+/** Each server dialect's advisory-lock statements, for probing every test server with each. */
+const LOCK_SQL = [
+  ['postgres', new PostgresDialect().advisoryLockSql],
+  ['mysql', new MysqlDialect().advisoryLockSql],
+] as const
+
+for (const db of TEST_DATABASES) {
+  describe.skipIf(skipped(db))(`capability probes on ${db.dialect}`, () => {
+    it('find advisory locks only where the server has them: a probe with another server’s statements fails', async () => {
+      const server = await openTestServer(db)
+      const name = DatabaseServer.uniqueName('lock_probe')
+      await server.createDatabase(name, 'advisory lock probe test')
+      try {
+        const conn = await server.openDatabase(name)
+        try {
+          for (const [dialect, sql] of LOCK_SQL)
+            expect({ dialect, found: await probeAdvisoryLock(conn, sql) }).toEqual({
+              dialect,
+              found: dialect === db.dialect,
+            })
+        } finally {
+          await conn.close()
+        }
+      } finally {
+        await server.dropDatabase(name)
         await server.close()
       }
     })

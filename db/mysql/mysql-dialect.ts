@@ -1,13 +1,17 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
+import { probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
-import { scalar } from '../scalar.js'
-import { acquireMysqlLock, isMysqlRetryable } from './mysql-locks.js'
+import { SERVER_MEMORY_NOTE } from '../memory-note.js'
+import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
+import { acquireMysqlLock, isMysqlRetryable, mysqlLockSql } from './mysql-locks.js'
 import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { mysqlCost } from './mysql-cost.js'
 import { mysqlLoadTable } from './mysql-bulk-load.js'
 import { mysqlSchema } from './mysql-schema.js'
+import { MYSQL_KILL_SESSION_SQL, MYSQL_SESSION_ID_SQL } from './mysql-session.js'
+import { mysqlTableSwap } from './mysql-table-swap.js'
 
 /** Settings that decide how expensive a commit and a deleted row are, and how locks behave. */
 const SETTINGS = [
@@ -24,7 +28,7 @@ const SETTINGS = [
 ]
 
 /** Prepared statements carry at most 65,535 parameters; delbench keeps text-protocol chunks under it too. */
-const MAX_PARAMS = 65535
+export const MYSQL_MAX_PARAMS = 65535
 
 export class MysqlDialect implements Dialect {
   readonly name = 'mysql' as const
@@ -36,16 +40,23 @@ export class MysqlDialect implements Dialect {
   }
   readonly loadTable = mysqlLoadTable
   readonly cost = mysqlCost
-  readonly sessionIdSql = 'SELECT CONNECTION_ID()'
-  readonly killSessionSql = 'KILL ?'
+  readonly sessionIdSql = MYSQL_SESSION_ID_SQL
+  readonly killSessionSql = MYSQL_KILL_SESSION_SQL
   readonly loadConnections = 2
+  readonly advisoryLockSql = mysqlLockSql
+  readonly tableSwap = mysqlTableSwap
+  readonly memoryNote = SERVER_MEMORY_NOTE
 
   sessionSetup(): string[] {
     return []
   }
 
-  acquireLock(conn: Connection, name: string): Promise<() => Promise<void>> {
-    return acquireMysqlLock(conn, name)
+  acquireLock(
+    conn: Connection,
+    name: string,
+    capabilities?: Pick<Capabilities, 'advisoryLock'>,
+  ): Promise<() => Promise<void>> {
+    return acquireMysqlLock(conn, name, capabilities)
   }
 
   isRetryable(error: unknown): boolean {
@@ -75,10 +86,11 @@ export class MysqlDialect implements Dialect {
         notes: detected.notes,
       },
       capabilities: {
-        maxParams: MAX_PARAMS,
+        maxParams: MYSQL_MAX_PARAMS,
         deleteLimit: await probeDeleteLimit(conn),
-        advisoryLock: (await scalar(conn, "SELECT IS_FREE_LOCK('delbench_probe')")) !== '',
-        transactionalDdl: false,
+        advisoryLock: await probeAdvisoryLock(conn, mysqlLockSql),
+        transactionalDdl: await probeTransactionalDdl(conn, mysqlAdapter),
+        singleWriter: false,
       },
     }
   }

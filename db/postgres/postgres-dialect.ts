@@ -1,13 +1,18 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
+import { probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
+import { SERVER_MEMORY_NOTE } from '../memory-note.js'
 import { scalar } from '../scalar.js'
-import { acquirePostgresLock, isPostgresRetryable } from './postgres-locks.js'
+import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
+import { acquirePostgresLock, isPostgresRetryable, postgresLockSql } from './postgres-locks.js'
 import { detectPostgresProduct } from '../server-version.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { postgresCost } from './postgres-cost.js'
 import { postgresLoadTable } from './postgres-bulk-load.js'
 import { postgresSchema } from './postgres-schema.js'
+import { pgbenchLoader } from './postgres-reference-loader.js'
+import { postgresTableSwap } from './postgres-table-swap.js'
 
 /** Settings that decide how expensive a commit and a deleted row are. */
 const SETTINGS = [
@@ -23,7 +28,7 @@ const SETTINGS = [
 ]
 
 /** The PostgreSQL protocol's bind-parameter count is a 16-bit field. */
-const MAX_PARAMS = 65535
+export const POSTGRES_MAX_PARAMS = 65535
 
 export class PostgresDialect implements Dialect {
   readonly name = 'postgres' as const
@@ -43,13 +48,21 @@ export class PostgresDialect implements Dialect {
   readonly sessionIdSql = 'SELECT pg_backend_pid()'
   readonly killSessionSql = 'SELECT pg_terminate_backend($1)'
   readonly loadConnections = 2
+  readonly advisoryLockSql = postgresLockSql
+  readonly tableSwap = postgresTableSwap
+  readonly memoryNote = SERVER_MEMORY_NOTE
+  readonly referenceLoader = pgbenchLoader
 
   sessionSetup(): string[] {
     return []
   }
 
-  acquireLock(conn: Connection, name: string): Promise<() => Promise<void>> {
-    return acquirePostgresLock(conn, name)
+  acquireLock(
+    conn: Connection,
+    name: string,
+    capabilities?: Pick<Capabilities, 'advisoryLock'>,
+  ): Promise<() => Promise<void>> {
+    return acquirePostgresLock(conn, name, capabilities)
   }
 
   isRetryable(error: unknown): boolean {
@@ -75,10 +88,11 @@ export class PostgresDialect implements Dialect {
         notes: detected.notes,
       },
       capabilities: {
-        maxParams: MAX_PARAMS,
+        maxParams: POSTGRES_MAX_PARAMS,
         deleteLimit: await probeDeleteLimit(conn),
-        advisoryLock: detected.product !== 'CockroachDB',
-        transactionalDdl: true,
+        advisoryLock: await probeAdvisoryLock(conn, postgresLockSql),
+        transactionalDdl: await probeTransactionalDdl(conn, postgresAdapter),
+        singleWriter: false,
       },
     }
   }

@@ -1,15 +1,21 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
+import { acquireLockFile } from '../lock-file.js'
 import { scalar } from '../scalar.js'
-import { acquireSqliteLock, isSqliteRetryable } from './sqlite-locks.js'
+import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
+import { isSqliteRetryable } from './sqlite-locks.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 import { sqliteCost } from './sqlite-cost.js'
 import { sqliteLoadTable } from './sqlite-bulk-load.js'
 import { sqliteSchema } from './sqlite-schema.js'
 import type { SqliteOptions } from './sqlite-options.js'
+import { sqliteTableSwap } from './sqlite-table-swap.js'
 
 const SYNCHRONOUS_NAMES = ['off', 'normal', 'full', 'extra']
+
+/** SQLite's compiled-in bind-parameter limit since 3.32, unless the build overrides it. */
+export const SQLITE_DEFAULT_MAX_PARAMS = 32766
 
 /** The SQLite dialect; its options set the durability pragmas on every connection. */
 export class SqliteDialect implements Dialect {
@@ -20,6 +26,8 @@ export class SqliteDialect implements Dialect {
   readonly loadTable = sqliteLoadTable
   readonly cost = sqliteCost
   readonly loadConnections = 1
+  readonly tableSwap = sqliteTableSwap
+  readonly memoryNote = 'client process, SQLite engine included'
   readonly #options: SqliteOptions
 
   constructor(options: SqliteOptions = {}) {
@@ -38,8 +46,9 @@ export class SqliteDialect implements Dialect {
     return setup
   }
 
+  /** SQLite has no advisory locks: the single-runner lock is a lock file. */
   acquireLock(_conn: Connection, name: string): Promise<() => Promise<void>> {
-    return acquireSqliteLock(name)
+    return acquireLockFile(name)
   }
 
   isRetryable(error: unknown): boolean {
@@ -66,11 +75,12 @@ export class SqliteDialect implements Dialect {
     return {
       server: { product: 'SQLite', version, versionString: `SQLite ${version}`, settings, notes },
       capabilities: {
-        // SQLite's compiled-in default since 3.32 unless the build overrides it.
-        maxParams: maxVariables === undefined ? 32766 : Number(maxVariables),
+        maxParams: maxVariables === undefined ? SQLITE_DEFAULT_MAX_PARAMS : Number(maxVariables),
         deleteLimit: await probeDeleteLimit(conn),
+        // An engine in the client process has no server to hold a lock between processes.
         advisoryLock: false,
-        transactionalDdl: true,
+        transactionalDdl: await probeTransactionalDdl(conn, sqliteAdapter),
+        singleWriter: true,
       },
     }
   }

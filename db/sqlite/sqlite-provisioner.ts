@@ -4,7 +4,7 @@ import type { DriverSession } from '../connection.js'
 import type { Provisioner } from '../dialect.js'
 import { DelbenchError } from '../../core/errors.js'
 import { openSqliteSession } from './sqlite-driver.js'
-import { tryLockFile } from './sqlite-locks.js'
+import { tryLockFile } from '../lock-file.js'
 import { freeBytesAt } from '../free-space.js'
 
 const EXTENSION = '.sqlite'
