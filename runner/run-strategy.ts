@@ -64,6 +64,8 @@ export async function seedAndPrepare(
   events: {
     /** Rows loaded so far. */
     readonly seeding?: (progress: SeedProgress) => void
+    /** The data is there (seeded or reused); its expectation is read next. */
+    readonly seeded?: () => void
     /** Another process seeds the same data: this one waits, then reuses it. */
     readonly waiting?: () => void
     /** Refuse to seed what the free space cannot hold. */
@@ -74,6 +76,7 @@ export async function seedAndPrepare(
     ...(events.waiting ? { onWait: events.waiting } : {}),
     diskCheck: events.diskCheck !== false,
   })
+  events.seeded?.()
   const { scenario, scale, knobs = {} } = request
   const tables = scenarioTables(scenario, knobs)
   return prepareScenario(server, capabilities, scenario, scale, tables, seeded.database)
