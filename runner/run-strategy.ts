@@ -61,7 +61,7 @@ export async function seedAndPrepare(
   server: DatabaseServer,
   capabilities: Capabilities,
   request: SeedRequest,
-  events: {
+  options: {
     /** Rows loaded so far. */
     readonly seeding?: (progress: SeedProgress) => void
     /** The data is there (seeded or reused); its expectation is read next. */
@@ -72,11 +72,11 @@ export async function seedAndPrepare(
     readonly diskCheck?: boolean
   } = {},
 ): Promise<PreparedScenario> {
-  const seeded = await seedScenario(server, request, events.seeding ?? (() => {}), {
-    ...(events.waiting ? { onWait: events.waiting } : {}),
-    diskCheck: events.diskCheck !== false,
+  const seeded = await seedScenario(server, request, options.seeding ?? (() => {}), {
+    ...(options.waiting ? { onWait: options.waiting } : {}),
+    diskCheck: options.diskCheck !== false,
   })
-  events.seeded?.()
+  options.seeded?.()
   const { scenario, scale, knobs = {} } = request
   const tables = scenarioTables(scenario, knobs)
   return prepareScenario(server, capabilities, scenario, scale, tables, seeded.database)
