@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { DelbenchError } from '../core/errors.js'
 import type { Connection } from './connection.js'
+import type { Capabilities } from './dialect.js'
+import { acquireLockFile } from './lock-file.js'
 
 /** The statements that take (without waiting) and release a named advisory lock, the name their parameter. */
 export interface AdvisoryLockSql {
@@ -34,4 +37,23 @@ export async function probeAdvisoryLock(conn: Connection, sql: AdvisoryLockSql):
   } catch {
     return false
   }
+}
+
+/**
+ * The single-runner lock `name`, taken without waiting so an overlap is reported: the server's advisory
+ * lock (`sql`, the name cut to `maxName` characters where the server limits it), or a lock file on this
+ * machine where the server has none.
+ */
+export async function acquireNamedLock(
+  conn: Connection,
+  sql: AdvisoryLockSql,
+  name: string,
+  capabilities: Pick<Capabilities, 'advisoryLock'>,
+  maxName = Number.POSITIVE_INFINITY,
+): Promise<() => Promise<void>> {
+  if (!capabilities.advisoryLock) return acquireLockFile(name)
+  const release = await takeAdvisoryLock(conn, sql, name.slice(0, maxName))
+  if (!release)
+    throw new DelbenchError(`another cleanup holds the lock ${name}: two cleanups must not overlap`)
+  return release
 }

@@ -208,7 +208,7 @@ export interface Dialect {
   acquireLock(
     conn: Connection,
     name: string,
-    capabilities?: Pick<Capabilities, 'advisoryLock'>,
+    capabilities: Pick<Capabilities, 'advisoryLock'>,
   ): Promise<() => Promise<void>>
   /**
    * The statements that take (without waiting) and release the named advisory lock `acquireLock` takes,

@@ -1,14 +1,64 @@
 import { DatabaseServer } from '../db/database-server.js'
 import type { SqlLogEntry } from '../db/instrumented-connection.js'
+import { openServer } from '../db/open-server.js'
 import { bindPlaceholders } from '../db/placeholders.js'
+import { scenarioLabel } from '../scenarios/registry.js'
 import { restoreWorkingCopy } from '../seeds/restore-working-copy.js'
 import { placeholders } from '../core/sql-lists.js'
 import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
+import { planRuns, type MatrixPlan } from './run-plan.js'
 import type { PreparedScenario } from './run-strategy.js'
-import { strategyContext } from './run-strategy.js'
+import { seedAndPrepare, strategyContext } from './run-strategy.js'
 
 /** Target rows a dry run works on. */
 export const DRY_RUN_TARGETS = 3
+
+/** Parameters shown per statement: enough to recognise the rows, short enough for a line. */
+const SHOWN_PARAMS = 12
+
+/**
+ * The dry run of the matrix, as lines to print: for each database, seeded scenario and strategy (with
+ * the first option set), a heading and the statements the strategy issues for the first target rows.
+ * The scenarios are seeded and prepared as the matrix does it.
+ */
+export async function* dryRunMatrix(plan: MatrixPlan): AsyncGenerator<string> {
+  const [options] = plan.options
+  if (!options) return
+  const { databases, scenarios, knobs, strategies } = plan
+  for (const { database, seeds } of planRuns({
+    databases,
+    scenarios,
+    knobs,
+    strategies,
+    options: [options],
+  })) {
+    const server = await openServer(database.spec, plan.open)
+    try {
+      const { capabilities } = await server.describe()
+      for (const { scenario, knobs: knobSet, runs } of seeds) {
+        const request = { scenario: scenario.value, scale: plan.scale, seed: plan.seed, knobs: knobSet }
+        const prepared = await seedAndPrepare(server, capabilities, request, {
+          diskCheck: plan.diskCheck !== false,
+        })
+        for (const { strategy } of runs) {
+          yield `${database.spec.display} ${scenarioLabel(scenario.value)} ×${plan.scale} ${strategy.value.name} (dry run: the first target rows, on a scratch copy)`
+          for (const entry of await dryRun(prepared, strategy.value, options)) yield statementLine(entry)
+        }
+      }
+    } finally {
+      await server.close()
+    }
+  }
+}
+
+/** A statement of a dry run as one line: its SQL, its first parameters, its error. */
+export function statementLine(entry: SqlLogEntry): string {
+  const params =
+    entry.params.length > 0
+      ? `  -- ${JSON.stringify(entry.params.slice(0, SHOWN_PARAMS))}${entry.params.length > SHOWN_PARAMS ? ' …' : ''}`
+      : ''
+  return `  ${entry.sql}${params}${entry.error ? `  -- error: ${entry.error.split('\n')[0]}` : ''}`
+}
 
 /**
  * The statements a strategy would issue for the first few target rows. It runs for real, but on a
@@ -25,8 +75,7 @@ export async function dryRun(
   await restoreWorkingCopy(server, prepared.pristine, scratch, prepared.tables)
   const statements: SqlLogEntry[] = []
   try {
-    const root = prepared.plan.steps.at(-1)
-    if (!root) return statements
+    const root = prepared.plan.rootStep
     const probe = await server.openDatabase(scratch)
     const { rows } = await probe
       .query(

@@ -1,13 +1,13 @@
 import type { DatabaseServer } from '../db/database-server.js'
 import type { Capabilities } from '../db/dialect.js'
-import { redact } from '../core/redact.js'
-import type { Counters, InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
+import type { InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 import { planDeletion, type DeletionPlan } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { rowCounts } from '../scenarios/row-counts.js'
-import { restoreWorkingCopy, type RestoreResult } from '../seeds/restore-working-copy.js'
+import { scenarioTables } from '../scenarios/scenario-tables.js'
+import { seedScenario, type SeedProgress, type SeedRequest } from '../seeds/seeder.js'
 import { formatTimestamp } from '../scenarios/timestamps.js'
 import { SignalBus } from '../strategies/signals.js'
 import type { Strategy, StrategyContext, StrategyOptions } from '../strategies/strategy.js'
@@ -26,20 +26,16 @@ export interface PreparedScenario {
   readonly expectation: Expectation
 }
 
-/** The outcome of one strategy iteration, tagged by status. */
-export type IterationResult =
-  | { readonly status: 'unsupported'; readonly error: string }
-  | {
-      readonly status: 'ok' | 'failed' | 'wrong-result'
-      readonly error?: string
-      readonly ms: number
-      readonly counters: Counters
-      readonly verdict: Verdict
-      readonly signals: { readonly sent: number; readonly delivered: number }
-      readonly restore: RestoreResult
-      /** Figures the strategy recorded (`ctx.record`). */
-      readonly figures: Readonly<Record<string, number>>
-    }
+/** The scenario's deletion plan over its tables, and its target rows at the scale. */
+export function plannedTarget(
+  scenario: Scenario,
+  scale: number,
+  tables: readonly TableSpec[],
+): Pick<PreparedScenario, 'plan' | 'target'> {
+  const plan = planDeletion(tables, scenario.target.table)
+  const env = { scale, referenceMs: Date.parse(scenario.referenceTime), counts: rowCounts(scenario, scale) }
+  return { plan, target: { where: scenario.target.where, params: scenario.target.params?.(env) ?? [] } }
+}
 
 /** Plans the scenario and reads the expectation from the pristine seeded database, once per run. */
 export async function prepareScenario(
@@ -50,24 +46,46 @@ export async function prepareScenario(
   tables: readonly TableSpec[],
   pristine: string,
 ): Promise<PreparedScenario> {
-  const plan = planDeletion(tables, scenario.target.table)
-  const env = { scale, referenceMs: Date.parse(scenario.referenceTime), counts: rowCounts(scenario, scale) }
-  const target = { where: scenario.target.where, params: scenario.target.params?.(env) ?? [] }
+  const { plan, target } = plannedTarget(scenario, scale, tables)
   const conn = await server.openDatabase(pristine)
   try {
-    const expectation = await expectDeletion(conn, {
-      adapter: server.dialect.adapter,
-      tables,
-      plan,
-      where: target.where,
-      params: target.params,
-      callbacks: scenario.callbacks ?? [],
-      traffic: scenario.traffic ?? [],
-    })
+    const expectation = await expectDeletion(conn, verifyInput({ server, scenario, tables, plan, target }))
     return { server, capabilities, scenario, scale, tables, plan, pristine, target, expectation }
   } finally {
     await conn.close()
   }
+}
+
+/** Seeds the scenario (or reuses its seeded database) and prepares it for strategy runs. */
+export async function seedAndPrepare(
+  server: DatabaseServer,
+  capabilities: Capabilities,
+  request: SeedRequest,
+  options: {
+    /** Rows loaded so far. */
+    readonly seeding?: (progress: SeedProgress) => void
+    /** The data is there (seeded or reused); its expectation is read next. */
+    readonly seeded?: () => void
+    /** Another process seeds the same data: this one waits, then reuses it. */
+    readonly waiting?: () => void
+    /** Refuse to seed what the free space cannot hold. */
+    readonly diskCheck?: boolean
+  } = {},
+): Promise<PreparedScenario> {
+  const seeded = await seedScenario(server, request, options.seeding ?? (() => {}), {
+    ...(options.waiting ? { onWait: options.waiting } : {}),
+    diskCheck: options.diskCheck !== false,
+  })
+  options.seeded?.()
+  const { scenario, scale, knobs = {} } = request
+  const tables = scenarioTables(scenario, knobs)
+  return prepareScenario(server, capabilities, scenario, scale, tables, seeded.database)
+}
+
+/** Why the strategy cannot run on the prepared scenario, or undefined when it can. */
+export function unsupportedReason(prepared: PreparedScenario, strategy: Strategy): string | undefined {
+  const { server, capabilities, plan, scenario, tables } = prepared
+  return strategy.unsupported?.(server.dialect, capabilities, plan, { scenario, tables })
 }
 
 /** A strategy's context as the harness holds it: what the strategy recorded, and its extra connections. */
@@ -112,7 +130,7 @@ export function strategyContext(
     deletedAt: formatTimestamp(Date.now()),
     options,
     signals: new SignalBus(prepared.scenario.callbacks ?? []),
-    acquireLock: (name) => server.dialect.acquireLock(conn, `${workingName}_${name}`),
+    acquireLock: (name) => server.dialect.acquireLock(conn, `${workingName}_${name}`, prepared.capabilities),
     run: async (statement, on = conn) =>
       on.query(bindPlaceholders(statement.sql, server.dialect.adapter), statement.params),
     openConnection: async () => {
@@ -135,63 +153,6 @@ export function strategyContext(
   }
 }
 
-/**
- * One iteration: restore a fresh working copy (untimed), run the strategy on it with counters reset
- * (timed), then verify. A strategy's error is a result (`failed`, with the database's own message in
- * one line), never a crash of the harness.
- */
-export async function runIteration(
-  prepared: PreparedScenario,
-  strategy: Strategy,
-  options: StrategyOptions,
-  working: string,
-  logger?: SqlLogger,
-): Promise<IterationResult> {
-  const { server } = prepared
-  const reason = strategy.unsupported?.(server.dialect, prepared.capabilities, prepared.plan, prepared)
-  if (reason) return { status: 'unsupported', error: reason }
-  const restore = await restoreWorkingCopy(server, prepared.pristine, working, prepared.tables)
-  const conn = await server.openDatabase(working, logger ? { logger } : {})
-  let error: string | undefined
-  let ms = 0
-  let counters: Counters
-  let signals: { sent: number; delivered: number }
-  let figures: Record<string, number>
-  let deletedAt: string
-  try {
-    const ctx = strategyContext(prepared, conn, working, options, new AbortController().signal, {
-      ...(logger ? { logger } : {}),
-    })
-    deletedAt = ctx.deletedAt
-    conn.resetCounters()
-    const started = performance.now()
-    try {
-      await strategy.run(ctx)
-    } catch (e) {
-      error = redact(e instanceof Error ? e.message : String(e)).split('\n')[0]
-    }
-    ms = performance.now() - started
-    await ctx.closeConnections()
-    counters = conn.counters()
-    signals = ctx.signals.counts()
-    figures = ctx.figures()
-  } finally {
-    await conn.close()
-  }
-  const verdict = await verifyWorkingCopy(prepared, working, deletedAt)
-  const status = error !== undefined ? 'failed' : verdict.ok ? 'ok' : 'wrong-result'
-  return {
-    status,
-    ...(error === undefined ? {} : { error }),
-    ms,
-    counters,
-    verdict,
-    signals,
-    restore,
-    figures,
-  }
-}
-
 /** Verifies a working copy after a strategy ran, against the prepared scenario's expectation. */
 export async function verifyWorkingCopy(
   prepared: PreparedScenario,
@@ -201,21 +162,24 @@ export async function verifyWorkingCopy(
   const { server } = prepared
   const verifier = await server.openDatabase(working)
   try {
-    return await verifyDeletion(
-      verifier,
-      {
-        adapter: server.dialect.adapter,
-        tables: prepared.tables,
-        plan: prepared.plan,
-        where: prepared.target.where,
-        params: prepared.target.params,
-        callbacks: prepared.scenario.callbacks ?? [],
-        traffic: prepared.scenario.traffic ?? [],
-      },
-      prepared.expectation,
-      deletedAt,
-    )
+    return await verifyDeletion(verifier, verifyInput(prepared), prepared.expectation, deletedAt)
   } finally {
     await verifier.close()
+  }
+}
+
+/** What the verifier compares: the scenario's tables, plan, target, callbacks and traffic. */
+function verifyInput(
+  prepared: Pick<PreparedScenario, 'server' | 'scenario' | 'tables' | 'plan' | 'target'>,
+): Parameters<typeof verifyDeletion>[1] {
+  const { server, scenario, target } = prepared
+  return {
+    adapter: server.dialect.adapter,
+    tables: prepared.tables,
+    plan: prepared.plan,
+    where: target.where,
+    params: target.params,
+    callbacks: scenario.callbacks ?? [],
+    traffic: scenario.traffic ?? [],
   }
 }

@@ -8,12 +8,15 @@
 import { parseDatabaseSpec } from '../db/database-url.js'
 import { openServer } from '../db/open-server.js'
 import { bindPlaceholders } from '../db/placeholders.js'
-import { redact } from '../core/redact.js'
+import type { Connection } from '../db/connection.js'
+import type { DatabaseServer } from '../db/database-server.js'
 import { resolveScenario } from '../scenarios/registry.js'
-import { compileGenerator } from '../seeds/generators.js'
+import type { RandomSource, RowContext, TrafficSpec } from '../scenarios/scenario.js'
+import { compileGenerator, type ValueFunction } from '../seeds/generators.js'
 import { randomSource } from '../seeds/random.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import { ValuePools } from '../seeds/value-pools.js'
+import { errorLine } from './error-line.js'
 import type { TrafficJob, TrafficMessage, TrafficStats } from './traffic-protocol.js'
 
 const send = (message: TrafficMessage): void => {
@@ -31,106 +34,119 @@ function errorKind(error: unknown): string {
   return 'other'
 }
 
-const firstLine = (error: unknown): string =>
-  redact(error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'error'
-
 /** p-th percentile (0–100) of sorted values, nearest rank. */
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number
 }
 
+/** One traffic spec's connection and what it has measured so far. */
+interface Stream {
+  readonly spec: TrafficSpec
+  readonly conn: Connection
+  readonly params: readonly { readonly fn: ValueFunction; readonly random: RandomSource }[]
+  readonly sql: string
+  readonly latencies: number[]
+  readonly errors: Record<string, number>
+  firstError: string | undefined
+  readonly inFlight: Set<Promise<void>>
+  intended: number
+  /** Operations queue here, one at a time per connection, as an application's connection would. */
+  tail: Promise<unknown>
+}
+
+/** What the operations' parameter generators read: the scenario's row counts, times and value pools. */
+type GeneratorSetting = Pick<RowContext, 'counts' | 'referenceMs' | 'pool'>
+
 async function runTraffic(job: TrafficJob): Promise<void> {
   const server = await openServer(parseDatabaseSpec(job.db), { sqlite: job.sqlite })
   const scenario = await resolveScenario(job.scenario)
-  const counts = rowCounts(scenario, job.scale)
-  const referenceMs = Date.parse(scenario.referenceTime)
   const pools = new ValuePools(job.seed)
-  const streams = await Promise.all(
-    (scenario.traffic ?? []).map(async (spec) => {
-      const conn = await server.openDatabase(job.working)
-      const params = (spec.params ?? []).map((g, i) => ({
-        fn: compileGenerator(g),
-        random: randomSource(job.seed, 'traffic', spec.name, String(i)),
-      }))
-      const sql = bindPlaceholders(spec.sql, server.dialect.adapter)
-      return {
-        spec,
-        conn,
-        params,
-        sql,
-        latencies: [] as number[],
-        errors: {} as Record<string, number>,
-        firstError: undefined as string | undefined,
-        inFlight: new Set<Promise<void>>(),
-        intended: 0,
-        /** Operations queue here, one at a time per connection, as an application's connection would. */
-        tail: Promise.resolve() as Promise<unknown>,
-      }
-    }),
-  )
+  const setting: GeneratorSetting = {
+    counts: rowCounts(scenario, job.scale),
+    referenceMs: Date.parse(scenario.referenceTime),
+    pool: (m, s) => pools.get(m, s),
+  }
+  const streams = await Promise.all((scenario.traffic ?? []).map((spec) => openStream(server, job, spec)))
   let stopping = false
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stop') stopping = true
   })
   send({ type: 'ready' })
   const started = performance.now()
-  await Promise.all(
-    streams.map(async (stream) => {
-      const interval = 1000 / stream.spec.rate
-      for (let i = 0; !stopping; i++) {
-        const intended = started + i * interval
-        // Timers count whole milliseconds: rounding the wait up keeps an operation from starting early.
-        const wait = Math.ceil(intended - performance.now())
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-        if (stopping) break
-        stream.intended++
-        const index = i
-        const values = stream.params.map((p) =>
-          p.fn({ index, count: 0, counts, referenceMs, random: p.random, pool: (m, s) => pools.get(m, s) }),
-        )
-        const sent = stream.tail.then(() => stream.conn.query(stream.sql, values))
-        stream.tail = sent.catch(() => {})
-        const op = sent
-          .then(
-            () => void stream.latencies.push(Math.max(0, performance.now() - intended)),
-            (error: unknown) => {
-              const kind = errorKind(error)
-              stream.errors[kind] = (stream.errors[kind] ?? 0) + 1
-              stream.firstError ??= firstLine(error)
-            },
-          )
-          .finally(() => stream.inFlight.delete(op))
-        stream.inFlight.add(op)
-      }
-    }),
-  )
+  await Promise.all(streams.map((stream) => sendOperations(stream, started, setting, () => stopping)))
   const elapsedMs = performance.now() - started
-  // Operations still waiting (behind a lock, say) count as late as they are now.
-  const stats: TrafficStats[] = streams.map((stream) => {
-    const now = performance.now()
-    const pending = stream.inFlight.size
-    const waiting = Array.from({ length: pending }, (_, k) =>
-      Math.max(0, now - (started + (stream.intended - pending + k) / (stream.spec.rate / 1000))),
-    )
-    const sorted = [...stream.latencies, ...waiting].sort((a, b) => a - b)
-    return {
-      name: stream.spec.name,
-      rate: stream.spec.rate,
-      intended: stream.intended,
-      completed: stream.latencies.length,
-      pending,
-      errors: stream.errors,
-      ...(stream.firstError === undefined ? {} : { firstError: stream.firstError }),
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-      maxMs: sorted.at(-1) ?? 0,
-      elapsedMs,
-    }
-  })
-  send({ type: 'stats', stats })
+  send({ type: 'stats', stats: streams.map((stream) => statsOf(stream, started, elapsedMs)) })
   // Pending operations are abandoned with the process: the parent drops the working copy anyway.
   process.exit(0)
+}
+
+/** The traffic spec's own connection on the working copy, and its parameters' generators. */
+async function openStream(server: DatabaseServer, job: TrafficJob, spec: TrafficSpec): Promise<Stream> {
+  const conn = await server.openDatabase(job.working)
+  const params = (spec.params ?? []).map((g, i) => ({
+    fn: compileGenerator(g),
+    random: randomSource(job.seed, 'traffic', spec.name, String(i)),
+  }))
+  const sql = bindPlaceholders(spec.sql, server.dialect.adapter)
+  const measured = { latencies: [], errors: {}, firstError: undefined, inFlight: new Set<Promise<void>>() }
+  return { spec, conn, params, sql, ...measured, intended: 0, tail: Promise.resolve() }
+}
+
+/** Sends the stream's operations at its rate, each on schedule whether or not earlier ones finished. */
+async function sendOperations(
+  stream: Stream,
+  started: number,
+  setting: GeneratorSetting,
+  stopping: () => boolean,
+): Promise<void> {
+  const interval = 1000 / stream.spec.rate
+  for (let i = 0; !stopping(); i++) {
+    const intended = started + i * interval
+    // Timers count whole milliseconds: rounding the wait up keeps an operation from starting early.
+    const wait = Math.ceil(intended - performance.now())
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+    if (stopping()) break
+    stream.intended++
+    const index = i
+    const values = stream.params.map((p) => p.fn({ index, count: 0, random: p.random, ...setting }))
+    const sent = stream.tail.then(() => stream.conn.query(stream.sql, values))
+    stream.tail = sent.catch(() => {})
+    const op = sent
+      .then(
+        () => void stream.latencies.push(Math.max(0, performance.now() - intended)),
+        (error: unknown) => {
+          const kind = errorKind(error)
+          stream.errors[kind] = (stream.errors[kind] ?? 0) + 1
+          stream.firstError ??= errorLine(error)
+        },
+      )
+      .finally(() => stream.inFlight.delete(op))
+    stream.inFlight.add(op)
+  }
+}
+
+/** The stream's latency figures. Operations still waiting (behind a lock, say) count as late as they are now. */
+function statsOf(stream: Stream, started: number, elapsedMs: number): TrafficStats {
+  const now = performance.now()
+  const pending = stream.inFlight.size
+  const waiting = Array.from({ length: pending }, (_, k) =>
+    Math.max(0, now - (started + (stream.intended - pending + k) / (stream.spec.rate / 1000))),
+  )
+  const sorted = [...stream.latencies, ...waiting].sort((a, b) => a - b)
+  return {
+    name: stream.spec.name,
+    rate: stream.spec.rate,
+    intended: stream.intended,
+    completed: stream.latencies.length,
+    pending,
+    errors: stream.errors,
+    ...(stream.firstError === undefined ? {} : { firstError: stream.firstError }),
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.at(-1) ?? 0,
+    elapsedMs,
+  }
 }
 
 // If the run that started this traffic is killed, the traffic must not outlive it.

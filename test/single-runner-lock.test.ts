@@ -56,7 +56,7 @@ for (const db of TEST_DATABASES) {
         try {
           expect(fs.readFileSync(lockFile(name), 'utf8')).toBe(String(process.pid))
           // No server lock was taken: another session takes the server's lock of the same name.
-          if (dialect.advisoryLockSql) await (await dialect.acquireLock(b, name))()
+          if (dialect.advisoryLockSql) await (await dialect.acquireLock(b, name, { advisoryLock: true }))()
         } finally {
           await release()
         }

@@ -1,7 +1,6 @@
 import path from 'node:path'
 import { Command } from 'commander'
 import { DelbenchError } from '../../core/errors.js'
-import { openServer } from '../../db/open-server.js'
 import type { ResultsDocument } from '../../core/results-schema.js'
 import { summaryTable } from '../../reports/summary-table.js'
 import {
@@ -11,13 +10,10 @@ import {
   writeResults,
 } from '../../reports/write-results.js'
 import { writeReports } from '../../reports/write-reports.js'
-import { dryRun } from '../../runner/dry-run.js'
+import { dryRunMatrix } from '../../runner/dry-run.js'
 import { describeEnvironment } from '../../runner/environment.js'
-import { MatrixRunner } from '../../runner/matrix.js'
-import { prepareScenario } from '../../runner/run-strategy.js'
-import { scenarioLabel } from '../../scenarios/registry.js'
-import { scenarioTables } from '../../scenarios/scenario-tables.js'
-import { seedScenario } from '../../seeds/seeder.js'
+import { MatrixRunner, type MatrixEvents } from '../../runner/matrix.js'
+import type { MatrixPlan } from '../../runner/run-plan.js'
 import { StrategyRegistry } from '../../strategies/registry.js'
 import type { StrategyOptions } from '../../strategies/strategy.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
@@ -112,149 +108,130 @@ export function runCommand(): Command {
     )
   addScenarioOptions(command, '0.02')
   return addDatabaseOptions(command).action(async (flags: RunFlags) => {
-    const batchSizes = integers(flags.batchSize, '--batch-size', 1)
-    const sleeps = integers(flags.sleepMs, '--sleep-ms', 0)
-    const workers = integers(flags.workers, '--workers', 1)
-    const tooMany = workers.find((k) => k > MAX_WORKERS)
-    if (tooMany !== undefined)
-      throw new DelbenchError(`--workers ${tooMany} is above ${MAX_WORKERS}: each worker is a connection`)
-    const [iterations] = integers(flags.iterations, '--iterations', 1)
-    const shard = shardOf(flags.shard)
-    const timeoutSeconds = Number(flags.timeout)
-    if (!(timeoutSeconds > 0))
-      throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
-    const options: StrategyOptions[] = batchSizes.flatMap((batchSize) =>
-      sleeps.flatMap((sleepMs) => workers.map((k) => ({ batchSize, sleepMs, workers: k }))),
-    )
-    const { specs, open } = databaseSelection(flags)
-    const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
-    const { scenarios, references, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
-    const registry = new StrategyRegistry()
-    const strategyRefs = flags.strategy?.length ? flags.strategy : registry.all().map((s) => s.name)
-    const strategies = await Promise.all(
-      strategyRefs.map(async (reference) => ({
-        value: await registry.resolve(reference),
-        reference:
-          path.isAbsolute(reference) || !/[/\\]|\.m?js$/.test(reference)
-            ? reference
-            : path.resolve(reference),
-      })),
-    )
-
+    const plan = await matrixPlan(flags)
     if (flags.dryRun) {
-      for (const spec of specs) {
-        const server = await openServer(spec, open)
-        try {
-          const { capabilities } = await server.describe()
-          for (const scenario of scenarios) {
-            for (const knobSet of knobs) {
-              const seeded = await seedScenario(server, { scenario, scale, seed, knobs: knobSet }, () => {}, {
-                diskCheck,
-              })
-              const prepared = await prepareScenario(
-                server,
-                capabilities,
-                scenario,
-                scale,
-                scenarioTables(scenario, knobSet),
-                seeded.database,
-              )
-              for (const { value: strategy } of strategies) {
-                out(
-                  `${spec.display} ${scenarioLabel(scenario)} ×${scale} ${strategy.name} (dry run: the first target rows, on a scratch copy)`,
-                )
-                for (const entry of await dryRun(prepared, strategy, options[0] as StrategyOptions)) {
-                  const params =
-                    entry.params.length > 0
-                      ? `  -- ${JSON.stringify(entry.params.slice(0, 12))}${entry.params.length > 12 ? ' …' : ''}`
-                      : ''
-                  out(
-                    `  ${entry.sql}${params}${entry.error ? `  -- error: ${entry.error.split('\n')[0]}` : ''}`,
-                  )
-                }
-              }
-            }
-          }
-        } finally {
-          await server.close()
-        }
-      }
+      for await (const line of dryRunMatrix(plan)) out(line)
       return
     }
-
-    const { dir, latestBase } = outputDirectory(flags.out)
-    assertWritableDirectory(dir)
-    const resultsFile = path.join(dir, 'results.json')
-    const save = (document: ResultsDocument) => writeResults(resultsFile, document)
-    let progress: ProgressReporter | undefined
-    const quiet = flags.json ?? false
-    const runner = new MatrixRunner(
-      {
-        databases: specs.map((spec, i) => ({ spec, value: values[i] as string })),
-        scenarios: scenarios.map((value, i) => ({ value, reference: references[i] as string })),
-        strategies,
-        scale,
-        seed,
-        knobs,
-        diskCheck,
-        options,
-        iterations: iterations as number,
-        timeoutMs: timeoutSeconds * 1000,
-        open,
-        logSql: flags.logSql ?? false,
-        traffic: flags.traffic,
-        ...(shard ? { shard } : {}),
-      },
-      {
-        seeding: (label, p) => (progress ??= rowProgress(`seeding ${label}`, quiet)).update(seedUpdate(p)),
-        seeded: () => {
-          progress?.stop()
-          progress = undefined
-        },
-        waiting: (label) => {
-          if (!quiet) err(`waiting for another delbench process seeding ${label}, to reuse it`)
-        },
-        runStarted: (label) => {
-          progress = rowProgress(label, quiet)
-        },
-        runProgress: (_label, rows, expected) =>
-          progress?.update({ done: Math.min(rows, expected), total: expected }),
-        runFinished: (label, run) => {
-          progress?.stop()
-          progress = undefined
-          if (!quiet)
-            err(`${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms)` : ''}`)
-        },
-        checkpoint: save,
-      },
-    )
-    // Ctrl-C and SIGTERM: stop the current run (its child killed, its working copy dropped), then
-    // write what finished, marked interrupted.
-    const interrupt = () => runner.interrupt()
-    process.once('SIGINT', interrupt)
-    process.once('SIGTERM', interrupt)
-    let document: ResultsDocument
-    try {
-      document = await runner.run(describeEnvironment(process.argv.slice(2), new Date()))
-    } finally {
-      process.removeListener('SIGINT', interrupt)
-      process.removeListener('SIGTERM', interrupt)
-      progress?.stop()
-    }
-    save(document)
-    // The results file is safe first; the reports are drawn from it, and can be drawn again.
-    const reports = await writeReports(dir, document)
-    if (latestBase) linkLatest(latestBase, dir)
-    if (flags.json) out(JSON.stringify(document, null, 2))
-    else {
-      out(summaryTable(document))
-      const shown = (name: string) => shownPath(path.join(dir, name))
-      out(`results: ${shown('results.json')}`)
-      out(`report: ${shown(reports.markdown)}, ${shown(reports.html)} (${reports.charts.length} charts)`)
-    }
-    if (document.environment.interrupted) {
-      err('delbench: interrupted; the runs that finished are in the results file')
-      process.exitCode = 130
-    }
+    await runMatrix(plan, flags)
   })
+}
+
+/** The matrix the flags ask for, each flag checked. */
+async function matrixPlan(flags: RunFlags): Promise<MatrixPlan> {
+  const batchSizes = integers(flags.batchSize, '--batch-size', 1)
+  const sleeps = integers(flags.sleepMs, '--sleep-ms', 0)
+  const workers = integers(flags.workers, '--workers', 1)
+  const tooMany = workers.find((k) => k > MAX_WORKERS)
+  if (tooMany !== undefined)
+    throw new DelbenchError(`--workers ${tooMany} is above ${MAX_WORKERS}: each worker is a connection`)
+  const [iterations] = integers(flags.iterations, '--iterations', 1)
+  const shard = shardOf(flags.shard)
+  const timeoutSeconds = Number(flags.timeout)
+  if (!(timeoutSeconds > 0))
+    throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
+  const options: StrategyOptions[] = batchSizes.flatMap((batchSize) =>
+    sleeps.flatMap((sleepMs) => workers.map((k) => ({ batchSize, sleepMs, workers: k }))),
+  )
+  const { specs, open } = databaseSelection(flags)
+  const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
+  const { scenarios, references, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
+  const registry = new StrategyRegistry()
+  const strategyRefs = flags.strategy?.length ? flags.strategy : registry.all().map((s) => s.name)
+  const strategies = await Promise.all(
+    strategyRefs.map(async (reference) => ({
+      value: await registry.resolve(reference),
+      reference: strategyReference(reference),
+    })),
+  )
+  return {
+    databases: specs.map((spec, i) => ({ spec, value: values[i] as string })),
+    scenarios: scenarios.map((value, i) => ({ value, reference: references[i] as string })),
+    strategies,
+    scale,
+    seed,
+    knobs,
+    diskCheck,
+    options,
+    iterations: iterations as number,
+    timeoutMs: timeoutSeconds * 1000,
+    open,
+    logSql: flags.logSql ?? false,
+    traffic: flags.traffic,
+    ...(shard ? { shard } : {}),
+  }
+}
+
+/** How a child process finds the strategy again: its name, or its module file's absolute path. */
+function strategyReference(reference: string): string {
+  return path.isAbsolute(reference) || !/[/\\]|\.m?js$/.test(reference) ? reference : path.resolve(reference)
+}
+
+/** Runs the matrix, saving the results file after every run; then the reports, and the summary. */
+async function runMatrix(plan: MatrixPlan, flags: RunFlags): Promise<void> {
+  const { dir, latestBase } = outputDirectory(flags.out)
+  assertWritableDirectory(dir)
+  const resultsFile = path.join(dir, 'results.json')
+  const save = (document: ResultsDocument) => writeResults(resultsFile, document)
+  const progress = progressLines(flags.json ?? false, save)
+  const runner = new MatrixRunner(plan, progress.events)
+  // Ctrl-C and SIGTERM: stop the current run (its child killed, its working copy dropped), then
+  // write what finished, marked interrupted.
+  const interrupt = () => runner.interrupt()
+  process.once('SIGINT', interrupt)
+  process.once('SIGTERM', interrupt)
+  let document: ResultsDocument
+  try {
+    document = await runner.run(describeEnvironment(process.argv.slice(2), new Date()))
+  } finally {
+    process.removeListener('SIGINT', interrupt)
+    process.removeListener('SIGTERM', interrupt)
+    progress.stop()
+  }
+  save(document)
+  // The results file is safe first; the reports are drawn from it, and can be drawn again.
+  const reports = await writeReports(dir, document)
+  if (latestBase) linkLatest(latestBase, dir)
+  if (flags.json) out(JSON.stringify(document, null, 2))
+  else {
+    out(summaryTable(document))
+    const shown = (name: string) => shownPath(path.join(dir, name))
+    out(`results: ${shown('results.json')}`)
+    out(`report: ${shown(reports.markdown)}, ${shown(reports.html)} (${reports.charts.length} charts)`)
+  }
+  if (document.environment.interrupted) {
+    err('delbench: interrupted; the runs that finished are in the results file')
+    process.exitCode = 130
+  }
+}
+
+/** The matrix's events drawn as progress bars and lines on stderr (none with `--json`). */
+function progressLines(
+  quiet: boolean,
+  checkpoint: (document: ResultsDocument) => void,
+): { readonly events: MatrixEvents; stop(): void } {
+  let progress: ProgressReporter | undefined
+  const stop = () => {
+    progress?.stop()
+    progress = undefined
+  }
+  const events: MatrixEvents = {
+    seeding: (label, p) => (progress ??= rowProgress(`seeding ${label}`, quiet)).update(seedUpdate(p)),
+    seeded: stop,
+    waiting: (label) => {
+      if (!quiet) err(`waiting for another delbench process seeding ${label}, to reuse it`)
+    },
+    runStarted: (label) => {
+      progress = rowProgress(label, quiet)
+    },
+    runProgress: (_label, rows, expected) =>
+      progress?.update({ done: Math.min(rows, expected), total: expected }),
+    runFinished: (label, run) => {
+      stop()
+      if (!quiet)
+        err(`${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms)` : ''}`)
+    },
+    checkpoint,
+  }
+  return { events, stop }
 }

@@ -1,10 +1,10 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
-import { probeAdvisoryLock } from '../advisory-lock.js'
+import { acquireNamedLock, probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
 import { SERVER_MEMORY_NOTE } from '../memory-note.js'
 import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
-import { acquireMysqlLock, isMysqlRetryable, mysqlLockSql } from './mysql-locks.js'
+import { isMysqlRetryable, MYSQL_LOCK_NAME_MAX, mysqlLockSql } from './mysql-locks.js'
 import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { mysqlCost } from './mysql-cost.js'
@@ -54,9 +54,9 @@ export class MysqlDialect implements Dialect {
   acquireLock(
     conn: Connection,
     name: string,
-    capabilities?: Pick<Capabilities, 'advisoryLock'>,
+    capabilities: Pick<Capabilities, 'advisoryLock'>,
   ): Promise<() => Promise<void>> {
-    return acquireMysqlLock(conn, name, capabilities)
+    return acquireNamedLock(conn, mysqlLockSql, name, capabilities, MYSQL_LOCK_NAME_MAX)
   }
 
   isRetryable(error: unknown): boolean {

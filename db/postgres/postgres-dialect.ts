@@ -1,11 +1,11 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
-import { probeAdvisoryLock } from '../advisory-lock.js'
+import { acquireNamedLock, probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
 import { SERVER_MEMORY_NOTE } from '../memory-note.js'
 import { scalar } from '../scalar.js'
 import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
-import { acquirePostgresLock, isPostgresRetryable, postgresLockSql } from './postgres-locks.js'
+import { isPostgresRetryable, postgresLockSql } from './postgres-locks.js'
 import { detectPostgresProduct } from '../server-version.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { postgresCost } from './postgres-cost.js'
@@ -60,9 +60,9 @@ export class PostgresDialect implements Dialect {
   acquireLock(
     conn: Connection,
     name: string,
-    capabilities?: Pick<Capabilities, 'advisoryLock'>,
+    capabilities: Pick<Capabilities, 'advisoryLock'>,
   ): Promise<() => Promise<void>> {
-    return acquirePostgresLock(conn, name, capabilities)
+    return acquireNamedLock(conn, postgresLockSql, name, capabilities)
   }
 
   isRetryable(error: unknown): boolean {

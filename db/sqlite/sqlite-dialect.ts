@@ -47,7 +47,11 @@ export class SqliteDialect implements Dialect {
   }
 
   /** SQLite has no advisory locks: the single-runner lock is a lock file. */
-  acquireLock(_conn: Connection, name: string): Promise<() => Promise<void>> {
+  acquireLock(
+    _conn: Connection,
+    name: string,
+    _capabilities: Pick<Capabilities, 'advisoryLock'>,
+  ): Promise<() => Promise<void>> {
     return acquireLockFile(name)
   }
 

@@ -1,19 +1,24 @@
 import { afterAll, beforeAll } from 'vitest'
 import { DatabaseServer } from '../../db/database-server.js'
-import {
-  prepareScenario,
-  runIteration,
-  type IterationResult,
-  type PreparedScenario,
-} from '../../runner/run-strategy.js'
+import { runIterations } from '../../runner/run-iterations.js'
+import { statusOf, type Iteration } from '../../runner/run-record.js'
+import { seedAndPrepare, unsupportedReason, type PreparedScenario } from '../../runner/run-strategy.js'
 import type { Scenario } from '../../scenarios/scenario.js'
-import { scenarioTables, type SchemaKnobs } from '../../scenarios/scenario-tables.js'
-import { seedScenario } from '../../seeds/seeder.js'
+import type { SchemaKnobs } from '../../scenarios/scenario-tables.js'
 import type { Strategy, StrategyOptions } from '../../strategies/strategy.js'
 import type { TestDatabase } from './servers.js'
 import { openTestServer } from './test-server.js'
 
 export const DEFAULT_OPTIONS: StrategyOptions = { batchSize: 1000, sleepMs: 0, workers: 2 }
+
+/** The outcome of one strategy iteration, tagged by status. */
+export type IterationResult =
+  | { readonly status: 'unsupported'; readonly error: string }
+  | ({
+      readonly status: 'ok' | 'failed' | 'wrong-result'
+      readonly error?: string
+      readonly ms: number
+    } & Iteration)
 
 /**
  * Seeds (or reuses) a scenario and prepares it for strategy runs. Each test file passes a seed of its
@@ -29,16 +34,9 @@ async function prepare(
   knobs: SchemaKnobs = {},
 ): Promise<PreparedScenario> {
   const { capabilities } = await server.describe()
-  const seeded = await seedScenario(server, { scenario, scale, seed, knobs })
-  created.add(seeded.database)
-  return prepareScenario(
-    server,
-    capabilities,
-    scenario,
-    scale,
-    scenarioTables(scenario, knobs),
-    seeded.database,
-  )
+  const prepared = await seedAndPrepare(server, capabilities, { scenario, scale, seed, knobs })
+  created.add(prepared.pristine)
+  return prepared
 }
 
 /** Drops the databases a test file created, and only those. */
@@ -47,15 +45,23 @@ async function dropCreated(server: DatabaseServer | undefined, created: Set<stri
   created.clear()
 }
 
-/** One iteration of a strategy on a fresh copy, dropped afterwards. */
+/**
+ * One iteration of a strategy on a fresh copy, dropped afterwards: the iteration `delbench run` runs
+ * (restore, timed strategy, verification), without its child process and traffic.
+ */
 export async function runOnce(
   prepared: PreparedScenario,
   strategy: Strategy,
   options: StrategyOptions = DEFAULT_OPTIONS,
 ): Promise<IterationResult> {
+  const reason = unsupportedReason(prepared, strategy)
+  if (reason) return { status: 'unsupported', error: reason }
   const working = DatabaseServer.uniqueName(`test_${strategy.name}`)
   try {
-    return await runIteration(prepared, strategy, options, working)
+    const outcome = await runIterations({ prepared, strategy, options, working, iterations: 1 })
+    const [iteration] = outcome.iterations
+    if (!iteration) throw new Error(outcome.harnessError ?? 'no iteration completed')
+    return { ...statusOf([iteration]), ms: outcome.timing?.samples[0] ?? 0, ...iteration }
   } finally {
     await prepared.server.dropDatabase(working).catch(() => {})
   }

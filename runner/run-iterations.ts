@@ -1,0 +1,216 @@
+/**
+ * A strategy's timed iterations on fresh working copies: the one code path of `delbench run` (whose
+ * child process adds only the IPC around it) and of the strategy tests.
+ *
+ * Timing is tinybench's, configured for expensive destructive work: a fixed number of iterations, no
+ * time-based looping, no warm-up; each iteration's restore runs in the untimed `beforeEach`, its
+ * verification in the untimed `afterEach`, and the strategy alone is timed.
+ */
+import { Bench } from 'tinybench'
+import type { RunRecord } from '../core/results-schema.js'
+import type { InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
+import { restoreWorkingCopy, type RestoreResult } from '../seeds/restore-working-copy.js'
+import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
+import { costBaseline, databaseCost, type CostBaseline, type DatabaseCost } from './database-cost.js'
+import { errorLine } from './error-line.js'
+import { startTraffic, type RunningTraffic } from './foreground-traffic.js'
+import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
+import type { Iteration, IterationFigures } from './run-record.js'
+import {
+  strategyContext,
+  verifyWorkingCopy,
+  type HarnessContext,
+  type PreparedScenario,
+} from './run-strategy.js'
+import type { TrafficJob } from './traffic-protocol.js'
+
+/** What a run's iterations need: the prepared scenario, the strategy and where it works. */
+export interface IterationJob {
+  readonly prepared: PreparedScenario
+  readonly strategy: Pick<Strategy, 'run'>
+  readonly options: StrategyOptions
+  /** The working copy, restored from the pristine one before each iteration; the caller drops it. */
+  readonly working: string
+  readonly iterations: number
+  /** Logs every statement of the strategy's connections (`--log-sql`). */
+  readonly logger?: SqlLogger
+  /** The foreground traffic to run beside each timed iteration, if any. */
+  readonly traffic?: TrafficJob
+}
+
+/** What the caller hears while the iterations run (the child passes it on to the parent). */
+export interface IterationHooks {
+  /** Rows deleted so far in iteration `index` (from 0), and how long it has run. */
+  progress?(index: number, rows: number, elapsedMs: number): void
+  /** A connection of the strategy's: its own (`first`, once per iteration) or a worker's. */
+  connection?(conn: InstrumentedConnection, first: boolean): Promise<void>
+  /** The traffic process of the iteration starting, so a stop signal can end it first. */
+  traffic?(running: RunningTraffic): void
+}
+
+/** What the iterations left: each finished one, and the figures measured across them. */
+export interface IterationsOutcome extends IterationFigures {
+  readonly iterations: readonly Iteration[]
+  /** The strategy's error in the last iteration, where it threw. */
+  readonly error?: string
+  /** What ended the bench besides the strategy (the restore, the verification: a server gone). */
+  readonly harnessError?: string
+}
+
+/** Runs the job's iterations; a failed or wrong iteration ends them (repeating it measures nothing). */
+export async function runIterations(
+  job: IterationJob,
+  hooks: IterationHooks = {},
+): Promise<IterationsOutcome> {
+  return new IterationRunner(job, hooks).run()
+}
+
+/** The iteration under way: its connection, the strategy's context, and what ran beside it. */
+interface Current {
+  readonly conn: InstrumentedConnection
+  readonly ctx: HarnessContext
+  readonly restore: RestoreResult
+  readonly traffic?: RunningTraffic
+}
+
+class IterationRunner {
+  readonly #job: IterationJob
+  readonly #hooks: IterationHooks
+  readonly #stop = new AbortController()
+  readonly #iterations: Iteration[] = []
+  /** CPU time of this process in each timed iteration: the client's own work (and SQLite's). */
+  readonly #cpuMs: number[] = []
+  #memory: MemoryPeaks = { peakRssBytes: 0, peakHeapBytes: 0 }
+  #current: Current | undefined
+  #error: string | undefined
+  #baseline: CostBaseline | undefined
+  #cost: DatabaseCost | undefined
+
+  constructor(job: IterationJob, hooks: IterationHooks) {
+    this.#job = job
+    this.#hooks = hooks
+  }
+
+  async run(): Promise<IterationsOutcome> {
+    const bench = new Bench({
+      iterations: this.#job.iterations,
+      time: 0,
+      warmup: false,
+      retainSamples: true,
+      throws: true,
+      signal: this.#stop.signal,
+    })
+    bench.add('strategy', () => this.#timed(), {
+      beforeEach: () => this.#restoreHook(),
+      afterEach: () => this.#verifyHook(),
+    })
+    // A failure outside the strategy (the restore, the verification: a server gone, a file unwritable)
+    // ends the bench; its message is the run's.
+    let harnessError: string | undefined
+    await bench.run().catch((e: unknown) => {
+      harnessError = errorLine(e)
+    })
+    const timing = timingOf(bench)
+    return {
+      iterations: this.#iterations,
+      ...(this.#error === undefined ? {} : { error: this.#error }),
+      ...(harnessError === undefined ? {} : { harnessError }),
+      ...(timing ? { timing } : {}),
+      clientCpuMs: this.#cpuMs,
+      memory: this.#memory,
+      ...(this.#cost ? { databaseCost: this.#cost } : {}),
+    }
+  }
+
+  /** Untimed: a fresh working copy, the strategy's connection and context, the traffic started. */
+  async #restoreHook(): Promise<void> {
+    const { prepared, working, logger } = this.#job
+    const { server } = prepared
+    this.#error = undefined
+    const restore = await restoreWorkingCopy(server, prepared.pristine, working, prepared.tables)
+    const conn = await server.openDatabase(working, logger ? { logger } : {})
+    await this.#hooks.connection?.(conn, true)
+    const ctx = this.#context(conn)
+    if (!this.#cost) this.#baseline = await costBaseline(server, working, prepared.plan)
+    const traffic = this.#job.traffic ? await startTraffic(this.#job.traffic) : undefined
+    if (traffic) this.#hooks.traffic?.(traffic)
+    this.#current = { conn, ctx, restore, ...(traffic ? { traffic } : {}) }
+    conn.resetCounters()
+    // The last verification read whole tables: its garbage is collected now, not on the clock.
+    collectGarbage()
+  }
+
+  /** The strategy's context for the iteration starting, reporting its progress and connections. */
+  #context(conn: InstrumentedConnection): HarnessContext {
+    const { prepared, working, options, logger } = this.#job
+    const hooks = this.#hooks
+    const index = this.#iterations.length
+    const started = performance.now()
+    return strategyContext(prepared, conn, working, options, this.#stop.signal, {
+      onProgress: (rows) => hooks.progress?.(index, rows, performance.now() - started),
+      onConnection: async (opened) => hooks.connection?.(opened, false),
+      ...(logger ? { logger } : {}),
+    })
+  }
+
+  /** Timed: the strategy alone. Its error is a result (`failed`), never a crash of the harness. */
+  async #timed(): Promise<void> {
+    const { ctx } = this.#current as Current
+    const memory = sampleMemory()
+    const cpu = process.cpuUsage()
+    try {
+      await this.#job.strategy.run(ctx)
+    } catch (e) {
+      this.#error = errorLine(e)
+    } finally {
+      const used = process.cpuUsage(cpu)
+      this.#cpuMs.push((used.user + used.system) / 1000)
+      const peaks = memory.stop()
+      this.#memory = {
+        peakRssBytes: Math.max(this.#memory.peakRssBytes, peaks.peakRssBytes),
+        peakHeapBytes: Math.max(this.#memory.peakHeapBytes, peaks.peakHeapBytes),
+      }
+    }
+  }
+
+  /** Untimed: the traffic stopped, the statements counted, the working copy verified. */
+  async #verifyHook(): Promise<void> {
+    const { conn, ctx, restore, traffic } = this.#current as Current
+    this.#current = undefined
+    const { prepared, working } = this.#job
+    const foreground = traffic ? await traffic.stop() : undefined
+    await ctx.closeConnections()
+    const counters = conn.counters()
+    await conn.close()
+    const verdict = await verifyWorkingCopy(prepared, working, ctx.deletedAt)
+    this.#iterations.push({
+      ...(foreground ? { foreground } : {}),
+      counters,
+      verdict,
+      signals: ctx.signals.counts(),
+      figures: ctx.figures(),
+      restore,
+      ...(this.#error ? { error: this.#error } : {}),
+    })
+    // What the first deletion cost the database: log written, space before, after, after reclaim.
+    if (!this.#cost && this.#baseline)
+      this.#cost = await databaseCost(prepared.server, working, this.#baseline)
+    // A failed or wrong iteration ends the run: repeating it measures nothing new.
+    if (this.#error || !verdict.ok) this.#stop.abort()
+  }
+}
+
+/** The timed iterations' latency as tinybench measured it. */
+function timingOf(bench: Bench): RunRecord['timing'] {
+  const result = bench.tasks[0]?.result
+  const stats = result && 'latency' in result ? result.latency : undefined
+  if (!stats) return undefined
+  return {
+    samples: [...(stats.samples ?? [])],
+    min: stats.min,
+    median: stats.p50,
+    mean: stats.mean,
+    max: stats.max,
+    rme: Number.isFinite(stats.rme) ? stats.rme : 0,
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The run record of a strategy's iterations: what the child reports and the results file holds. Pure,
+ * so what a run's figures mean is tested on fixed inputs.
+ */
+import type { RunRecord } from '../core/results-schema.js'
+import type { Counters } from '../db/instrumented-connection.js'
+import type { RestoreResult } from '../seeds/restore-working-copy.js'
+import type { DatabaseCost } from './database-cost.js'
+import type { MemoryPeaks } from './memory-sampler.js'
+import type { TrafficStats } from './traffic-protocol.js'
+import type { Verdict } from './verifier.js'
+
+/** What one iteration left: its statements, its verdict, what the strategy recorded. */
+export interface Iteration {
+  /** The foreground traffic's figures, where traffic ran beside the deletion. */
+  readonly foreground?: readonly TrafficStats[]
+  /** The statements of the strategy's connections while it ran. */
+  readonly counters: Counters
+  readonly verdict: Verdict
+  readonly signals: { readonly sent: number; readonly delivered: number }
+  /** Figures the strategy recorded (`ctx.record`). */
+  readonly figures: Readonly<Record<string, number>>
+  readonly restore: RestoreResult
+  /** The strategy's error, in one line, where it threw. */
+  readonly error?: string
+}
+
+/** A run's record as the child reports it: everything but what the parent knows. */
+export type ChildRun = Omit<RunRecord, 'database' | 'scenario' | 'strategy' | 'scale' | 'options'>
+
+/** What the iterations of a run measured besides each iteration's own record. */
+export interface IterationFigures {
+  /** The timed iterations' latency, where the bench recorded it. */
+  readonly timing?: NonNullable<RunRecord['timing']>
+  /** CPU time of the strategy's process per timed iteration, ms. */
+  readonly clientCpuMs: readonly number[]
+  /** Peak memory over all timed iterations. */
+  readonly memory: MemoryPeaks
+  /** What the first deletion cost the database, where it was measured. */
+  readonly databaseCost?: DatabaseCost
+}
+
+/** A run's status from its iterations: the first failure, else the first wrong result, else ok. */
+export function statusOf(iterations: readonly Iteration[]): {
+  readonly status: 'ok' | 'failed' | 'wrong-result'
+  readonly error?: string
+} {
+  const failed = iterations.find((i) => i.error)
+  if (failed?.error) return { status: 'failed', error: failed.error }
+  const wrong = iterations.find((i) => !i.verdict.ok)
+  if (wrong) return { status: 'wrong-result', error: wrong.verdict.problems[0] ?? 'wrong result' }
+  return { status: 'ok' }
+}
+
+/**
+ * The run record of a run's iterations (at least one). Counts, rows and figures are the first
+ * iteration's; the verification shown is the first wrong one's; timing only where all went well.
+ */
+export function runRecordOf(
+  iterations: readonly [Iteration, ...Iteration[]],
+  figures: IterationFigures,
+  memoryNote: string,
+  withTraffic: boolean,
+): ChildRun {
+  const [first] = iterations
+  const { status, error } = statusOf(iterations)
+  const wrong = iterations.find((i) => !i.verdict.ok)
+  const { timing, databaseCost } = figures
+  return {
+    status,
+    ...(error === undefined ? {} : { error }),
+    iterations: iterations.length,
+    ...(timing && status === 'ok' ? { timing } : {}),
+    statements: first.counters.statements,
+    roundTrips: first.counters.roundTrips,
+    statementsStable: iterations.every((i) => JSON.stringify(i.counters) === JSON.stringify(first.counters)),
+    rowsDeleted: first.verdict.rowsDeleted,
+    clientCpuMs: figures.clientCpuMs.slice(0, iterations.length).map((v) => Math.round(v * 10) / 10),
+    memory: { ...figures.memory, note: memoryNote },
+    signals: first.signals,
+    ...(Object.keys(first.figures).length > 0 ? { figures: first.figures } : {}),
+    restore: { method: first.restore.method, seconds: iterations.map((i) => i.restore.seconds) },
+    verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
+    ...(withTraffic ? { foreground: worstForeground(iterations) } : {}),
+    ...(databaseCost ? { databaseCost } : {}),
+  }
+}
+
+/** Per traffic stream, the iteration with the worst p99 (what a reader needs to know about harm). */
+export function worstForeground(iterations: readonly Iteration[]): Omit<TrafficStats, 'elapsedMs'>[] {
+  const byName = new Map<string, TrafficStats>()
+  for (const stats of iterations.flatMap((i) => i.foreground ?? [])) {
+    const seen = byName.get(stats.name)
+    if (!seen || stats.p99Ms > seen.p99Ms) byName.set(stats.name, stats)
+  }
+  return [...byName.values()].map(({ elapsedMs: _elapsed, ...rest }) => rest)
+}
