@@ -18,6 +18,9 @@ declare module 'vitest' {
  */
 export function provideTempRoot(project: TestProject): () => void {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'delbench-test-run-'))
+  // Passable, not listable, by other users: a private PostgreSQL cluster runs as `postgres` in a
+  // folder here (each folder inside keeps mkdtemp's owner-only mode).
+  fs.chmodSync(root, 0o711)
   project.provide('tempRoot', root)
   return () => fs.rmSync(root, { recursive: true, force: true })
 }
