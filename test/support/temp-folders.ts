@@ -17,7 +17,7 @@ declare module 'vitest' {
  * Only this run's root is removed, so runs side by side (or a developer's) keep theirs.
  */
 export function provideTempRoot(project: TestProject): () => void {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'delbench-test-run-'))
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'delbench-test-suite-'))
   // Passable, not listable, by other users: a private PostgreSQL cluster runs as `postgres` in a
   // folder here (each folder inside keeps mkdtemp's owner-only mode).
   fs.chmodSync(root, 0o711)
