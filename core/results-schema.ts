@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * The results file: a contract that CI and other tools read (SPEC section 8). Field names are fixed;
+ * The results file: a contract that CI and other tools read. Field names are fixed;
  * fields may be added, but a rename or removal bumps `schemaVersion`. The JSON Schema published in
  * `reports/results.schema.json` is generated from this (`npm run schema`) and checked by a test.
  */

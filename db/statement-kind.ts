@@ -1,4 +1,4 @@
-/** The kinds a statement is counted under (SPEC section 3). */
+/** The kinds a statement is counted under: every run records one counter per kind. */
 export const STATEMENT_KINDS = [
   'select',
   'insert',

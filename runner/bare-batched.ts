@@ -1,8 +1,8 @@
 /**
  * The overhead benchmark's "plain script": a fresh process that restores a copy and sends batched's
  * statements for the bookstore target straight to the driver session (no runner, no instrumentation),
- * `iterations` times, and reports the median wall and CPU time. It collects garbage before each
- * iteration, as a runner child does.
+ * `iterations` times, and reports the median wall and CPU time. Like a runner child it does not warm
+ * up, and it restores the copy and collects garbage before each iteration.
  */
 import { parseDatabaseSpec } from '../db/database-url.js'
 import { openServer } from '../db/open-server.js'

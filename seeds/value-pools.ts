@@ -7,7 +7,7 @@ export const DEFAULT_POOL_SIZE = 1000
 
 /**
  * Pools of faker-made values, built once per method and size from a seeded faker and then sampled by
- * the row generators: a faker call per row would be ~300× slower (see NOTES).
+ * the row generators: a faker call per row was ~300× slower when measured.
  */
 export class ValuePools {
   readonly #seed: number

@@ -11,7 +11,7 @@ import { perRowCallbacks } from './per-row-callbacks.js'
 import { perRow } from './per-row.js'
 import type { Strategy } from './strategy.js'
 
-/** The built-in strategies: SPEC section 6's, slowest family first, then those beyond the field reports. */
+/** The built-in strategies: the field reports' families, slowest first, then those beyond the reports. */
 export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   perRow,
   perRowCallbacks,

@@ -59,13 +59,12 @@ describe('the delbench command', () => {
     ],
     [['probe', '--bogus'], 2, /^delbench: unknown option '--bogus'/],
     [['frobnicate'], 2, /^delbench: unknown command 'frobnicate'/],
-  ])('%j fails with exit %i and one clear line, quickly', async (args, code, message) => {
+  ])('%j fails with exit %i and one clear line', async (args, code, message) => {
     const result = await runCli(args)
     expect(result.code).toBe(code)
     expect(lines(result.stderr)).toHaveLength(1)
     expect(result.stderr).toMatch(message)
     expect(result.stderr).not.toMatch(/\n\s+at /)
-    expect(result.ms).toBeLessThan(5000)
   })
 
   it('never shows a password from a URL or the environment, even in errors', async () => {

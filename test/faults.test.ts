@@ -25,10 +25,13 @@ const MARK = 'delbench-fault-test'
  * A user strategy that deletes one target per statement with a short, marked sleep between (so a test
  * can find its session and act while it runs).
  */
-const SLOW_STRATEGY = `export default {
+const SLOW_STRATEGY = `import fs from 'node:fs'
+export default {
   name: 'marked-per-row',
   description: 'per-row deletes with a marked pause between, for fault tests',
   async run(ctx) {
+    // Under way: a file next to this module says so (see started()).
+    fs.writeFileSync(new URL(import.meta.url + '.started'), '')
     const root = ctx.plan.steps.at(-1)
     const { rows } = await ctx.run({
       sql: 'SELECT ' + root.primaryKey + ' AS k FROM ' + root.table + ' WHERE ' + ctx.target.where,
@@ -67,6 +70,9 @@ function strategyFile(folder: string, name: string, text: string): string {
   return file
 }
 
+/** Whether the slow strategy written to `file` has started its run (it leaves `<file>.started`). */
+const started = (file: string) => async () => (fs.existsSync(`${file}.started`) ? true : undefined)
+
 /** The one run of a results file. */
 function onlyRun(file: string): RunRecord {
   const document = readValidResults(file)
@@ -102,15 +108,25 @@ function runArgs(db: string, strategies: string, out: string, timeout = '120'): 
 }
 
 for (const db of TEST_DATABASES) {
+  const onServer = db.dialect !== 'sqlite'
   describe.skipIf(skipped(db))(`faults mid-run on ${db.dialect}`, () => {
-    const folder = tempFolder('faults')
-    const value = db.dialect === 'sqlite' ? `sqlite:${folder}` : requireUrl(db)
-    const raw = db.dialect === 'sqlite' ? undefined : new RawServer(value)
     const canary = `canary_${randomSuffix()}`
     let canaryBefore = ''
+    // Set up in beforeAll, not while the suite is collected: a skipped suite's body runs too, and
+    // must neither demand a URL nor make folders.
+    let folder = ''
+    let value = ''
+    let raw: RawServer | undefined
+    const rawServer = (): RawServer => {
+      if (!raw) throw new Error('the test server is not set up yet')
+      return raw
+    }
 
     beforeAll(async () => {
-      if (!raw) return
+      folder = tempFolder('faults')
+      value = onServer ? requireUrl(db) : `sqlite:${folder}`
+      if (!onServer) return
+      raw = new RawServer(value)
       await raw.createDatabase(canary)
       await raw.admin(async (s) => {
         await s.execute('CREATE TABLE books (id INTEGER PRIMARY KEY, title VARCHAR(50))', [])
@@ -129,12 +145,11 @@ for (const db of TEST_DATABASES) {
 
     it('SIGTERM stops the current run, keeps the finished one, exit 130, no copy left', async () => {
       const out = tempFolder('sigterm')
-      const run = spawnCli(
-        runArgs(dbArg(), `naive-bulk,${strategyFile(folder, 'slow.mjs', SLOW_STRATEGY)}`, out),
-      )
+      const slow = strategyFile(folder, 'slow-sigterm.mjs', SLOW_STRATEGY)
+      const run = spawnCli(runArgs(dbArg(), `naive-bulk,${slow}`, out))
       const resultsFile = path.join(out, 'results.json')
       await eventually(async () => (fs.existsSync(resultsFile) ? true : undefined), 'the first run')
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      await eventually(started(slow), 'the second run’s strategy to start')
       run.child.kill('SIGTERM')
       expect(await run.exited).toBe(130)
       expect(lines(run.output.stderr).filter((l) => l.startsWith('delbench: '))).toEqual([
@@ -221,15 +236,16 @@ for (const db of TEST_DATABASES) {
       await canaryUnchanged()
     })
 
-    if (raw)
+    if (onServer)
       it(`the strategy's session killed mid-run (${db.dialect === 'postgres' ? 'pg_terminate_backend' : 'KILL'}) is recorded failed in one line`, async () => {
+        const server = rawServer()
         const out = tempFolder('killed')
         const run = spawnCli(runArgs(dbArg(), strategyFile(folder, 'slow.mjs', SLOW_STRATEGY), out))
-        const session = await eventually(() => markedSession(raw), 'the strategy’s session')
-        await raw.admin((s) =>
+        const session = await eventually(() => markedSession(server), 'the strategy’s session')
+        await server.admin((s) =>
           s.execute(
-            raw.dialect === 'postgres' ? 'SELECT pg_terminate_backend($1)' : `KILL ${session}`,
-            raw.dialect === 'postgres' ? [session] : [],
+            server.dialect === 'postgres' ? 'SELECT pg_terminate_backend($1)' : `KILL ${session}`,
+            server.dialect === 'postgres' ? [session] : [],
           ),
         )
         expect(await run.exited, run.output.stderr).toBe(0)
@@ -244,7 +260,7 @@ for (const db of TEST_DATABASES) {
         await canaryUnchanged()
       })
 
-    if (!raw)
+    if (!onServer)
       it('a SQLite file turned unwritable mid-run is recorded failed in one line; the command succeeds', async () => {
         const out = tempFolder('readonly')
         const run = spawnCli(runArgs(value, strategyFile(folder, 'slow.mjs', SLOW_STRATEGY), out))
@@ -285,7 +301,7 @@ if (!PG_BIN && !IN_CI)
   )
 
 describe.skipIf(!PG_BIN && !IN_CI)('the server stopped mid-run', () => {
-  const data = tempFolder('private-pg')
+  let data = ''
   const port = 54_000 + Math.floor(Math.random() * 1000)
   const asPostgres = (command: string, args: string[]) =>
     execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN ?? '', command), ...args], {
@@ -294,6 +310,7 @@ describe.skipIf(!PG_BIN && !IN_CI)('the server stopped mid-run', () => {
 
   beforeAll(() => {
     if (!PG_BIN) throw new Error('PostgreSQL binaries are missing in /usr/lib/postgresql')
+    data = tempFolder('private-pg')
     execFileSync('chown', ['postgres', data])
     asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'])
     asPostgres('pg_ctl', [
@@ -308,6 +325,7 @@ describe.skipIf(!PG_BIN && !IN_CI)('the server stopped mid-run', () => {
     ])
   }, 60_000)
   afterAll(() => {
+    if (data === '') return
     try {
       asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop'])
     } catch {

@@ -83,14 +83,21 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect !== 'sqlite')) {
         )
         expect(await remaining(conn)).toBe(9000)
 
-        // The application commits a little later: batched's first attempts time out, a retry succeeds.
-        const released = new Promise((resolve) => setTimeout(resolve, postgres ? 500 : 1500)).then(() =>
-          app.query('COMMIT'),
-        )
+        // The application commits once batched's first attempt has timed out (its ROLLBACK is counted):
+        // a retry then succeeds.
         conn.resetCounters()
         const ctx = strategyContext(prepared, conn, working, options, new AbortController().signal)
-        await batched.run(ctx)
-        await released
+        const finished = batched.run(ctx).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
+        await eventually(
+          async () => (conn.counters().statements.rollback > 0 ? true : undefined),
+          'batched to roll back a batch that timed out',
+          30_000,
+        )
+        await app.query('COMMIT')
+        expect(await finished).toBeUndefined()
         const { statements } = conn.counters()
         expect(statements.rollback).toBeGreaterThanOrEqual(1)
         expect(statements.commit).toBe(1)

@@ -304,13 +304,14 @@ function expectOutcome(result: CliResult, c: Case, setting: Setting): void {
 
 for (const db of TEST_DATABASES) {
   describe.skipIf(skipped(db))(`what delbench refuses, on ${db.dialect}`, () => {
-    const folder = tempFolder('refusals')
     const canary = db.dialect === 'sqlite' ? 'app' : `canary_${randomSuffix()}`
     const lookalike = `delbench_lookalike_${randomSuffix()}`
     let setting: Setting
     let before: string
 
     beforeAll(async () => {
+      // Made here, not while the suite is collected (a skipped suite's body runs too).
+      const folder = tempFolder('refusals')
       if (db.dialect === 'sqlite') {
         for (const name of [canary, lookalike]) {
           const file = new Database(path.join(folder, `${name}.sqlite`))

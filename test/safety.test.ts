@@ -36,14 +36,18 @@ async function expectRefusal(action: Promise<unknown>, message: RegExp): Promise
 }
 
 describe('safety on sqlite: only files delbench created are touched', () => {
-  const folder = tempFolder('safety')
-  const canaryFile = path.join(folder, 'app.sqlite')
   const lookalike = 'delbench_lookalike'
-  const lookalikeFile = path.join(folder, `${lookalike}.sqlite`)
   const digest = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+  let folder = ''
+  let canaryFile = ''
+  let lookalikeFile = ''
   let before: { canary: string; lookalike: string }
 
   beforeAll(() => {
+    // Made before the tests, not while the suite is collected.
+    folder = tempFolder('safety')
+    canaryFile = path.join(folder, 'app.sqlite')
+    lookalikeFile = path.join(folder, `${lookalike}.sqlite`)
     for (const file of [canaryFile, lookalikeFile]) {
       const db = new Database(file)
       db.exec(

@@ -11,13 +11,12 @@ const engine = await getContainerRuntimeClient().then(
 // machine with one; this test covers the refusal every engine-less machine (CI here included) gives.
 describe.skipIf(engine)('throw-away servers without a container engine', () => {
   it.each(['postgres', 'mysql', 'mariadb'])(
-    '--db %s fails fast with one line naming the URL form',
+    '--db %s fails with one line naming the URL form',
     async (kind) => {
       const result = await runCli(['probe', '--db', kind])
       expect(result.code).toBe(2)
       expect(lines(result.stderr)).toHaveLength(1)
       expect(result.stderr).toMatch(new RegExp(`needs a Docker engine .* --db ${kind}://USER@HOST:\\d+/`))
-      expect(result.ms).toBeLessThan(10_000)
     },
   )
 })

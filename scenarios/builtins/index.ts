@@ -4,5 +4,5 @@ import { errorLog } from './error-log.js'
 import { jobHistory } from './job-history.js'
 import { library } from './library.js'
 
-/** The built-in scenarios, one per field report (SPEC section 1), in the order of the reports. */
+/** The built-in scenarios, one per field report (see the README's Scenarios), in the order of the reports. */
 export const BUILTIN_SCENARIOS: readonly Scenario[] = [jobHistory, bookstore, errorLog, library]

@@ -1,8 +1,13 @@
+import type { TestProject } from 'vitest/node'
 import { BROWSER_HINT, chromiumPath } from './browser.js'
 import { IN_CI, SERVER_ENV, serverUrl } from './servers.js'
+import { provideTempRoot } from './temp-folders.js'
 
-/** Says, once per test run, which server and browser tests are skipped and how to enable them. */
-export default function announceServers(): void {
+/**
+ * The tests' global setup: says, once per test run, which server and browser tests are skipped and
+ * how to enable them, and makes the run's temp root (its teardown, returned, removes it).
+ */
+export default function announceServers(project: TestProject): () => void {
   for (const dialect of ['postgres', 'mysql'] as const) {
     const env = SERVER_ENV[dialect]
     if (serverUrl(dialect) !== undefined) continue
@@ -23,4 +28,5 @@ export default function announceServers(): void {
         : `[delbench tests] report.html browser test SKIPPED: ${BROWSER_HINT}`,
     )
   }
+  return provideTempRoot(project)
 }

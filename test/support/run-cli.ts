@@ -8,7 +8,6 @@ export interface CliResult {
   readonly code: number
   readonly stdout: string
   readonly stderr: string
-  readonly ms: number
 }
 
 /** Runs the built `delbench` command (npm test builds it first) as a user would. */
@@ -17,24 +16,21 @@ export function runCli(
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 90_000,
 ): Promise<CliResult> {
-  const started = performance.now()
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
       [BIN, ...args],
       { env: { ...process.env, ...env }, timeout: timeoutMs, encoding: 'utf8' },
       (error, stdout, stderr) => {
-        const ms = performance.now() - started
         // A timed-out command had its pipes closed and may still exit 0 (delbench ends quietly on
         // EPIPE): say so, rather than let a test puzzle over empty output.
         if (child.killed)
-          resolve({ code: -1, stdout, stderr: `${stderr}[runCli] killed after ${timeoutMs} ms\n`, ms })
+          resolve({ code: -1, stdout, stderr: `${stderr}[runCli] killed after ${timeoutMs} ms\n` })
         else
           resolve({
             code: error ? (typeof error.code === 'number' ? error.code : -1) : 0,
             stdout,
             stderr,
-            ms,
           })
       },
     )

@@ -1,17 +1,13 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { parseDatabaseSpec } from '../../db/database-url.js'
 import { afterAll, beforeAll } from 'vitest'
 import { DatabaseServer } from '../../db/database-server.js'
 import type { InstrumentedConnection, SqlLogger } from '../../db/instrumented-connection.js'
 import { openServer } from '../../db/open-server.js'
 import { requireUrl, type TestDatabase } from './servers.js'
+import { tempFolder } from './temp-folders.js'
 
-/** A fresh folder under the OS temp dir, for SQLite files a test makes. */
-export function tempFolder(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `delbench-test-${label}-`))
-}
+// Where the tests have always found it.
+export { tempFolder }
 
 /** The `--db` value a test uses: a fresh folder for SQLite, the configured URL for a server. */
 export function testDbValue(db: TestDatabase): string {
