@@ -38,16 +38,20 @@ export function addDatabaseOptions(command: Command): Command {
     .option('--log-sql', 'print every statement sent, with its parameters and outcome, on stderr')
 }
 
-/** The `--db` values parsed (SQLite by default), and the options for opening them. */
+/** `--db` where none is given: the embedded SQLite default. */
+const DEFAULT_DB = 'sqlite'
+
+/** The `--db` values as given (SQLite by default), parsed, and the options for opening them. */
 export function databaseSelection(flags: Partial<DatabaseFlags>): {
+  values: string[]
   specs: DatabaseSpec[]
   open: OpenServerOptions
 } {
-  const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
+  const values = flags.db && flags.db.length > 0 ? flags.db : [DEFAULT_DB]
   const specs = values.map((v) => parseDatabaseSpec(v))
   const sqlite = {
     ...(flags.sqliteJournal ? { journal: flags.sqliteJournal } : {}),
     ...(flags.sqliteSynchronous ? { synchronous: flags.sqliteSynchronous } : {}),
   }
-  return { specs, open: { sqlite, ...(flags.logSql ? { logger: logSql } : {}) } }
+  return { values, specs, open: { sqlite, ...(flags.logSql ? { logger: logSql } : {}) } }
 }

@@ -2,6 +2,7 @@ import { DatabaseServer } from '../db/database-server.js'
 import type { DatabaseSpec } from '../db/database-url.js'
 import type { Capabilities } from '../db/dialect.js'
 import { openServer } from '../db/open-server.js'
+import { strategyLabel } from '../core/strategy-label.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 import { RESULTS_SCHEMA_VERSION } from '../core/results-schema.js'
 import { scenarioLabel } from '../scenarios/registry.js'
@@ -35,21 +36,12 @@ export interface MatrixEvents {
   checkpoint?(document: ResultsDocument): void
 }
 
-/** The label of one run in progress lines and tables. */
-export function runLabel(run: Pick<RunRecord, 'database' | 'scenario' | 'strategy' | 'options'>): string {
-  const options = Object.entries(run.options)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ')
-  return `${run.database.url} ${run.scenario} ${run.strategy}${options ? ` (${options})` : ''}`
-}
-
-/** The label of a run: its options appear only where the plan sweeps them. */
+/** The label of a run in progress lines: its options appear only where the plan sweeps them. */
 function sweptLabel(
   base: Pick<RunRecord, 'database' | 'scenario' | 'strategy' | 'options'>,
   swept: ReadonlySet<string>,
 ): string {
-  const options = Object.fromEntries(Object.entries(base.options).filter(([k]) => swept.has(k)))
-  return runLabel({ ...base, options })
+  return `${base.database.url} ${base.scenario} ${strategyLabel(base.strategy, base.options, { only: swept })}`
 }
 
 /** The options a run used: the strategy's own (all, where it does not say which it reads) and the knobs. */

@@ -32,7 +32,7 @@ export default {
   async run(ctx) {
     // Under way: a file next to this module says so (see started()).
     fs.writeFileSync(new URL(import.meta.url + '.started'), '')
-    const root = ctx.plan.steps.at(-1)
+    const root = ctx.plan.rootStep
     const { rows } = await ctx.run({
       sql: 'SELECT ' + root.primaryKey + ' AS k FROM ' + root.table + ' WHERE ' + ctx.target.where,
       params: ctx.target.params,

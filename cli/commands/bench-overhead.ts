@@ -18,8 +18,7 @@ export function benchOverheadCommand(): Command {
       const iterations = Number(flags.iterations)
       if (!(scale > 0) || !Number.isInteger(iterations) || iterations < 1)
         throw new DelbenchError('--scale must be positive and --iterations a whole number of at least 1')
-      const { specs, open } = databaseSelection(flags)
-      const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
+      const { values, specs, open } = databaseSelection(flags)
       for (const [i, spec] of specs.entries()) {
         const server = await openServer(spec, open)
         try {

@@ -27,7 +27,7 @@ export function benchSeedCommand(): Command {
     async (
       flags: Partial<DatabaseFlags> & { scenario: string; scales: string; seed: string; json?: boolean },
     ) => {
-      const { specs, open } = databaseSelection(flags)
+      const { values, specs, open } = databaseSelection(flags)
       const scales = flags.scales.split(',').map(Number)
       if (scales.some((s) => !(s > 0)))
         throw new DelbenchError(`--scales must be positive numbers, not '${flags.scales}'`)
@@ -35,7 +35,6 @@ export function benchSeedCommand(): Command {
       const scenarios = await Promise.all(references.map(resolveScenario))
       const seedMeasurements: SeedMeasurement[] = []
       const pgbench: (PgbenchMeasurement & { database: string; comparedWith: string; ratio: number })[] = []
-      const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
       for (const [i, spec] of specs.entries()) {
         const server = await openServer(spec, open)
         try {

@@ -133,8 +133,7 @@ async function matrixPlan(flags: RunFlags): Promise<MatrixPlan> {
   const options: StrategyOptions[] = batchSizes.flatMap((batchSize) =>
     sleeps.flatMap((sleepMs) => workers.map((k) => ({ batchSize, sleepMs, workers: k }))),
   )
-  const { specs, open } = databaseSelection(flags)
-  const values = flags.db && flags.db.length > 0 ? flags.db : ['sqlite']
+  const { values, specs, open } = databaseSelection(flags)
   const { scenarios, references, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
   const registry = new StrategyRegistry()
   const strategyRefs = flags.strategy?.length ? flags.strategy : registry.all().map((s) => s.name)
