@@ -10,6 +10,11 @@ export interface ProgressUpdate {
   readonly total: number
   /** What is being worked on (a table). */
   readonly detail?: string
+  /**
+   * How long the work counted in `done` has taken, where it is not the time since the reporter started
+   * (a run's current iteration: each starts from 0 rows, and its rate is its own).
+   */
+  readonly elapsedMs?: number
 }
 
 export interface ProgressReporter {
@@ -24,7 +29,8 @@ export interface ProgressReporter {
 export function rowProgress(label: string, quiet = false): ProgressReporter {
   if (quiet) return { update: () => {}, stop: () => {} }
   const started = performance.now()
-  const rate = (rows: number) => Math.round(rows / Math.max(0.001, (performance.now() - started) / 1000))
+  const rate = (p: ProgressUpdate) =>
+    Math.round(p.done / Math.max(0.001, (p.elapsedMs ?? performance.now() - started) / 1000))
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
       {
@@ -44,7 +50,7 @@ export function rowProgress(label: string, quiet = false): ProgressReporter {
           running = true
         }
         bar.setTotal(p.total)
-        bar.update(p.done, { rate: rate(p.done), detail: p.detail ?? '' })
+        bar.update(p.done, { rate: rate(p), detail: p.detail ?? '' })
       },
       stop: () => {
         if (running) bar.stop()
@@ -58,7 +64,7 @@ export function rowProgress(label: string, quiet = false): ProgressReporter {
       const now = performance.now()
       if (now - lastLine < PLAIN_INTERVAL_MS) return
       lastLine = now
-      const r = rate(p.done)
+      const r = rate(p)
       const eta = p.done > 0 && r > 0 ? ((p.total - p.done) / r).toFixed(0) : '?'
       const share = p.total > 0 ? Math.round((100 * p.done) / p.total) : 0
       err(

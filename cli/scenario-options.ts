@@ -1,6 +1,5 @@
 import type { Command } from 'commander'
 import { DelbenchError } from '../core/errors.js'
-import { builtinScenarios, resolveScenario } from '../scenarios/registry.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import type { SchemaKnobs } from '../scenarios/scenario-tables.js'
 
@@ -90,6 +89,7 @@ export async function scenarioSelection(flags: ScenarioFlags): Promise<{
     throw new DelbenchError(`--scale ${flags.scale} is above ${MAX_SCALE}: that is billions of rows`)
   const seed = Number(flags.seed)
   if (!Number.isSafeInteger(seed)) throw new DelbenchError(`--seed must be an integer, not '${flags.seed}'`)
+  const { builtinScenarios, resolveScenario } = await import('../scenarios/registry.js')
   const references = flags.scenario?.length ? flags.scenario : builtinScenarios().map((s) => s.name)
   const scenarios = await Promise.all(references.map(resolveScenario))
   const knobs: SchemaKnobs[] = []

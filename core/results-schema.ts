@@ -45,6 +45,15 @@ export const runSchema = z.object({
   status: z.enum(['ok', 'failed', 'timeout', 'unsupported', 'wrong-result']),
   error: z.string().optional().describe('one line, where status is not ok'),
   iterations: z.number().int().min(0),
+  iterationStop: z
+    .object({
+      reason: z.enum(['iterations', 'target-rme', 'max-iterations', 'budget', 'failure', 'hopeless']),
+      detail: z.string(),
+    })
+    .optional()
+    .describe(
+      'why iteration stopped: all N ran (--iterations N), the margin of error reached its target, the maximum ran, the budget could not hold another (or ended one), a failed or wrong iteration, or a projection several budgets long (stopped early)',
+    ),
   timing: timing.optional(),
   statements: statementCounts.optional().describe('per iteration'),
   roundTrips: z.number().int().min(0).optional(),

@@ -3,17 +3,9 @@ import { formatBytes, formatCount, formatMs } from './report-format.js'
 import { runIdentity } from './report-model.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
-/** The gates of a comparison. */
-export interface CompareOptions {
-  /** Significance level of the time test. */
-  readonly alpha: number
-  /** Relative change of the median time that matters (0.1 = 10%). */
-  readonly threshold: number
-  /** Relative change of peak RSS that matters. */
-  readonly memoryThreshold: number
-}
+import { DEFAULT_COMPARE, type CompareOptions } from './compare-options.js'
 
-export const DEFAULT_COMPARE: CompareOptions = { alpha: 0.05, threshold: 0.1, memoryThreshold: 0.1 }
+export { DEFAULT_COMPARE, type CompareOptions } from './compare-options.js'
 
 export type Finding = { readonly kind: 'regression' | 'improvement' | 'note'; readonly text: string }
 

@@ -1,15 +1,9 @@
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 import { strategyLabel } from '../core/strategy-label.js'
 
-/** The dashboards delbench can feed without new infrastructure. */
-export const EXPORT_FORMATS = ['github-action-benchmark', 'bencher'] as const
-export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+import type { ExportFormat } from './export-formats.js'
 
-/** The file each format is written to, beside the reports. */
-export const EXPORT_FILES: Readonly<Record<ExportFormat, string>> = {
-  'github-action-benchmark': 'github-action-benchmark.json',
-  bencher: 'bencher.json',
-}
+export { EXPORT_FILES, EXPORT_FORMATS, type ExportFormat } from './export-formats.js'
 
 /** One entry of github-action-benchmark's `customSmallerIsBetter` tool. */
 export interface GithubBenchmarkEntry {

@@ -9,6 +9,7 @@ import {
   environmentLines,
   groupSummary,
   READING_GUIDE,
+  marginShortfalls,
   strategyFigures,
   trafficProblems,
 } from './report-prose.js'
@@ -130,6 +131,7 @@ function groupSection(group: ReportGroup, charts: readonly ChartSpec[]): string 
 ${htmlTable(group)}
 ${list('problems', trafficProblems(group))}
 ${list('figures', strategyFigures(group))}
+${list('margins', marginShortfalls(group))}
 <div class="charts">
 ${figures}
 </div>

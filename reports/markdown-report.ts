@@ -5,6 +5,7 @@ import {
   environmentLines,
   groupSummary,
   READING_GUIDE,
+  marginShortfalls,
   strategyFigures,
   trafficProblems,
 } from './report-prose.js'
@@ -47,6 +48,8 @@ export function markdownReport(
     if (problems.length) lines.push('Foreground errors:', '', ...problems, '')
     const figures = strategyFigures(group).map((f) => `- ${f}`)
     if (figures.length) lines.push('Strategy figures:', '', ...figures, '')
+    const margins = marginShortfalls(group).map((m) => `- ${m}`)
+    if (margins.length) lines.push('Margins short of their target:', '', ...margins, '')
     for (const chart of charts.filter((c) => c.group === group.id))
       lines.push(`![${chart.title}](${chartDir}/${chart.id}.png)`, '')
   }

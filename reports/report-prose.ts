@@ -59,6 +59,19 @@ export function trafficProblems(group: ReportGroup): string[] {
   )
 }
 
+/**
+ * One line per correct run whose margin of error did not reach its target (its budget held too few
+ * iterations, or the maximum ran out), so a wide margin is never read as a precise figure.
+ */
+export function marginShortfalls(group: ReportGroup): string[] {
+  return group.rows.flatMap(({ run, label }) => {
+    const stop = run.iterationStop
+    if (run.status !== 'ok' || !stop || (stop.reason !== 'budget' && stop.reason !== 'max-iterations'))
+      return []
+    return [`${label}: ${stop.detail}`]
+  })
+}
+
 /** How the built-in strategies' own figures read; any other is shown as `name: value`. */
 const FIGURE_WORDS: Readonly<Record<string, (value: number) => string>> = {
   writesBlockedMs: (v) => `writes blocked for ${formatMs(v)} (its lock, held through the copy and the swap)`,

@@ -1,5 +1,5 @@
 import { reportGroups, trafficErrors, worstStream } from './report-model.js'
-import { strategyFigures, trafficProblems } from './report-prose.js'
+import { marginShortfalls, strategyFigures, trafficProblems } from './report-prose.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(v >= 10 ? 0 : 1)} ms`)
@@ -71,7 +71,8 @@ export function summaryTable(document: ResultsDocument): string {
       format(widths.map((w) => '-'.repeat(w))),
       ...rows.map(format),
     )
-    lines.push(...[...trafficProblems(group), ...strategyFigures(group)].map((p) => `  ${p}`), '')
+    const notes = [...trafficProblems(group), ...strategyFigures(group), ...marginShortfalls(group)]
+    lines.push(...notes.map((p) => `  ${p}`), '')
   }
   return lines.join('\n')
 }

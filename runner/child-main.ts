@@ -15,8 +15,9 @@ import { StrategyRegistry } from '../strategies/registry.js'
 import type { Strategy } from '../strategies/strategy.js'
 import type { ChildJob, ChildMessage } from './child-protocol.js'
 import { errorLine } from './error-line.js'
-import type { RunningTraffic } from './foreground-traffic.js'
-import { runIterations } from './run-iterations.js'
+import type { TrafficProcess } from './foreground-traffic.js'
+import { stopDetail } from './iteration-policy.js'
+import { runIterations, type IterationHooks } from './run-iterations.js'
 import { runRecordOf } from './run-record.js'
 import { plannedTarget, unsupportedReason, type PreparedScenario } from './run-strategy.js'
 import type { TrafficJob } from './traffic-protocol.js'
@@ -28,8 +29,8 @@ const send = (message: ChildMessage): void => {
 /** Progress messages at most this often: enough for projections, cheap for the strategy. */
 const PROGRESS_EVERY_MS = 200
 
-/** The traffic process of the iteration in progress, so a stop signal can end it first. */
-let activeTraffic: RunningTraffic | undefined
+/** The run's traffic process, so a stop signal can end it first. */
+let activeTraffic: TrafficProcess | undefined
 
 async function runJob(job: ChildJob): Promise<void> {
   const server = await openServer(parseDatabaseSpec(job.db), { sqlite: job.sqlite })
@@ -68,12 +69,15 @@ async function iterate(job: ChildJob, prepared: PreparedScenario, strategy: Stra
       strategy,
       options: job.options,
       working: job.working,
-      iterations: job.iterations,
+      policy: job.policy,
+      budgetMs: job.budgetMs,
+      startedAt: performance.now() - job.usedMs,
       ...(job.logSql ? { logger: logToStderr } : {}),
       ...(withTraffic ? { traffic: trafficJob(job) } : {}),
     },
     {
       progress: progressSender(),
+      iteration: (iteration, sampleMs, figures) => send({ type: 'iteration', iteration, sampleMs, figures }),
       connection: (conn, first) => reportSession(server, conn, first),
       traffic: (running) => (activeTraffic = running),
     },
@@ -83,24 +87,27 @@ async function iterate(job: ChildJob, prepared: PreparedScenario, strategy: Stra
     return { type: 'error', message: outcome.error ?? outcome.harnessError ?? 'no iteration completed' }
   return {
     type: 'result',
-    run: runRecordOf([first, ...rest], outcome, server.dialect.memoryNote, withTraffic),
+    run: runRecordOf([first, ...rest], outcome, server.dialect.memoryNote, withTraffic, {
+      reason: outcome.stopReason,
+      detail: stopDetail(outcome.stopReason, job.policy, outcome.samples, job.budgetMs),
+    }),
   }
 }
 
-/** What the traffic process needs to run the scenario's traffic on the working copy. */
+/** What the traffic process needs to run the scenario's traffic for the run. */
 function trafficJob(job: ChildJob): TrafficJob {
-  const { db, sqlite, scenario, scale, seed, working } = job
-  return { db, sqlite, scenario, scale, seed, working }
+  const { db, sqlite, scenario, scale, seed } = job
+  return { db, sqlite, scenario, scale, seed }
 }
 
 /** Sends each iteration's progress, at most every PROGRESS_EVERY_MS. */
-function progressSender(): (iteration: number, rows: number, elapsedMs: number) => void {
+function progressSender(): NonNullable<IterationHooks['progress']> {
   let last = { iteration: -1, at: 0 }
-  return (iteration, rows, elapsedMs) => {
+  return (iteration, rows, elapsedMs, memory) => {
     const now = performance.now()
     if (iteration === last.iteration && now - last.at < PROGRESS_EVERY_MS) return
     last = { iteration, at: now }
-    send({ type: 'progress', iteration, rows, elapsedMs })
+    send({ type: 'progress', iteration, rows, elapsedMs, memory })
   }
 }
 

@@ -1,8 +1,10 @@
 import type { Capabilities } from '../db/dialect.js'
 import type { SqliteOptions } from '../db/sqlite/sqlite-options.js'
-import type { RunRecord } from '../core/results-schema.js'
 import type { SchemaKnobs } from '../scenarios/scenario-tables.js'
 import type { StrategyOptions } from '../strategies/strategy.js'
+import type { IterationPolicy } from './iteration-policy.js'
+import type { MemoryPeaks } from './memory-sampler.js'
+import type { ChildRun, Iteration, IterationFigures } from './run-record.js'
 import type { Expectation } from './verifier.js'
 
 /**
@@ -20,7 +22,12 @@ export interface ChildJob {
   readonly scale: number
   readonly seed: number
   readonly options: StrategyOptions
-  readonly iterations: number
+  /** How many timed iterations: exactly N, or until the margin of error reaches its target. */
+  readonly policy: IterationPolicy
+  /** The run's budget (`--timeout`), in ms. */
+  readonly budgetMs: number
+  /** How much of it the run had used when the job was sent (the child's start), in ms. */
+  readonly usedMs: number
   readonly capabilities: Capabilities
   readonly pristine: string
   /** The working copy's name, chosen by the parent so it can drop it if the child is killed. */
@@ -38,6 +45,15 @@ export type ChildMessage =
       readonly iteration: number
       readonly rows: number
       readonly elapsedMs: number
+      /** The run's memory peaks so far, so a run stopped by its budget still reports them. */
+      readonly memory: MemoryPeaks
+    }
+  /** An iteration finished and verified: what a run cut short by its budget is reported from. */
+  | {
+      readonly type: 'iteration'
+      readonly iteration: Iteration
+      readonly sampleMs: number
+      readonly figures: IterationFigures
     }
   /**
    * A server-side session of the strategy (its connection, `reset` at each iteration, or a worker's),
@@ -45,8 +61,5 @@ export type ChildMessage =
    */
   | { readonly type: 'session'; readonly id: number; readonly reset?: boolean }
   /** The run's outcome (every field of a results-file run except what the parent knows). */
-  | {
-      readonly type: 'result'
-      readonly run: Omit<RunRecord, 'database' | 'scenario' | 'strategy' | 'scale' | 'options'>
-    }
+  | { readonly type: 'result'; readonly run: ChildRun }
   | { readonly type: 'error'; readonly message: string }

@@ -1,8 +1,13 @@
 /** Rows deleted over one iteration's own time: [milliseconds since the iteration started, rows] pairs. */
 export type ProgressPoints = readonly (readonly [number, number])[]
 
-/** A run stopped as hopeless once its projection is this many times its whole budget. */
-export const HOPELESS_FACTOR = 3
+/**
+ * A first iteration is stopped as hopeless once its projection is this many times the run's budget.
+ * Projections from a settled rate land within 1.5× of the real time (a test holds them to it), so
+ * beyond 1.5 budgets the iteration cannot finish in time: waiting for the budget only to say so again
+ * would spend it on nothing.
+ */
+export const HOPELESS_FACTOR = 1.5
 /** The share of the budget an iteration must have run before its rate is trusted. */
 const MIN_BUDGET_SHARE = 0.1
 /** Progress reports needed before the rate is trusted (one every 200 ms at most). */

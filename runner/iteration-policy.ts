@@ -9,7 +9,7 @@ export type IterationPolicy =
   | { readonly kind: 'exact'; readonly iterations: number }
   | { readonly kind: 'target'; readonly targetRme: number; readonly min: number; readonly max: number }
 
-/** Why a run stopped iterating: recorded in the results with each run. */
+/** Why a run stopped iterating: recorded in the results with each run (`iterationStop`). */
 export type StopReason =
   /** `--iterations N` ran all N. */
   | 'iterations'
@@ -64,4 +64,38 @@ export function nextIteration(policy: IterationPolicy, state: IterationState): S
   }
   if (state.elapsedMs + state.nextIterationMs > state.budgetMs) return 'budget'
   return 'continue'
+}
+
+/** Seconds for a budget line: `30 s`, `2.5 s`. */
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`
+
+/**
+ * The line a run records for why it stopped iterating, with the margin of error reached against its
+ * target, so that a run that could not reach the target within its budget says so.
+ */
+export function stopDetail(
+  reason: StopReason,
+  policy: IterationPolicy,
+  samples: readonly number[],
+  budgetMs: number,
+): string {
+  const n = samples.length
+  const rme = relativeMarginOfError(samples)
+  const margin = Number.isFinite(rme)
+    ? `margin of error ${rme.toFixed(1)}%`
+    : 'no margin of error from 1 sample'
+  const target = policy.kind === 'target' ? ` (target ${policy.targetRme}%)` : ''
+  const iterations = `${n} ${n === 1 ? 'iteration' : 'iterations'}`
+  switch (reason) {
+    case 'iterations':
+      return `all ${iterations} ran, as asked; ${margin}`
+    case 'target-rme':
+      return `${margin}${target} after ${iterations}`
+    case 'max-iterations':
+      return `the maximum of ${iterations} left the ${margin}${target}`
+    case 'budget':
+      return `the ${seconds(budgetMs)} budget held ${iterations}; ${margin}${target}`
+    case 'failure':
+      return `a failed or wrong iteration ends the run`
+  }
 }

@@ -163,7 +163,11 @@ export class MatrixRunner {
       this.#events.runStarted?.(name)
       const outcome = await this.#runInChild(seed, run, name)
       if (outcome.kind === 'interrupted') break
-      const record = runRecord(base, outcome, this.#plan.timeoutMs, rowsExpected(seed.prepared))
+      const record = runRecord(base, outcome, {
+        budgetMs: this.#plan.timeoutMs,
+        rowsExpected: rowsExpected(seed.prepared),
+        memoryNote: seed.prepared.server.dialect.memoryNote,
+      })
       document.runs.push(record)
       this.#events.runFinished?.(name, record)
       this.#checkpoint(document)
@@ -187,14 +191,15 @@ export class MatrixRunner {
         scale: plan.scale,
         seed: plan.seed,
         options: run.options,
-        iterations: plan.iterations,
+        policy: plan.policy,
+        budgetMs: plan.timeoutMs,
         capabilities: prepared.capabilities,
         pristine: prepared.pristine,
         working: DatabaseServer.uniqueName(`run_${scenario.value.name}`),
         expectation: prepared.expectation,
         traffic: plan.traffic,
       },
-      plan.timeoutMs,
+      { budgetMs: plan.timeoutMs, rowsExpected: expected },
       (rows, elapsedMs) => this.#events.runProgress?.(name, rows, expected, elapsedMs),
       (child) => (this.#current = child),
     )
@@ -229,21 +234,35 @@ function rowsExpected(prepared: PreparedScenario): number {
 function runRecord(
   base: Pick<RunRecord, 'database' | 'scenario' | 'strategy' | 'scale' | 'options'>,
   outcome: Exclude<ChildOutcome, { kind: 'interrupted' }>,
-  timeoutMs: number,
-  rowsExpected: number,
+  context: { readonly budgetMs: number; readonly rowsExpected: number; readonly memoryNote: string },
 ): RunRecord {
   if (outcome.kind === 'result')
     return { ...base, ...outcome.run, progress: outcome.curve.map(([t, r]) => [t, r]) }
-  if (outcome.kind === 'timeout')
-    return {
-      ...base,
-      status: 'timeout',
-      error: `stopped after the ${(timeoutMs / 1000).toFixed(0)} s budget`,
-      iterations: 0,
-      projection: projection(outcome.rows, outcome.elapsedMs, rowsExpected),
-      progress: outcome.curve.map(([t, r]) => [t, r]),
-    }
+  if (outcome.kind === 'timeout') return { ...base, ...timeoutRecord(outcome, context) }
   return { ...base, status: 'failed', error: outcome.message, iterations: 0 }
+}
+
+/**
+ * A run with no finished iteration: its projection from the iteration's own rows and time, its memory
+ * so far, and whether its budget ran out or it was stopped early as hopeless.
+ */
+function timeoutRecord(
+  outcome: Extract<ChildOutcome, { kind: 'timeout' }>,
+  context: { readonly budgetMs: number; readonly rowsExpected: number; readonly memoryNote: string },
+): Omit<RunRecord, 'database' | 'scenario' | 'strategy' | 'scale' | 'options'> {
+  const budget = `${Number((context.budgetMs / 1000).toFixed(1))} s`
+  const error = outcome.hopeless
+    ? `stopped early: projected ${Number((outcome.hopeless.projectedMs / 1000).toFixed(1))} s > ${budget} budget`
+    : `stopped after the ${budget} budget`
+  return {
+    status: 'timeout',
+    error,
+    iterations: 0,
+    iterationStop: { reason: outcome.hopeless ? 'hopeless' : 'budget', detail: error },
+    projection: projection(outcome.rows, outcome.elapsedMs, context.rowsExpected),
+    ...(outcome.memory.peakRssBytes > 0 ? { memory: { ...outcome.memory, note: context.memoryNote } } : {}),
+    progress: outcome.curve.map(([t, r]) => [t, r]),
+  }
 }
 
 function kindOf(spec: DatabaseSpec): RunRecord['database']['kind'] {

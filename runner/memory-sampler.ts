@@ -6,8 +6,8 @@ export interface MemoryPeaks {
 
 const SAMPLE_MS = 20
 
-/** Starts sampling; `stop()` returns the peaks seen, including one last sample. */
-export function sampleMemory(): { stop(): MemoryPeaks } {
+/** Starts sampling; `peaks()` are those seen so far, `stop()` returns them including one last sample. */
+export function sampleMemory(): { peaks(): MemoryPeaks; stop(): MemoryPeaks } {
   let peakRssBytes = 0
   let peakHeapBytes = 0
   const sample = () => {
@@ -19,6 +19,7 @@ export function sampleMemory(): { stop(): MemoryPeaks } {
   const timer = setInterval(sample, SAMPLE_MS)
   timer.unref()
   return {
+    peaks: () => ({ peakRssBytes, peakHeapBytes }),
     stop: () => {
       clearInterval(timer)
       sample()

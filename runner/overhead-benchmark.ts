@@ -96,14 +96,15 @@ async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<Iter
         scale,
         seed: 42,
         options: { batchSize: 1000, sleepMs: 0, workers: 2 },
-        iterations: setup.perProcess,
+        policy: { kind: 'exact', iterations: setup.perProcess },
+        budgetMs: 600_000,
         capabilities,
         pristine,
         working: DatabaseServer.uniqueName('overhead_runner'),
         expectation: prepared.expectation,
         traffic: false,
       },
-      600_000,
+      { budgetMs: 600_000, rowsExpected: 0 },
     )
     if (outcome.kind !== 'result' || !outcome.run.timing)
       throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)

@@ -2,18 +2,21 @@
  * A strategy's timed iterations on fresh working copies: the one code path of `delbench run` (whose
  * child process adds only the IPC around it) and of the strategy tests.
  *
- * Timing is tinybench's, configured for expensive destructive work: a fixed number of iterations, no
- * time-based looping, no warm-up; each iteration's restore runs in the untimed `beforeEach`, its
- * verification in the untimed `afterEach`, and the strategy alone is timed.
+ * Timing is tinybench's, configured for expensive destructive work: no time-based looping, no warm-up;
+ * each iteration's restore runs in the untimed `beforeEach`, its verification in the untimed
+ * `afterEach`, and the strategy alone is timed. How many iterations run is the policy's: exactly N, or
+ * until the margin of error reaches its target; either way no iteration starts that the run's budget
+ * cannot hold (the bench is stopped after the last one, keeping every finished sample).
  */
 import { Bench } from 'tinybench'
 import type { RunRecord } from '../core/results-schema.js'
 import type { InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
 import { restoreWorkingCopy, type RestoreResult } from '../seeds/restore-working-copy.js'
 import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
+import { nextIteration, maxIterations, type IterationPolicy, type StopReason } from './iteration-policy.js'
 import { costBaseline, databaseCost, type CostBaseline, type DatabaseCost } from './database-cost.js'
 import { errorLine } from './error-line.js'
-import { startTraffic, type RunningTraffic } from './foreground-traffic.js'
+import { startTrafficProcess, type TrafficProcess } from './foreground-traffic.js'
 import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
 import type { Iteration, IterationFigures } from './run-record.js'
 import {
@@ -31,7 +34,11 @@ export interface IterationJob {
   readonly options: StrategyOptions
   /** The working copy, restored from the pristine one before each iteration; the caller drops it. */
   readonly working: string
-  readonly iterations: number
+  /** How many timed iterations: exactly N, or until the margin of error is small enough. */
+  readonly policy: IterationPolicy
+  /** The run's budget in ms, counted from `startedAt` (`performance.now()`); none where absent. */
+  readonly budgetMs?: number
+  readonly startedAt?: number
   /** Logs every statement of the strategy's connections (`--log-sql`). */
   readonly logger?: SqlLogger
   /** The foreground traffic to run beside each timed iteration, if any. */
@@ -40,17 +47,23 @@ export interface IterationJob {
 
 /** What the caller hears while the iterations run (the child passes it on to the parent). */
 export interface IterationHooks {
-  /** Rows deleted so far in iteration `index` (from 0), and how long it has run. */
-  progress?(index: number, rows: number, elapsedMs: number): void
+  /** Rows deleted so far in iteration `index` (from 0), how long it has run, and the memory peaks so far. */
+  progress?(index: number, rows: number, elapsedMs: number, memory: MemoryPeaks): void
+  /** An iteration finished and verified: its record, its time, and the run's figures so far. */
+  iteration?(iteration: Iteration, sampleMs: number, figures: IterationFigures): void
   /** A connection of the strategy's: its own (`first`, once per iteration) or a worker's. */
   connection?(conn: InstrumentedConnection, first: boolean): Promise<void>
-  /** The traffic process of the iteration starting, so a stop signal can end it first. */
-  traffic?(running: RunningTraffic): void
+  /** The run's traffic process, once started, so a stop signal can end it first. */
+  traffic?(running: TrafficProcess): void
 }
 
 /** What the iterations left: each finished one, and the figures measured across them. */
 export interface IterationsOutcome extends IterationFigures {
   readonly iterations: readonly Iteration[]
+  /** Why no further iteration ran. */
+  readonly stopReason: StopReason
+  /** The strategy's own time in each finished iteration, ms, in order. */
+  readonly samples: readonly number[]
   /** The strategy's error in the last iteration, where it threw. */
   readonly error?: string
   /** What ended the bench besides the strategy (the restore, the verification: a server gone). */
@@ -70,7 +83,8 @@ interface Current {
   readonly conn: InstrumentedConnection
   readonly ctx: HarnessContext
   readonly restore: RestoreResult
-  readonly traffic?: RunningTraffic
+  /** Whether the traffic was begun on this iteration's copy. */
+  readonly traffic: boolean
 }
 
 class IterationRunner {
@@ -82,6 +96,16 @@ class IterationRunner {
   readonly #cpuMs: number[] = []
   #memory: MemoryPeaks = { peakRssBytes: 0, peakHeapBytes: 0 }
   #current: Current | undefined
+  /** The run's traffic process: one for all its iterations (a process per iteration cost ~0.5 s each). */
+  #traffic: TrafficProcess | undefined
+  /** The strategy's own time in each finished iteration, in ms, in order. */
+  readonly #samples: number[] = []
+  /** The longest whole iteration so far (restore, strategy, verification): what the next may cost. */
+  #longestIterationMs = 0
+  #iterationStarted = 0
+  #stopReason: StopReason = 'iterations'
+  #memorySampler: { peaks(): MemoryPeaks; stop(): MemoryPeaks } | undefined
+  #cpuStart: NodeJS.CpuUsage | undefined
   #error: string | undefined
   #baseline: CostBaseline | undefined
   #cost: DatabaseCost | undefined
@@ -93,7 +117,7 @@ class IterationRunner {
 
   async run(): Promise<IterationsOutcome> {
     const bench = new Bench({
-      iterations: this.#job.iterations,
+      iterations: maxIterations(this.#job.policy),
       time: 0,
       warmup: false,
       retainSamples: true,
@@ -110,9 +134,12 @@ class IterationRunner {
     await bench.run().catch((e: unknown) => {
       harnessError = errorLine(e)
     })
+    await this.#traffic?.kill()
     const timing = timingOf(bench)
     return {
       iterations: this.#iterations,
+      stopReason: this.#stopReason,
+      samples: this.#samples,
       ...(this.#error === undefined ? {} : { error: this.#error }),
       ...(harnessError === undefined ? {} : { harnessError }),
       ...(timing ? { timing } : {}),
@@ -127,17 +154,32 @@ class IterationRunner {
     const { prepared, working, logger } = this.#job
     const { server } = prepared
     this.#error = undefined
+    this.#iterationStarted = performance.now()
     const restore = await restoreWorkingCopy(server, prepared.pristine, working, prepared.tables)
     const conn = await server.openDatabase(working, logger ? { logger } : {})
     await this.#hooks.connection?.(conn, true)
     const ctx = this.#context(conn)
     if (!this.#cost) this.#baseline = await costBaseline(server, working, prepared.plan)
-    const traffic = this.#job.traffic ? await startTraffic(this.#job.traffic) : undefined
-    if (traffic) this.#hooks.traffic?.(traffic)
-    this.#current = { conn, ctx, restore, ...(traffic ? { traffic } : {}) }
+    const traffic = this.#trafficProcess()
+    await traffic?.begin(working)
+    this.#current = { conn, ctx, restore, traffic: traffic !== undefined }
     conn.resetCounters()
     // The last verification read whole tables: its garbage is collected now, not on the clock.
     collectGarbage()
+    // Memory and CPU are measured from here to the end of the strategy, so that tinybench's timed
+    // window holds the strategy alone and its samples are the ones the iteration policy decides on.
+    this.#memorySampler = sampleMemory()
+    this.#cpuStart = process.cpuUsage()
+  }
+
+  /** The run's traffic process, started with the first iteration that needs it. */
+  #trafficProcess(): TrafficProcess | undefined {
+    if (!this.#job.traffic) return undefined
+    if (!this.#traffic) {
+      this.#traffic = startTrafficProcess(this.#job.traffic)
+      this.#hooks.traffic?.(this.#traffic)
+    }
+    return this.#traffic
   }
 
   /** The strategy's context for the iteration starting, reporting its progress and connections. */
@@ -147,7 +189,7 @@ class IterationRunner {
     const index = this.#iterations.length
     const started = performance.now()
     return strategyContext(prepared, conn, working, options, this.#stop.signal, {
-      onProgress: (rows) => hooks.progress?.(index, rows, performance.now() - started),
+      onProgress: (rows) => hooks.progress?.(index, rows, performance.now() - started, this.#memoryNow()),
       onConnection: async (opened) => hooks.connection?.(opened, false),
       ...(logger ? { logger } : {}),
     })
@@ -156,29 +198,48 @@ class IterationRunner {
   /** Timed: the strategy alone. Its error is a result (`failed`), never a crash of the harness. */
   async #timed(): Promise<void> {
     const { ctx } = this.#current as Current
-    const memory = sampleMemory()
-    const cpu = process.cpuUsage()
+    const started = performance.now()
     try {
       await this.#job.strategy.run(ctx)
     } catch (e) {
       this.#error = errorLine(e)
-    } finally {
-      const used = process.cpuUsage(cpu)
-      this.#cpuMs.push((used.user + used.system) / 1000)
-      const peaks = memory.stop()
-      this.#memory = {
-        peakRssBytes: Math.max(this.#memory.peakRssBytes, peaks.peakRssBytes),
-        peakHeapBytes: Math.max(this.#memory.peakHeapBytes, peaks.peakHeapBytes),
-      }
     }
+    this.#samples.push(performance.now() - started)
+  }
+
+  /** Untimed, first thing after the strategy: its CPU time and memory peaks. */
+  #measured(): void {
+    const used = process.cpuUsage(this.#cpuStart)
+    this.#cpuMs.push((used.user + used.system) / 1000)
+    this.#memory = maxPeaks(this.#memory, this.#memorySampler?.stop() ?? this.#memory)
+    this.#memorySampler = undefined
+  }
+
+  /** The memory peaks of the run so far, the iteration under way included. */
+  #memoryNow(): MemoryPeaks {
+    const current = this.#memorySampler?.peaks()
+    return current ? maxPeaks(this.#memory, current) : this.#memory
+  }
+
+  /** Whether another iteration is worth starting (the policy, the budget), or why the bench stops. */
+  #decideNext(): StopReason | 'continue' {
+    const { policy, budgetMs, startedAt } = this.#job
+    this.#longestIterationMs = Math.max(this.#longestIterationMs, performance.now() - this.#iterationStarted)
+    return nextIteration(policy, {
+      samples: this.#samples,
+      elapsedMs: performance.now() - (startedAt ?? 0),
+      budgetMs: budgetMs ?? Number.POSITIVE_INFINITY,
+      nextIterationMs: this.#longestIterationMs,
+    })
   }
 
   /** Untimed: the traffic stopped, the statements counted, the working copy verified. */
   async #verifyHook(): Promise<void> {
+    this.#measured()
     const { conn, ctx, restore, traffic } = this.#current as Current
     this.#current = undefined
     const { prepared, working } = this.#job
-    const foreground = traffic ? await traffic.stop() : undefined
+    const foreground = traffic ? await this.#traffic?.stop() : undefined
     await ctx.closeConnections()
     const counters = conn.counters()
     await conn.close()
@@ -195,8 +256,30 @@ class IterationRunner {
     // What the first deletion cost the database: log written, space before, after, after reclaim.
     if (!this.#cost && this.#baseline)
       this.#cost = await databaseCost(prepared.server, working, this.#baseline)
+    this.#hooks.iteration?.(this.#iterations.at(-1) as Iteration, this.#samples.at(-1) ?? 0, this.#figures())
     // A failed or wrong iteration ends the run: repeating it measures nothing new.
-    if (this.#error || !verdict.ok) this.#stop.abort()
+    const next = this.#error || !verdict.ok ? 'failure' : this.#decideNext()
+    if (next !== 'continue') {
+      this.#stopReason = next
+      this.#stop.abort()
+    }
+  }
+
+  /** The figures measured across the finished iterations so far. */
+  #figures(): IterationFigures {
+    return {
+      clientCpuMs: [...this.#cpuMs],
+      memory: this.#memory,
+      ...(this.#cost ? { databaseCost: this.#cost } : {}),
+    }
+  }
+}
+
+/** The higher of two memory peaks, each figure on its own. */
+function maxPeaks(a: MemoryPeaks, b: MemoryPeaks): MemoryPeaks {
+  return {
+    peakRssBytes: Math.max(a.peakRssBytes, b.peakRssBytes),
+    peakHeapBytes: Math.max(a.peakHeapBytes, b.peakHeapBytes),
   }
 }
 

@@ -8,6 +8,7 @@ import type { OpenServerOptions } from '../db/open-server.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import type { SchemaKnobs } from '../scenarios/scenario-tables.js'
 import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
+import type { IterationPolicy } from './iteration-policy.js'
 
 /** A database to run on: its parsed spec, and the `--db` text the child processes reopen it from. */
 export interface MatrixDatabase {
@@ -33,7 +34,8 @@ export interface MatrixPlan {
   /** One run per combination of these (the sweeps). */
   readonly knobs: readonly SchemaKnobs[]
   readonly options: readonly StrategyOptions[]
-  readonly iterations: number
+  /** How many timed iterations each run takes: exactly N, or until the margin of error is small. */
+  readonly policy: IterationPolicy
   readonly timeoutMs: number
   readonly open: OpenServerOptions
   readonly logSql: boolean

@@ -7,6 +7,8 @@ import type { Counters } from '../db/instrumented-connection.js'
 import type { RestoreResult } from '../seeds/restore-working-copy.js'
 import type { DatabaseCost } from './database-cost.js'
 import type { MemoryPeaks } from './memory-sampler.js'
+import { relativeMarginOfError } from './iteration-policy.js'
+import { mean, median } from './statistics.js'
 import type { TrafficStats } from './traffic-protocol.js'
 import type { Verdict } from './verifier.js'
 
@@ -61,6 +63,7 @@ export function runRecordOf(
   figures: IterationFigures,
   memoryNote: string,
   withTraffic: boolean,
+  iterationStop?: NonNullable<RunRecord['iterationStop']>,
 ): ChildRun {
   const [first] = iterations
   const { status, error } = statusOf(iterations)
@@ -70,6 +73,7 @@ export function runRecordOf(
     status,
     ...(error === undefined ? {} : { error }),
     iterations: iterations.length,
+    ...(iterationStop ? { iterationStop } : {}),
     ...(timing && status === 'ok' ? { timing } : {}),
     statements: first.counters.statements,
     roundTrips: first.counters.roundTrips,
@@ -83,6 +87,24 @@ export function runRecordOf(
     verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
     ...(withTraffic ? { foreground: worstForeground(iterations) } : {}),
     ...(databaseCost ? { databaseCost } : {}),
+  }
+}
+
+/**
+ * Timing from the strategy's own times, where tinybench could not report it (a run whose budget ended
+ * while an iteration was under way: the finished iterations are its samples). The same figures as
+ * tinybench's: samples sorted, the median interpolated, the t-based margin of error.
+ */
+export function timingOfSamples(samples: readonly number[]): NonNullable<RunRecord['timing']> {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const rme = relativeMarginOfError(sorted)
+  return {
+    samples: sorted,
+    min: sorted[0] ?? 0,
+    median: median(sorted),
+    mean: mean(sorted),
+    max: sorted.at(-1) ?? 0,
+    rme: Number.isFinite(rme) ? rme : 0,
   }
 }
 

@@ -2,18 +2,33 @@ import { fork } from 'node:child_process'
 import type { DatabaseServer } from '../db/database-server.js'
 import type { RunRecord } from '../core/results-schema.js'
 import type { ChildJob, ChildMessage } from './child-protocol.js'
+import { hopeless, type ProgressPoints } from './early-stop.js'
+import { stopDetail } from './iteration-policy.js'
+import type { MemoryPeaks } from './memory-sampler.js'
+import {
+  runRecordOf,
+  timingOfSamples,
+  type ChildRun,
+  type Iteration,
+  type IterationFigures,
+} from './run-record.js'
 
 /** What the parent learns from a child: its result, or how far it got before its budget ran out. */
 export type ChildOutcome =
   | {
       readonly kind: 'result'
-      readonly run: Extract<ChildMessage, { type: 'result' }>['run']
+      readonly run: ChildRun
       readonly curve: ProgressCurve
     }
   | {
+      /** No iteration finished within the budget, or the first was projected hopeless and stopped. */
       readonly kind: 'timeout'
+      /** Rows the iteration under way had deleted, and its own elapsed time (not the run's). */
       readonly rows: number
       readonly elapsedMs: number
+      /** Set where the run was stopped early: its projection was several budgets long. */
+      readonly hopeless?: { readonly projectedMs: number }
+      readonly memory: MemoryPeaks
       readonly curve: ProgressCurve
     }
   | { readonly kind: 'error'; readonly message: string }
@@ -44,30 +59,80 @@ export interface RunningChild {
 const CHILD = new URL('./child-main.js', import.meta.url)
 
 /**
- * Runs one job in a child process with a time budget. When the budget is spent the child is killed,
- * the server-side work of its session ended (a client's death does not stop a running DELETE on
- * MySQL), and its working copy dropped, so the next run starts clean.
+ * What the parent has heard from a child so far: the finished iterations (a run its budget cuts short
+ * is reported from them), the iteration under way, the strategy's sessions and the progress curve.
+ */
+class ChildWatch {
+  readonly sessions = new Set<number>()
+  readonly curve: [number, number][] = [[0, 0]]
+  readonly finished: Iteration[] = []
+  readonly samples: number[] = []
+  figures: IterationFigures | undefined
+  memory: MemoryPeaks = { peakRssBytes: 0, peakHeapBytes: 0 }
+  /** The iteration under way: its index, progress points, and when its last point arrived. */
+  current = { index: 0, points: [] as [number, number][], receivedAt: 0 }
+
+  /** Takes a progress, session or iteration message; the others are the caller's. */
+  heard(message: ChildMessage): void {
+    if (message.type === 'progress') {
+      if (message.iteration !== this.current.index)
+        this.current = { index: message.iteration, points: [], receivedAt: 0 }
+      this.current.points.push([message.elapsedMs, message.rows])
+      this.current.receivedAt = performance.now()
+      this.memory = message.memory
+      if (message.iteration === 0) this.curve.push([Math.round(message.elapsedMs), message.rows])
+    } else if (message.type === 'session') {
+      if (message.reset) this.sessions.clear()
+      this.sessions.add(message.id)
+    } else if (message.type === 'iteration') {
+      this.finished.push(message.iteration)
+      this.samples.push(message.sampleMs)
+      this.figures = message.figures
+    }
+  }
+
+  /** Rows and own elapsed time of the iteration under way, now. */
+  progressNow(): { rows: number; elapsedMs: number } {
+    const last = this.current.points.at(-1)
+    if (!last) return { rows: 0, elapsedMs: 0 }
+    return { rows: last[1], elapsedMs: last[0] + (performance.now() - this.current.receivedAt) }
+  }
+}
+
+/** What a run is held to: its budget, and the rows a correct deletion removes (for projections). */
+export interface ChildBudget {
+  readonly budgetMs: number
+  readonly rowsExpected: number
+}
+
+/**
+ * Runs one job in a child process within its budget. The child starts no iteration the budget cannot
+ * hold; when the budget ends one under way (or a first iteration is projected several budgets long)
+ * the child is killed, the server-side work of its sessions ended (a client's death does not stop a
+ * running DELETE on MySQL), and its working copy dropped, so the next run starts clean. A run with
+ * finished iterations keeps them as its samples; one without is a timeout, projected from the
+ * iteration's own rate.
  */
 export async function runInChild(
   server: DatabaseServer,
-  job: ChildJob,
-  timeoutMs: number,
+  job: Omit<ChildJob, 'usedMs'>,
+  budget: ChildBudget,
   onProgress: (rows: number, elapsedMs: number) => void = () => {},
   onStart: (child: RunningChild) => void = () => {},
 ): Promise<ChildOutcome> {
+  const started = performance.now()
   const child = fork(CHILD, [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
     // The child collects the restore's and the verifier's garbage before each timed iteration.
     execArgv: [...process.execArgv, '--expose-gc'],
   })
-  /** The strategy's server sessions (its own, and its workers'), of the iteration in progress. */
-  const sessions = new Set<number>()
-  let progress = { rows: 0, elapsedMs: 0 }
-  const curve: [number, number][] = [[0, 0]]
+  const watch = new ChildWatch()
   let interrupted = false
+  let killed = false
   // SIGTERM lets the child end its traffic process; SIGKILL follows if it does not exit in time.
   const terminate = () => {
+    killed = true
     child.kill('SIGTERM')
     setTimeout(() => child.kill('SIGKILL'), 3000).unref()
   }
@@ -85,28 +150,20 @@ export async function runInChild(
       clearTimeout(timer)
       resolve(o)
     }
-    const timer = setTimeout(() => {
+    const stopWith = (o: ChildOutcome) => {
       terminate()
-      settle({
-        kind: 'timeout',
-        rows: progress.rows,
-        elapsedMs: Math.max(progress.elapsedMs, timeoutMs),
-        curve: thinned(curve),
-      })
-    }, timeoutMs)
+      settle(o)
+    }
+    const timer = setTimeout(() => stopWith(budgetSpent(server, job, budget, watch)), budget.budgetMs)
     child.on('message', (message: ChildMessage) => {
+      watch.heard(message)
       if (message.type === 'progress') {
-        progress = { rows: message.rows, elapsedMs: message.elapsedMs }
-        if (message.iteration === 0) curve.push([Math.round(message.elapsedMs), message.rows])
         onProgress(message.rows, message.elapsedMs)
-      } else if (message.type === 'session') {
-        if (message.reset) sessions.clear()
-        sessions.add(message.id)
-      } else if (message.type === 'result') {
-        settle({ kind: 'result', run: message.run, curve: thinned(finished(curve, message.run)) })
-      } else {
-        settle({ kind: 'error', message: message.message })
-      }
+        const doomed = watch.finished.length === 0 ? earlyStop(watch, budget) : undefined
+        if (doomed) stopWith(doomed)
+      } else if (message.type === 'result')
+        settle({ kind: 'result', run: message.run, curve: thinned(finished(watch.curve, message.run)) })
+      else if (message.type === 'error') settle({ kind: 'error', message: message.message })
     })
     child.on('exit', (code, signal) => {
       if (interrupted) settle({ kind: 'interrupted' })
@@ -116,10 +173,21 @@ export async function runInChild(
           message: `the run's process ended unexpectedly (${signal ?? `exit code ${code}`})`,
         })
     })
-    child.send(job)
+    child.send({ ...job, usedMs: performance.now() - started } satisfies ChildJob)
   })
-  if (outcome.kind === 'timeout' || outcome.kind === 'interrupted')
-    await endSessions(server, job.working, sessions)
+  await afterChild(server, job.working, child, killed, watch.sessions)
+  return outcome
+}
+
+/** Once the child is done or killed: its sessions ended if killed, its working copy dropped for good. */
+async function afterChild(
+  server: DatabaseServer,
+  working: string,
+  child: ReturnType<typeof fork>,
+  killed: boolean,
+  sessions: ReadonlySet<number>,
+): Promise<void> {
+  if (killed) await endSessions(server, working, sessions)
   if (child.exitCode === null && child.signalCode === null) {
     await new Promise((resolve) => {
       child.once('exit', resolve)
@@ -127,9 +195,48 @@ export async function runInChild(
     })
   }
   // A killed or crashed child may have left a copy under way on the server: end it, drop it for good.
-  if (outcome.kind === 'result') await server.dropDatabase(job.working).catch(() => {})
-  else await server.abandon(job.working).catch(() => {})
-  return outcome
+  if (!killed) await server.dropDatabase(working).catch(() => {})
+  else await server.abandon(working).catch(() => {})
+}
+
+/**
+ * The outcome of a run whose budget ended with an iteration under way: the finished iterations as its
+ * samples, where there are any; otherwise a timeout with the iteration's own rows and time.
+ */
+function budgetSpent(
+  server: DatabaseServer,
+  job: Omit<ChildJob, 'usedMs'>,
+  budget: ChildBudget,
+  watch: ChildWatch,
+): ChildOutcome {
+  const [first, ...rest] = watch.finished
+  if (first && watch.figures) {
+    const run = runRecordOf(
+      [first, ...rest],
+      { ...watch.figures, memory: watch.memory, timing: timingOfSamples(watch.samples) },
+      server.dialect.memoryNote,
+      watch.finished.some((i) => i.foreground),
+      { reason: 'budget', detail: stopDetail('budget', job.policy, watch.samples, budget.budgetMs) },
+    )
+    return { kind: 'result', run, curve: thinned(finished(watch.curve, run)) }
+  }
+  return { kind: 'timeout', ...watch.progressNow(), memory: watch.memory, curve: thinned(watch.curve) }
+}
+
+/** A first iteration whose settled rate projects several budgets: stopped now, with that projection. */
+function earlyStop(watch: ChildWatch, budget: ChildBudget): ChildOutcome | undefined {
+  const points: ProgressPoints = watch.current.points
+  const verdict = hopeless(points, budget.rowsExpected, budget.budgetMs)
+  if (!verdict) return undefined
+  const [elapsedMs, rows] = points.at(-1) as readonly [number, number]
+  return {
+    kind: 'timeout',
+    rows,
+    elapsedMs,
+    hopeless: { projectedMs: verdict.projectedMs },
+    memory: watch.memory,
+    curve: thinned(watch.curve),
+  }
 }
 
 /** A finished run's curve ends where its first iteration did, with every row it deleted. */

@@ -17,7 +17,7 @@ import { randomSource } from '../seeds/random.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import { ValuePools } from '../seeds/value-pools.js'
 import { errorLine } from './error-line.js'
-import type { TrafficJob, TrafficMessage, TrafficStats } from './traffic-protocol.js'
+import type { TrafficCommand, TrafficJob, TrafficMessage, TrafficStats } from './traffic-protocol.js'
 
 const send = (message: TrafficMessage): void => {
   process.send?.(message)
@@ -58,32 +58,79 @@ interface Stream {
 /** What the operations' parameter generators read: the scenario's row counts, times and value pools. */
 type GeneratorSetting = Pick<RowContext, 'counts' | 'referenceMs' | 'pool'>
 
-async function runTraffic(job: TrafficJob): Promise<void> {
+/** What stays for the whole run: the server, the scenario's traffic specs and their value source. */
+interface TrafficSetting {
+  readonly server: DatabaseServer
+  readonly job: TrafficJob
+  readonly specs: readonly TrafficSpec[]
+  readonly generators: GeneratorSetting
+}
+
+async function setUp(job: TrafficJob): Promise<TrafficSetting> {
   const server = await openServer(parseDatabaseSpec(job.db), { sqlite: job.sqlite })
   const scenario = await resolveScenario(job.scenario)
   const pools = new ValuePools(job.seed)
-  const setting: GeneratorSetting = {
+  const generators: GeneratorSetting = {
     counts: rowCounts(scenario, job.scale),
     referenceMs: Date.parse(scenario.referenceTime),
     pool: (m, s) => pools.get(m, s),
   }
-  const streams = await Promise.all((scenario.traffic ?? []).map((spec) => openStream(server, job, spec)))
+  return { server, job, specs: scenario.traffic ?? [], generators }
+}
+
+/** How long a stopped iteration's last operations may take to finish before their connections close. */
+const DRAIN_MS = 5000
+
+/**
+ * One iteration's traffic: every stream sends on its own connection from `begin` until `stop`, which
+ * returns the figures (operations still waiting count as late as they are then) and closes the
+ * connections once those operations have finished, so none of them writes during the verification.
+ */
+async function trafficOn(
+  setting: TrafficSetting,
+  working: string,
+  stopped: Promise<void>,
+): Promise<TrafficStats[]> {
+  const streams = await Promise.all(setting.specs.map((spec) => openStream(setting, working, spec)))
   let stopping = false
-  process.on('message', (message: { type: string }) => {
-    if (message.type === 'stop') stopping = true
-  })
+  void stopped.then(() => (stopping = true))
   send({ type: 'ready' })
   const started = performance.now()
-  await Promise.all(streams.map((stream) => sendOperations(stream, started, setting, () => stopping)))
+  await Promise.all(
+    streams.map((stream) => sendOperations(stream, started, setting.generators, () => stopping)),
+  )
   const elapsedMs = performance.now() - started
-  send({ type: 'stats', stats: streams.map((stream) => statsOf(stream, started, elapsedMs)) })
-  // Pending operations are abandoned with the process: the parent drops the working copy anyway.
-  process.exit(0)
+  const stats = streams.map((stream) => statsOf(stream, started, elapsedMs))
+  const drained = Promise.allSettled(streams.flatMap((stream) => [...stream.inFlight]))
+  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())])
+  await Promise.all(streams.map((stream) => stream.conn.close().catch(() => {})))
+  return stats
+}
+
+/** The run's traffic: set up once, then one `begin` … `stop` per iteration, until the run ends it. */
+function serve(job: TrafficJob): void {
+  const setting = setUp(job)
+  let stop: (() => void) | undefined
+  let running: Promise<TrafficStats[]> | undefined
+  process.on('message', (command: TrafficCommand) => {
+    if (command.type === 'begin') {
+      const stopped = new Promise<void>((resolve) => (stop = resolve))
+      running = setting.then((s) => trafficOn(s, command.working, stopped))
+      running.catch((e: unknown) => send({ type: 'error', message: errorLine(e) }))
+    } else if (command.type === 'stop') {
+      stop?.()
+      void running?.then(
+        (stats) => send({ type: 'stats', stats }),
+        () => {},
+      )
+    }
+  })
 }
 
 /** The traffic spec's own connection on the working copy, and its parameters' generators. */
-async function openStream(server: DatabaseServer, job: TrafficJob, spec: TrafficSpec): Promise<Stream> {
-  const conn = await server.openDatabase(job.working)
+async function openStream(setting: TrafficSetting, working: string, spec: TrafficSpec): Promise<Stream> {
+  const { server, job } = setting
+  const conn = await server.openDatabase(working)
   const params = (spec.params ?? []).map((g, i) => ({
     fn: compileGenerator(g),
     random: randomSource(job.seed, 'traffic', spec.name, String(i)),
@@ -154,9 +201,4 @@ function statsOf(stream: Stream, started: number, elapsedMs: number): TrafficSta
 process.on('SIGINT', () => {})
 process.once('disconnect', () => process.exit(0))
 
-process.once('message', (job: TrafficJob) => {
-  runTraffic(job).catch((e: unknown) => {
-    send({ type: 'error', message: e instanceof Error ? e.message : String(e) })
-    process.exit(1)
-  })
-})
+process.once('message', (job: TrafficJob) => serve(job))

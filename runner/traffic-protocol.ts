@@ -1,14 +1,23 @@
 import type { SqliteOptions } from '../db/sqlite/sqlite-options.js'
 
-/** What a traffic process needs: the database and the scenario whose traffic specs it runs. */
+/**
+ * What a traffic process needs for a whole run: the database and the scenario whose traffic specs it
+ * runs. Each iteration then begins it on that iteration's working copy and stops it.
+ */
 export interface TrafficJob {
   readonly db: string
   readonly sqlite: SqliteOptions
   readonly scenario: string
   readonly scale: number
   readonly seed: number
-  readonly working: string
 }
+
+/** What the run tells its traffic process. */
+export type TrafficCommand =
+  /** Open the streams' connections on this working copy and start sending. */
+  | { readonly type: 'begin'; readonly working: string }
+  /** Stop sending, report the figures, close the connections, wait for the next begin. */
+  | { readonly type: 'stop' }
 
 /** Latency of one traffic stream during a deletion, measured from each operation's intended start. */
 export interface TrafficStats {

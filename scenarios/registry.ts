@@ -1,6 +1,5 @@
 import { DelbenchError } from '../core/errors.js'
 import { BUILTIN_SCENARIOS } from './builtins/index.js'
-import { loadScenarioFile } from './scenario-file.js'
 import type { Scenario } from './scenario.js'
 
 /** The label a scenario is shown under: its name, and its variant if one was chosen. */
@@ -13,7 +12,9 @@ export function scenarioLabel(scenario: Scenario): string {
  * path of a scenario file (`.json`, or a `.js`/`.mjs` module whose default export is a scenario).
  */
 export async function resolveScenario(reference: string): Promise<Scenario> {
-  if (/[/\\]|\.(json|m?js|ts)$/i.test(reference)) return loadScenarioFile(reference)
+  // The file reader (zod, faker for generator names) is loaded only for a file.
+  if (/[/\\]|\.(json|m?js|ts)$/i.test(reference))
+    return (await import('./scenario-file.js')).loadScenarioFile(reference)
   const [name, variant, ...rest] = reference.split(':')
   const scenario = BUILTIN_SCENARIOS.find((s) => s.name === name)
   if (!scenario || rest.length > 0) {

@@ -1,6 +1,10 @@
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hopeless, projectIteration } from '../runner/early-stop.js'
 import { nextIteration, relativeMarginOfError, type IterationPolicy } from '../runner/iteration-policy.js'
+import { readValidResults } from './support/results.js'
+import { lines, runCli } from './support/run-cli.js'
+import { tempFolder } from './support/test-server.js'
 
 const TARGET: IterationPolicy = { kind: 'target', targetRme: 5, min: 5, max: 10 }
 const roomy = { elapsedMs: 0, budgetMs: 60_000, nextIterationMs: 100 }
@@ -81,5 +85,60 @@ describe('projections and early stops', () => {
   it('lets a run that may finish within a few budgets go on', () => {
     // 10 s for the iteration against a 30 s budget: slow, not hopeless.
     expect(hopeless(steady(2900, 5000), 29_000, 30_000)).toBeUndefined()
+  })
+})
+
+describe('delbench run iterates to a margin of error', () => {
+  /** A default `delbench run` of batched on a small bookstore: its results file. */
+  async function defaultRun(db: string): Promise<string> {
+    const out = tempFolder('out')
+    const args = ['run', '--db', db, '--scenario', 'bookstore', '--scale', '0.004', '--strategy', 'batched']
+    const result = await runCli([...args, '--no-traffic', '--out', out])
+    expect(result.code, result.stderr).toBe(0)
+    return path.join(out, 'results.json')
+  }
+
+  it('takes 5 to 10 iterations by default, says why it stopped, and two such runs can be compared on time', async () => {
+    const db = `sqlite:${tempFolder('db')}`
+    const files = [await defaultRun(db), await defaultRun(db)]
+    for (const file of files) {
+      const [run] = readValidResults(file).runs
+      expect(run?.iterations).toBeGreaterThanOrEqual(5)
+      expect(run?.iterations).toBeLessThanOrEqual(10)
+      expect(run?.timing?.samples).toHaveLength(run?.iterations ?? -1)
+      expect(['target-rme', 'max-iterations']).toContain(run?.iterationStop?.reason)
+    }
+    // Five samples a side can reach p < 0.05: the time test is applied, not waved through. (Whether it
+    // then finds a change is the machine's noise, not asserted here.)
+    const compared = await runCli(['compare', ...files])
+    expect([0, 1]).toContain(compared.code)
+    expect(compared.stdout).toMatch(/\| \d[\d.e-]* \| 5 → 5 \|/)
+    expect(compared.stdout).not.toMatch(/too few samples|time not tested/)
+  })
+
+  it('runs exactly N with --iterations N, and refuses N with a margin target', async () => {
+    const out = tempFolder('out')
+    const db = `sqlite:${tempFolder('db')}`
+    const args = [
+      'run',
+      '--db',
+      db,
+      '--scenario',
+      'bookstore',
+      '--scale',
+      '0.004',
+      '--strategy',
+      'naive-bulk',
+    ]
+    const exact = await runCli([...args, '--no-traffic', '--iterations', '3', '--out', out])
+    expect(exact.code, exact.stderr).toBe(0)
+    const [run] = readValidResults(path.join(out, 'results.json')).runs
+    expect(run?.iterations).toBe(3)
+    expect(run?.iterationStop?.reason).toBe('iterations')
+    const mixed = await runCli([...args, '--iterations', '3', '--target-rme', '5'])
+    expect(mixed.code).toBe(2)
+    expect(lines(mixed.stderr)).toEqual([
+      'delbench: --iterations N runs exactly N: it does not go with --target-rme, --min-iterations or --max-iterations',
+    ])
   })
 })

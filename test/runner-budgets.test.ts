@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { projectIteration } from '../runner/early-stop.js'
 import { readValidResults } from './support/results.js'
 import { eventually, runCli, spawnCli } from './support/run-cli.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
@@ -65,9 +66,17 @@ for (const db of TEST_DATABASES) {
       const projection = waits?.projection
       expect(projection?.rowsExpected).toBe(TARGETS)
       expect(projection?.rowsDeleted).toBe(1000)
-      // Stopped at the budget, and projected from its rate: 27 times the time 1,000 rows took.
-      expect(projection?.elapsedMs).toBeGreaterThanOrEqual(BUDGET_S * 1000)
+      // Stopped at the budget, and projected from the iteration's own time (the budget also paid for the
+      // run's process, its copy and the traffic): 27 times the time its 1,000 rows took.
+      expect(projection?.elapsedMs).toBeGreaterThan(0)
+      expect(projection?.elapsedMs).toBeLessThanOrEqual(BUDGET_S * 1000)
       expect(projection?.projectedMs).toBeCloseTo((TARGETS / 1000) * (projection?.elapsedMs ?? 0), -1)
+      expect(waits?.iterationStop).toEqual({
+        reason: 'budget',
+        detail: `stopped after the ${BUDGET_S} s budget`,
+      })
+      // Its memory is reported although no iteration finished.
+      expect(waits?.memory?.peakRssBytes).toBeGreaterThan(0)
       expect(result.stdout).toMatch(
         /deletes-then-waits .*timeout \(1000 rows in [\d.]+ s, \d+ rows\/s, projected [\d.]+ s\)/,
       )
@@ -77,6 +86,61 @@ for (const db of TEST_DATABASES) {
     })
   })
 }
+
+/** Two quick iterations, then a third that waits until stopped. */
+const TWICE = path.resolve(import.meta.dirname, 'fixtures', 'finishes-twice-then-waits.mjs')
+/** One row per statement, 5 ms apart: at most 200 rows a second, whatever the machine. */
+const SLOW = path.resolve(import.meta.dirname, 'fixtures', 'steady-and-slow.mjs')
+
+/** `delbench run` of one strategy on bookstore on a SQLite folder of its own; its one run record. */
+async function runOne(strategy: string, extra: readonly string[]) {
+  const out = tempFolder('out')
+  const args = ['run', '--db', `sqlite:${tempFolder('db')}`, '--scenario', 'bookstore', '--no-traffic']
+  const result = await runCli([...args, '--strategy', strategy, ...extra, '--out', out], {}, 100_000)
+  expect(result.code, result.stderr).toBe(0)
+  const [run] = readValidResults(path.join(out, 'results.json')).runs
+  return { run, result }
+}
+
+describe('budgets across iterations', () => {
+  it('a budget that ends in the third iteration keeps the two finished ones as samples', async () => {
+    const { run } = await runOne(TWICE, ['--scale', '0.01', '--iterations', '3', '--timeout', '15'])
+    expect(run?.status).toBe('ok')
+    expect(run?.iterations).toBe(2)
+    expect(run?.timing?.samples).toHaveLength(2)
+    expect(run?.rowsDeleted).toEqual({ books: 500 })
+    expect(run?.verification).toEqual({ ok: true, problems: [] })
+    expect(run?.iterationStop?.reason).toBe('budget')
+    expect(run?.iterationStop?.detail).toMatch(/^the 15 s budget held 2 iterations; margin of error/)
+    expect(run?.projection).toBeUndefined()
+  })
+
+  it('a run whose steady rate projects several budgets is stopped early, with that projection', async () => {
+    // 10,000 targets at 200 rows/s at most: 50 s or more against a 10 s budget.
+    const { run, result } = await runOne(SLOW, ['--scale', '0.2', '--iterations', '1', '--timeout', '10'])
+    expect(run?.status).toBe('timeout')
+    expect(run?.error).toMatch(/^stopped early: projected [\d.]+ s > 10 s budget$/)
+    expect(run?.iterationStop?.reason).toBe('hopeless')
+    const projection = run?.projection
+    expect(projection?.rowsExpected).toBe(10_000)
+    expect(projection?.projectedMs).toBeGreaterThan(3 * 10_000)
+    // Stopped on its rate, before the budget ran out.
+    expect(projection?.elapsedMs).toBeLessThan(10_000)
+    expect(result.stderr).toMatch(/steady-and-slow: timeout — stopped early: projected/)
+  })
+
+  it('a first iteration projected from its own rate lands within 1.5× of its real time', async () => {
+    const { run } = await runOne('per-row', ['--scale', '0.02', '--iterations', '1', '--timeout', '300'])
+    expect(run?.status).toBe('ok')
+    const total = run?.timing?.samples[0] as number
+    const rows = Object.values(run?.rowsDeleted ?? {}).reduce((a, b) => a + b, 0)
+    // Where a budget of a third of the real time would have stopped it: the last progress before then.
+    const [at, done] = [...(run?.progress ?? [])].reverse().find(([t]) => t <= total / 3) ?? [0, 0]
+    const projected = projectIteration(done, at, rows)?.projectedMs as number
+    expect(projected / total).toBeGreaterThan(1 / 1.5)
+    expect(projected / total).toBeLessThan(1.5)
+  })
+})
 
 describe('interrupting a run', () => {
   it('SIGINT stops the current run, keeps the finished ones in a valid results file, and leaves nothing running', async () => {

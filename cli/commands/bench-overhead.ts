@@ -1,7 +1,5 @@
 import { Command } from 'commander'
 import { DelbenchError } from '../../core/errors.js'
-import { openServer } from '../../db/open-server.js'
-import { measureOverhead } from '../../runner/overhead-benchmark.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { out } from '../output.js'
 
@@ -19,6 +17,10 @@ export function benchOverheadCommand(): Command {
       if (!(scale > 0) || !Number.isInteger(iterations) || iterations < 1)
         throw new DelbenchError('--scale must be positive and --iterations a whole number of at least 1')
       const { values, specs, open } = databaseSelection(flags)
+      const [{ openServer }, { measureOverhead }] = await Promise.all([
+        import('../../db/open-server.js'),
+        import('../../runner/overhead-benchmark.js'),
+      ])
       for (const [i, spec] of specs.entries()) {
         const server = await openServer(spec, open)
         try {

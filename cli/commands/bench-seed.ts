@@ -1,13 +1,6 @@
 import { Command } from 'commander'
 import { DelbenchError } from '../../core/errors.js'
-import { openServer } from '../../db/open-server.js'
-import {
-  measurePgbench,
-  measureSeeding,
-  type PgbenchMeasurement,
-  type SeedMeasurement,
-} from '../../runner/seed-benchmark.js'
-import { resolveScenario } from '../../scenarios/registry.js'
+import type { PgbenchMeasurement, SeedMeasurement } from '../../runner/seed-benchmark.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { out } from '../output.js'
 
@@ -32,7 +25,12 @@ export function benchSeedCommand(): Command {
       if (scales.some((s) => !(s > 0)))
         throw new DelbenchError(`--scales must be positive numbers, not '${flags.scales}'`)
       const references = flags.scenario.split(',')
+      const { resolveScenario } = await import('../../scenarios/registry.js')
       const scenarios = await Promise.all(references.map(resolveScenario))
+      const [{ openServer }, { measurePgbench, measureSeeding }] = await Promise.all([
+        import('../../db/open-server.js'),
+        import('../../runner/seed-benchmark.js'),
+      ])
       const seedMeasurements: SeedMeasurement[] = []
       const pgbench: (PgbenchMeasurement & { database: string; comparedWith: string; ratio: number })[] = []
       for (const [i, spec] of specs.entries()) {

@@ -1,5 +1,4 @@
 import { Command } from 'commander'
-import { openServer } from '../../db/open-server.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { out } from '../output.js'
 
@@ -9,6 +8,7 @@ export function cleanCommand(): Command {
   )
   return addDatabaseOptions(command).action(async (flags: Partial<DatabaseFlags>) => {
     const { specs, open } = databaseSelection(flags)
+    const { openServer } = await import('../../db/open-server.js')
     for (const spec of specs) {
       const server = await openServer(spec, open)
       try {

@@ -1,8 +1,7 @@
 import path from 'node:path'
 import { Command } from 'commander'
 import { DelbenchError } from '../../core/errors.js'
-import { compareResults, comparisonMarkdown, DEFAULT_COMPARE, incomparable } from '../../reports/compare.js'
-import { readResults } from '../../reports/read-results.js'
+import { DEFAULT_COMPARE } from '../../reports/compare-options.js'
 import { out } from '../output.js'
 
 /** A fraction from a flag: `0.05`, or `10%` for thresholds. */
@@ -31,7 +30,7 @@ export function compareCommand(): Command {
     .option('--memory-threshold <fraction>', 'peak RSS change that counts', '10%')
     .option('--json', 'print the comparison as JSON instead of Markdown')
     .action(
-      (
+      async (
         baseFile: string,
         headFile: string,
         flags: { alpha: string; threshold: string; memoryThreshold: string; json?: boolean },
@@ -41,6 +40,10 @@ export function compareCommand(): Command {
           threshold: fraction(flags.threshold, '--threshold', 10),
           memoryThreshold: fraction(flags.memoryThreshold, '--memory-threshold', 10),
         }
+        const [{ readResults }, { compareResults, comparisonMarkdown, incomparable }] = await Promise.all([
+          import('../../reports/read-results.js'),
+          import('../../reports/compare.js'),
+        ])
         const base = readResults(baseFile)
         const head = readResults(headFile)
         const reason = incomparable(base, head)

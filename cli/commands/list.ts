@@ -1,16 +1,24 @@
 import { Command } from 'commander'
-import { DATABASE_KINDS } from '../../db/database-kinds.js'
-import { builtinScenarios } from '../../scenarios/registry.js'
-import { rowCounts } from '../../scenarios/row-counts.js'
-import { BUILTIN_STRATEGIES } from '../../strategies/builtins.js'
-import { unsupportedCases } from '../../strategies/support-matrix.js'
 import { out } from '../output.js'
 
 export function listCommand(): Command {
   return new Command('list')
     .description('list the database kinds, scenarios and strategies delbench knows')
     .option('--json', 'print a JSON document instead of text')
-    .action((flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean }) => {
+      const [
+        { DATABASE_KINDS },
+        { builtinScenarios },
+        { rowCounts },
+        { BUILTIN_STRATEGIES },
+        { unsupportedCases },
+      ] = await Promise.all([
+        import('../../db/database-kinds.js'),
+        import('../../scenarios/registry.js'),
+        import('../../scenarios/row-counts.js'),
+        import('../../strategies/builtins.js'),
+        import('../../strategies/support-matrix.js'),
+      ])
       const scenarios = builtinScenarios().map((s) => ({
         name: s.name,
         description: s.description,

@@ -1,7 +1,5 @@
 import path from 'node:path'
 import { Command } from 'commander'
-import { mergeResults } from '../../reports/merge-results.js'
-import { readResults } from '../../reports/read-results.js'
 import { assertWritableDirectory, writeResults } from '../../reports/write-results.js'
 import { err, out } from '../output.js'
 
@@ -12,7 +10,11 @@ export function mergeCommand(): Command {
     )
     .argument('<results...>', 'the shards’ results.json files')
     .requiredOption('--out <file>', 'the merged results file to write')
-    .action((files: string[], flags: { out: string }) => {
+    .action(async (files: string[], flags: { out: string }) => {
+      const [{ readResults }, { mergeResults }] = await Promise.all([
+        import('../../reports/read-results.js'),
+        import('../../reports/merge-results.js'),
+      ])
       const inputs = files.map((file) => ({ file, document: readResults(file) }))
       const merged = mergeResults(inputs)
       const commits = new Set(inputs.map((i) => i.document.environment.gitCommit))

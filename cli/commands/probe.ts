@@ -1,6 +1,5 @@
 import { Command } from 'commander'
 import type { ServerDescription } from '../../db/database-server.js'
-import { openServer } from '../../db/open-server.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { out } from '../output.js'
 
@@ -16,6 +15,7 @@ export function probeCommand(): Command {
     .option('--json', 'print a JSON document instead of text')
   return addDatabaseOptions(command).action(async (flags: Partial<DatabaseFlags> & { json?: boolean }) => {
     const { specs, open } = databaseSelection(flags)
+    const { openServer } = await import('../../db/open-server.js')
     const reports: ProbeReport[] = []
     for (const spec of specs) {
       const server = await openServer(spec, open)

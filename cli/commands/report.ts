@@ -2,11 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Command } from 'commander'
 import { DelbenchError } from '../../core/errors.js'
-import { EXPORT_FILES, EXPORT_FORMATS, exportResults, type ExportFormat } from '../../reports/exports.js'
-import { chronological } from '../../reports/history-charts.js'
-import { readResults } from '../../reports/read-results.js'
+import { EXPORT_FILES, EXPORT_FORMATS, type ExportFormat } from '../../reports/export-formats.js'
 import type { ResultsDocument } from '../../core/results-schema.js'
-import { writeReports } from '../../reports/write-reports.js'
 import { assertWritableDirectory } from '../../reports/write-results.js'
 import { writeFileAtomic } from '../../reports/write-results.js'
 import { out, shownPath } from '../output.js'
@@ -67,6 +64,13 @@ export function reportCommand(): Command {
     .action(async (inputs: string[], flags: { out?: string; export?: string }) => {
       const formats = exportFormats(flags.export)
       const files = resultsFiles(inputs)
+      // The schema reader and the chart renderers load with the work, not with `--help`.
+      const [{ readResults }, { writeReports }, { chronological }, { exportResults }] = await Promise.all([
+        import('../../reports/read-results.js'),
+        import('../../reports/write-reports.js'),
+        import('../../reports/history-charts.js'),
+        import('../../reports/exports.js'),
+      ])
       const documents = files.map((file) => ({ file, document: readResults(file) }))
       // The newest run is the report; all of them make its history.
       const newest = chronological(documents.map((d) => d.document)).at(-1) as ResultsDocument

@@ -2,31 +2,30 @@ import path from 'node:path'
 import { Command } from 'commander'
 import { DelbenchError } from '../../core/errors.js'
 import type { ResultsDocument } from '../../core/results-schema.js'
-import { summaryTable } from '../../reports/summary-table.js'
 import {
   assertWritableDirectory,
   linkLatest,
   timestampedOutDir,
   writeResults,
 } from '../../reports/write-results.js'
-import { writeReports } from '../../reports/write-reports.js'
-import { dryRunMatrix } from '../../runner/dry-run.js'
-import { describeEnvironment } from '../../runner/environment.js'
-import { MatrixRunner, type MatrixEvents } from '../../runner/matrix.js'
+import type { MatrixEvents } from '../../runner/matrix.js'
 import type { MatrixPlan } from '../../runner/run-plan.js'
-import { StrategyRegistry } from '../../strategies/registry.js'
 import type { StrategyOptions } from '../../strategies/strategy.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { err, out, shownPath } from '../output.js'
-import { rowProgress, seedUpdate, type ProgressReporter } from '../progress.js'
+import type * as progressModule from '../progress.js'
+import type { ProgressReporter } from '../progress.js'
+
+/** The progress bars' module, loaded with the run (cli-progress is not needed for --help). */
+type ProgressModule = typeof progressModule
+import { addIterationOptions, iterationPolicy, type IterationFlags } from '../iteration-options.js'
 import { addScenarioOptions, scenarioSelection, type ScenarioFlags } from '../scenario-options.js'
 
-interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags {
+interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags, IterationFlags {
   readonly strategy?: string[]
   readonly batchSize: string
   readonly sleepMs: string
   readonly workers: string
-  readonly iterations: string
   readonly timeout: string
   readonly out?: string
   readonly dryRun?: boolean
@@ -83,8 +82,11 @@ export function runCommand(): Command {
       'strategy name or .js module; comma list or repeatable (default: all built-ins)',
       collect,
     )
-    .option('--iterations <n>', 'timed iterations per run, each on a fresh copy', '3')
-    .option('--timeout <seconds>', 'budget per run; a run that reaches it is stopped and projected', '30')
+    .option(
+      '--timeout <seconds>',
+      'budget per run: no iteration starts that it cannot hold; a first iteration it cannot hold is stopped and projected',
+      '10',
+    )
     .option('--batch-size <rows>', 'rows per batch for batched and limit-loop (comma list to sweep)', '1000')
     .option('--sleep-ms <ms>', 'pause between batches (comma list to sweep)', '0')
     .option(
@@ -107,9 +109,11 @@ export function runCommand(): Command {
       'run only the K-th of N slices of the matrix (each machine of a CI matrix its own; delbench merge joins them)',
     )
   addScenarioOptions(command, '0.02')
+  addIterationOptions(command)
   return addDatabaseOptions(command).action(async (flags: RunFlags) => {
-    const plan = await matrixPlan(flags)
+    const plan = await matrixPlan(flags, (flag) => command.getOptionValueSource(flag))
     if (flags.dryRun) {
+      const { dryRunMatrix } = await import('../../runner/dry-run.js')
       for await (const line of dryRunMatrix(plan)) out(line)
       return
     }
@@ -118,14 +122,16 @@ export function runCommand(): Command {
 }
 
 /** The matrix the flags ask for, each flag checked. */
-async function matrixPlan(flags: RunFlags): Promise<MatrixPlan> {
+async function matrixPlan(
+  flags: RunFlags,
+  sources: (flag: string) => string | undefined,
+): Promise<MatrixPlan> {
   const batchSizes = integers(flags.batchSize, '--batch-size', 1)
   const sleeps = integers(flags.sleepMs, '--sleep-ms', 0)
   const workers = integers(flags.workers, '--workers', 1)
   const tooMany = workers.find((k) => k > MAX_WORKERS)
   if (tooMany !== undefined)
     throw new DelbenchError(`--workers ${tooMany} is above ${MAX_WORKERS}: each worker is a connection`)
-  const [iterations] = integers(flags.iterations, '--iterations', 1)
   const shard = shardOf(flags.shard)
   const timeoutSeconds = Number(flags.timeout)
   if (!(timeoutSeconds > 0))
@@ -135,6 +141,7 @@ async function matrixPlan(flags: RunFlags): Promise<MatrixPlan> {
   )
   const { values, specs, open } = databaseSelection(flags)
   const { scenarios, references, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
+  const { StrategyRegistry } = await import('../../strategies/registry.js')
   const registry = new StrategyRegistry()
   const strategyRefs = flags.strategy?.length ? flags.strategy : registry.all().map((s) => s.name)
   const strategies = await Promise.all(
@@ -152,7 +159,7 @@ async function matrixPlan(flags: RunFlags): Promise<MatrixPlan> {
     knobs,
     diskCheck,
     options,
-    iterations: iterations as number,
+    policy: iterationPolicy(flags, sources),
     timeoutMs: timeoutSeconds * 1000,
     open,
     logSql: flags.logSql ?? false,
@@ -172,7 +179,14 @@ async function runMatrix(plan: MatrixPlan, flags: RunFlags): Promise<void> {
   assertWritableDirectory(dir)
   const resultsFile = path.join(dir, 'results.json')
   const save = (document: ResultsDocument) => writeResults(resultsFile, document)
-  const progress = progressLines(flags.json ?? false, save)
+  // Loaded here, not at start-up: `delbench --help` and argument errors need none of the drivers.
+  const [{ MatrixRunner }, { describeEnvironment }, { writeReports }, { summaryTable }] = await Promise.all([
+    import('../../runner/matrix.js'),
+    import('../../runner/environment.js'),
+    import('../../reports/write-reports.js'),
+    import('../../reports/summary-table.js'),
+  ])
+  const progress = progressLines(flags.json ?? false, save, await import('../progress.js'))
   const runner = new MatrixRunner(plan, progress.events)
   // Ctrl-C and SIGTERM: stop the current run (its child killed, its working copy dropped), then
   // write what finished, marked interrupted.
@@ -208,6 +222,7 @@ async function runMatrix(plan: MatrixPlan, flags: RunFlags): Promise<void> {
 function progressLines(
   quiet: boolean,
   checkpoint: (document: ResultsDocument) => void,
+  { rowProgress, seedUpdate }: ProgressModule,
 ): { readonly events: MatrixEvents; stop(): void } {
   let progress: ProgressReporter | undefined
   const stop = () => {
@@ -223,12 +238,14 @@ function progressLines(
     runStarted: (label) => {
       progress = rowProgress(label, quiet)
     },
-    runProgress: (_label, rows, expected) =>
-      progress?.update({ done: Math.min(rows, expected), total: expected }),
+    runProgress: (_label, rows, expected, elapsedMs) =>
+      progress?.update({ done: Math.min(rows, expected), total: expected, elapsedMs }),
     runFinished: (label, run) => {
       stop()
       if (!quiet)
-        err(`${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms)` : ''}`)
+        err(
+          `${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms, ±${run.timing.rme.toFixed(1)}%)` : ''}${run.iterationStop ? ` — ${run.iterationStop.detail}` : ''}`,
+        )
     },
     checkpoint,
   }

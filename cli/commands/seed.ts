@@ -1,13 +1,11 @@
 import { Command } from 'commander'
-import { openServer } from '../../db/open-server.js'
-import { scenarioLabel } from '../../scenarios/registry.js'
-import { tableChecksums, type TableChecksum } from '../../seeds/checksum.js'
-import { scenarioTables } from '../../scenarios/scenario-tables.js'
-import { seedScenario } from '../../seeds/seeder.js'
+import type { DatabaseServer } from '../../db/database-server.js'
+import type { Scenario } from '../../scenarios/scenario.js'
+import type { SchemaKnobs } from '../../scenarios/scenario-tables.js'
+import type { TableChecksum } from '../../seeds/checksum.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
-import { sampleMemory, type MemoryPeaks } from '../../runner/memory-sampler.js'
+import type { MemoryPeaks } from '../../runner/memory-sampler.js'
 import { err, out } from '../output.js'
-import { rowProgress, seedUpdate } from '../progress.js'
 import { addScenarioOptions, scenarioSelection, type ScenarioFlags } from '../scenario-options.js'
 
 interface SeedReport {
@@ -17,6 +15,7 @@ interface SeedReport {
   readonly seed: number
   readonly seededDatabase: string
   readonly reused: boolean
+  readonly totalRows: number
   readonly seconds: number
   readonly rowsPerSecond: number | null
   /** Peak RSS and heap of this process while seeding (client side: the server's memory is its own). */
@@ -35,68 +34,95 @@ export function seedCommand(): Command {
     )
     .option('--force', 'seed again even if an identical seeded database exists')
   addScenarioOptions(command, '1')
-  return addDatabaseOptions(command).action(
-    async (flags: Partial<DatabaseFlags> & ScenarioFlags & { json?: boolean; force?: boolean }) => {
-      const { specs, open } = databaseSelection(flags)
-      const { scenarios, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
-      const reports: SeedReport[] = []
-      for (const spec of specs) {
-        const server = await openServer(spec, open)
-        try {
-          for (const knobSet of knobs)
-            for (const scenario of scenarios) {
-              const label = `${scenarioLabel(scenario)} on ${spec.display}`
-              const progress = rowProgress(`seeding ${label}`, flags.json)
-              const memory = sampleMemory()
-              const result = await seedScenario(
-                server,
-                { scenario, scale, seed, knobs: knobSet },
-                (p) => progress.update(seedUpdate(p)),
-                {
-                  force: flags.force ?? false,
-                  onWait: () => err(`waiting for another delbench process seeding ${label}`),
-                  diskCheck,
-                },
-              ).finally(() => progress.stop())
-              const peaks = memory.stop()
-              let tables: Record<string, TableChecksum> = Object.fromEntries(
-                Object.entries(result.counts).map(([name, rows]) => [name, { rows, checksum: '' }]),
-              )
-              if (flags.json) {
-                const conn = await server.openDatabase(result.database)
-                tables = await tableChecksums(
-                  conn,
-                  server.dialect.adapter,
-                  scenarioTables(scenario, knobSet),
-                ).finally(() => conn.close())
-              }
-              const report: SeedReport = {
-                database: spec.display,
-                scenario: scenarioLabel(scenario),
-                scale,
-                seed,
-                seededDatabase: result.database,
-                reused: result.reused,
-                seconds: Number(result.seconds.toFixed(3)),
-                rowsPerSecond: result.reused ? null : Math.round(result.totalRows / result.seconds),
-                memory: { ...peaks, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
-                tables,
-              }
-              reports.push(report)
-              if (!flags.json) {
-                const how = result.reused
-                  ? 'already seeded (reused)'
-                  : `seeded in ${result.seconds.toFixed(1)} s (${report.rowsPerSecond?.toLocaleString('en-US')} rows/s)`
-                out(`${label}: ${result.totalRows.toLocaleString('en-US')} rows ${how} → ${result.database}`)
-                for (const [name, t] of Object.entries(tables))
-                  out(`  ${name.padEnd(28)} ${t.rows.toLocaleString('en-US').padStart(12)} rows`)
-              }
-            }
-        } finally {
-          await server.close()
-        }
+  return addDatabaseOptions(command).action(async (flags: SeedFlags) => {
+    const { specs, open } = databaseSelection(flags)
+    const selection = await scenarioSelection(flags)
+    // Loaded once the flags are checked: `delbench seed --help` and its errors need none of it.
+    const { openServer } = await import('../../db/open-server.js')
+    const reports: SeedReport[] = []
+    for (const spec of specs) {
+      const server = await openServer(spec, open)
+      try {
+        for (const knobs of selection.knobs)
+          for (const scenario of selection.scenarios) {
+            const report = await seedOne(server, spec.display, { ...selection, scenario, knobs }, flags)
+            reports.push(report)
+            if (!flags.json) printReport(report)
+          }
+      } finally {
+        await server.close()
       }
-      if (flags.json) out(JSON.stringify(reports, null, 2))
+    }
+    if (flags.json) out(JSON.stringify(reports, null, 2))
+  })
+}
+
+type SeedFlags = Partial<DatabaseFlags> & ScenarioFlags & { json?: boolean; force?: boolean }
+
+/** Seeds (or reuses) one scenario with one set of knobs on one server, and measures it. */
+async function seedOne(
+  server: DatabaseServer,
+  database: string,
+  what: { scenario: Scenario; knobs: SchemaKnobs; scale: number; seed: number; diskCheck: boolean },
+  flags: SeedFlags,
+): Promise<SeedReport> {
+  const [{ seedScenario }, { tableChecksums }, { rowProgress, seedUpdate }, { sampleMemory }] =
+    await Promise.all([
+      import('../../seeds/seeder.js'),
+      import('../../seeds/checksum.js'),
+      import('../progress.js'),
+      import('../../runner/memory-sampler.js'),
+    ])
+  const [{ scenarioLabel }, { scenarioTables }] = await Promise.all([
+    import('../../scenarios/registry.js'),
+    import('../../scenarios/scenario-tables.js'),
+  ])
+  const { scenario, knobs, scale, seed } = what
+  const label = `${scenarioLabel(scenario)} on ${database}`
+  const progress = rowProgress(`seeding ${label}`, flags.json)
+  const memory = sampleMemory()
+  const result = await seedScenario(
+    server,
+    { scenario, scale, seed, knobs },
+    (p) => progress.update(seedUpdate(p)),
+    {
+      force: flags.force ?? false,
+      onWait: () => err(`waiting for another delbench process seeding ${label}`),
+      diskCheck: what.diskCheck,
     },
+  ).finally(() => progress.stop())
+  const peaks = memory.stop()
+  let tables: Record<string, TableChecksum> = Object.fromEntries(
+    Object.entries(result.counts).map(([name, rows]) => [name, { rows, checksum: '' }]),
   )
+  if (flags.json) {
+    const conn = await server.openDatabase(result.database)
+    tables = await tableChecksums(conn, server.dialect.adapter, scenarioTables(scenario, knobs)).finally(() =>
+      conn.close(),
+    )
+  }
+  return {
+    database,
+    scenario: scenarioLabel(scenario),
+    scale,
+    seed,
+    seededDatabase: result.database,
+    reused: result.reused,
+    totalRows: result.totalRows,
+    seconds: Number(result.seconds.toFixed(3)),
+    rowsPerSecond: result.reused ? null : Math.round(result.totalRows / result.seconds),
+    memory: { ...peaks, maxRssBytes: process.resourceUsage().maxRSS * 1024 },
+    tables,
+  }
+}
+
+function printReport(report: SeedReport): void {
+  const how = report.reused
+    ? 'already seeded (reused)'
+    : `seeded in ${report.seconds.toFixed(1)} s (${report.rowsPerSecond?.toLocaleString('en-US')} rows/s)`
+  out(
+    `${report.scenario} on ${report.database}: ${report.totalRows.toLocaleString('en-US')} rows ${how} → ${report.seededDatabase}`,
+  )
+  for (const [name, t] of Object.entries(report.tables))
+    out(`  ${name.padEnd(28)} ${t.rows.toLocaleString('en-US').padStart(12)} rows`)
 }

@@ -58,7 +58,13 @@ export async function runOnce(
   if (reason) return { status: 'unsupported', error: reason }
   const working = DatabaseServer.uniqueName(`test_${strategy.name}`)
   try {
-    const outcome = await runIterations({ prepared, strategy, options, working, iterations: 1 })
+    const outcome = await runIterations({
+      prepared,
+      strategy,
+      options,
+      working,
+      policy: { kind: 'exact', iterations: 1 },
+    })
     const [iteration] = outcome.iterations
     if (!iteration) throw new Error(outcome.harnessError ?? 'no iteration completed')
     return { ...statusOf([iteration]), ms: outcome.timing?.samples[0] ?? 0, ...iteration }

@@ -1,0 +1,50 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runCli } from './support/run-cli.js'
+import { tempFolder } from './support/test-server.js'
+
+const TRACE = path.resolve(import.meta.dirname, 'support', 'module-trace.mjs')
+
+/** The libraries `delbench args` loads, and its exit code. */
+async function librariesLoaded(args: readonly string[]): Promise<{ code: number; libraries: string[] }> {
+  const log = path.join(tempFolder('modules'), 'loaded.txt')
+  const result = await runCli(args, {
+    NODE_OPTIONS: `--no-warnings --experimental-loader=${TRACE}`,
+    DELBENCH_TEST_MODULE_LOG: log,
+  })
+  const loaded = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) : []
+  return { code: result.code, libraries: [...new Set(loaded)].sort() }
+}
+
+/** What makes a start slow: drivers, schema validation, data generation, charts, containers, timing. */
+const HEAVY = [
+  'pg',
+  'pg-copy-streams',
+  'mysql2',
+  'better-sqlite3',
+  'zod',
+  '@faker-js/faker',
+  'chart.js',
+  '@napi-rs/canvas',
+  'testcontainers',
+  'tinybench',
+  '@stdlib/stats-base-dists-t-quantile',
+  'cli-progress',
+]
+
+describe('start-up loads only what the command uses', () => {
+  it.each([[['--help']], [['run', '--help']], [['run', '--batch-size', 'x']], [['seed', '--scale', '-1']]])(
+    'delbench %j loads commander alone',
+    async (args) => {
+      const { libraries } = await librariesLoaded(args)
+      expect(libraries).toEqual(['commander'])
+    },
+  )
+
+  it('delbench list loads no driver, validator, generator or chart library', async () => {
+    const { code, libraries } = await librariesLoaded(['list'])
+    expect(code).toBe(0)
+    expect(libraries.filter((l) => HEAVY.includes(l))).toEqual([])
+  })
+})
