@@ -122,7 +122,9 @@ describe('delbench run', () => {
   })
 
   it.each([
-    [['--iterations', '0'], /--iterations takes integers of at least 1/],
+    [['--iterations', '0'], /--iterations takes a whole number of at least 1, not '0'/],
+    [['--target-rme', '0'], /--target-rme takes a percentage above 0 and below 100, not '0'/],
+    [['--min-iterations', '6', '--max-iterations', '4'], /--max-iterations 4 is below --min-iterations 6/],
     [
       ['--batch-size', '100,x'],
       /--batch-size takes integers of at least 1 \(a comma list sweeps them\), not 'x'/,
