@@ -1,4 +1,4 @@
-import { meanInterval, tCritical } from './statistics.js'
+import { meanInterval } from './statistics.js'
 
 /**
  * How many timed iterations a run takes. `exact` is `--iterations N`: exactly N (a budget may still
@@ -39,14 +39,6 @@ export function relativeMarginOfError(samples: readonly number[]): number {
   return mean === 0 ? Number.POSITIVE_INFINITY : ((high - mean) / Math.abs(mean)) * 100
 }
 
-/**
- * The margin of error expected after `m` samples, from `rme` after `n`, with the spread unchanged: it
- * shrinks as 1/√n and as Student's t quantile falls with the degrees of freedom (2.78 at 4, 2.26 at 9).
- */
-export function marginAt(m: number, n: number, rme: number): number {
-  return rme * (tCritical(m - 1) / tCritical(n - 1)) * Math.sqrt(n / m)
-}
-
 /** Where a run stands after an iteration, to decide whether another one is worth starting. */
 export interface IterationState {
   /** Times of the iterations finished so far, in milliseconds. */
@@ -73,7 +65,7 @@ export function nextIteration(policy: IterationPolicy, state: IterationState): S
     if (n >= policy.min && rme <= policy.targetRme) return 'target-rme'
     if (n >= policy.max) return 'max-iterations'
     // Iterations that cannot bring the margin to its target measure nothing the reader will use.
-    if (n >= policy.min && marginAt(policy.max, n, rme) > policy.targetRme) return 'out-of-reach'
+    if (n >= policy.min && n * (rme / policy.targetRme) ** 2 > policy.max) return 'out-of-reach'
   }
   if (state.elapsedMs + state.nextIterationMs > state.budgetMs) return 'budget'
   return 'continue'

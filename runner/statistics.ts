@@ -18,11 +18,6 @@ export function standardDeviation(values: readonly number[]): number {
   return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1))
 }
 
-/** The two-sided critical value of Student's t at `level` with `df` degrees of freedom. */
-export function tCritical(df: number, level = 0.95): number {
-  return tQuantile(1 - (1 - level) / 2, df)
-}
-
 /**
  * Two-sided Student's t confidence interval of the mean. With the 3 to 30 samples a benchmark has, the
  * normal approximation would claim intervals far too narrow (t at 4 degrees of freedom is 2.78, not 1.96).
@@ -33,7 +28,8 @@ export function meanInterval(
 ): { mean: number; low: number; high: number } {
   const m = mean(values)
   if (values.length < 2) return { mean: m, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY }
-  const half = tCritical(values.length - 1, level) * (standardDeviation(values) / Math.sqrt(values.length))
+  const half =
+    tQuantile(1 - (1 - level) / 2, values.length - 1) * (standardDeviation(values) / Math.sqrt(values.length))
   return { mean: m, low: m - half, high: m + half }
 }
 
