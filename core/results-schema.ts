@@ -47,20 +47,12 @@ export const runSchema = z.object({
   iterations: z.number().int().min(0),
   iterationStop: z
     .object({
-      reason: z.enum([
-        'iterations',
-        'target-rme',
-        'max-iterations',
-        'out-of-reach',
-        'budget',
-        'failure',
-        'hopeless',
-      ]),
+      reason: z.enum(['iterations', 'target-rme', 'max-iterations', 'budget', 'failure', 'hopeless']),
       detail: z.string(),
     })
     .optional()
     .describe(
-      'why iteration stopped: all N ran (--iterations N), the margin of error reached its target, the maximum ran, the target was out of reach within the maximum (the margin shrinks as 1/√n), the budget could not hold another (or ended one), a failed or wrong iteration, or a first iteration projected past 1.5 budgets (stopped early)',
+      'why iteration stopped: all N ran (--iterations N), the margin of error reached its target, the maximum ran, the budget could not hold another (or ended one), a failed or wrong iteration, or a projection several budgets long (stopped early)',
     ),
   timing: timing.optional(),
   statements: statementCounts.optional().describe('per iteration'),

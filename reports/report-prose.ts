@@ -66,8 +66,8 @@ export function trafficProblems(group: ReportGroup): string[] {
 export function marginShortfalls(group: ReportGroup): string[] {
   return group.rows.flatMap(({ run, label }) => {
     const stop = run.iterationStop
-    const short = ['budget', 'max-iterations', 'out-of-reach']
-    if (run.status !== 'ok' || !stop || !short.includes(stop.reason)) return []
+    if (run.status !== 'ok' || !stop || (stop.reason !== 'budget' && stop.reason !== 'max-iterations'))
+      return []
     return [`${label}: ${stop.detail}`]
   })
 }

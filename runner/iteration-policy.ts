@@ -17,8 +17,6 @@ export type StopReason =
   | 'target-rme'
   /** `--max-iterations` ran before the margin reached its target. */
   | 'max-iterations'
-  /** The margin shrinks as 1/√n: at this one, `--max-iterations` could not bring it to the target. */
-  | 'out-of-reach'
   /** The next iteration would not have finished within the run's budget (or the budget ended one). */
   | 'budget'
   /** A failed or wrong iteration: repeating it measures nothing new. */
@@ -61,11 +59,8 @@ export function nextIteration(policy: IterationPolicy, state: IterationState): S
   if (policy.kind === 'exact') {
     if (n >= policy.iterations) return 'iterations'
   } else {
-    const rme = relativeMarginOfError(state.samples)
-    if (n >= policy.min && rme <= policy.targetRme) return 'target-rme'
+    if (n >= policy.min && relativeMarginOfError(state.samples) <= policy.targetRme) return 'target-rme'
     if (n >= policy.max) return 'max-iterations'
-    // Iterations that cannot bring the margin to its target measure nothing the reader will use.
-    if (n >= policy.min && n * (rme / policy.targetRme) ** 2 > policy.max) return 'out-of-reach'
   }
   if (state.elapsedMs + state.nextIterationMs > state.budgetMs) return 'budget'
   return 'continue'
@@ -98,8 +93,6 @@ export function stopDetail(
       return `${margin}${target} after ${iterations}`
     case 'max-iterations':
       return `the maximum of ${iterations} left the ${margin}${target}`
-    case 'out-of-reach':
-      return `${margin}${target} after ${iterations}: out of reach within ${policy.kind === 'target' ? policy.max : n} iterations`
     case 'budget':
       return `the ${seconds(budgetMs)} budget held ${iterations}; ${margin}${target}`
     case 'failure':

@@ -31,18 +31,10 @@ describe('the iteration policy', () => {
   it('goes on until the margin reaches its target, never below the minimum', () => {
     expect(nextIteration(TARGET, { ...roomy, samples: [100, 100, 100, 100] })).toBe('continue')
     expect(nextIteration(TARGET, { ...roomy, samples: [100, 100, 100, 100, 100] })).toBe('target-rme')
-    // 6.1% at 5 samples: 5 × (6.1/5)² = 7.6 iterations would reach 5%, within the maximum of 10.
-    const near = [93, 100, 107, 100, 100]
-    expect(relativeMarginOfError(near)).toBeCloseTo(6.15, 1)
-    expect(nextIteration(TARGET, { ...roomy, samples: near })).toBe('continue')
-    expect(nextIteration(TARGET, { ...roomy, samples: [...near, 93, 107, 100, 94] })).toBe('target-rme')
-    const six: IterationPolicy = { ...TARGET, max: 6 }
-    expect(nextIteration(six, { ...roomy, samples: [...near, 90] })).toBe('max-iterations')
-  })
-
-  it('stops once the margin is out of reach within the maximum (it shrinks as 1/√n)', () => {
-    // 51% at 5 samples would need about 520: no use running the other five.
-    expect(nextIteration(TARGET, { ...roomy, samples: [50, 150, 100, 70, 130] })).toBe('out-of-reach')
+    expect(nextIteration(TARGET, { ...roomy, samples: [50, 150, 100, 70, 130] })).toBe('continue')
+    expect(nextIteration(TARGET, { ...roomy, samples: [50, 150, 100, 70, 130, 50, 150, 100, 70, 130] })).toBe(
+      'max-iterations',
+    )
   })
 
   it('starts no iteration the budget cannot hold, keeping the finished ones', () => {
@@ -114,7 +106,7 @@ describe('delbench run iterates to a margin of error', () => {
       expect(run?.iterations).toBeGreaterThanOrEqual(5)
       expect(run?.iterations).toBeLessThanOrEqual(10)
       expect(run?.timing?.samples).toHaveLength(run?.iterations ?? -1)
-      expect(['target-rme', 'max-iterations', 'out-of-reach']).toContain(run?.iterationStop?.reason)
+      expect(['target-rme', 'max-iterations']).toContain(run?.iterationStop?.reason)
     }
     // Five samples a side can reach p < 0.05: the time test is applied, not waved through. (Whether it
     // then finds a change is the machine's noise, not asserted here.)
