@@ -162,7 +162,11 @@ export async function runInChild(
         const doomed = watch.finished.length === 0 ? earlyStop(watch, budget) : undefined
         if (doomed) stopWith(doomed)
       } else if (message.type === 'result')
-        settle({ kind: 'result', run: message.run, curve: thinned(finished(watch.curve, message.run)) })
+        settle({
+          kind: 'result',
+          run: message.run,
+          curve: thinned(finished(watch.curve, message.run, watch.samples[0])),
+        })
       else if (message.type === 'error') settle({ kind: 'error', message: message.message })
     })
     child.on('exit', (code, signal) => {
@@ -218,7 +222,7 @@ function budgetSpent(
       watch.finished.some((i) => i.foreground),
       { reason: 'budget', detail: stopDetail('budget', job.policy, watch.samples, budget.budgetMs) },
     )
-    return { kind: 'result', run, curve: thinned(finished(watch.curve, run)) }
+    return { kind: 'result', run, curve: thinned(finished(watch.curve, run, watch.samples[0])) }
   }
   return { kind: 'timeout', ...watch.progressNow(), memory: watch.memory, curve: thinned(watch.curve) }
 }
@@ -243,8 +247,10 @@ function earlyStop(watch: ChildWatch, budget: ChildBudget): ChildOutcome | undef
 function finished(
   curve: readonly (readonly [number, number])[],
   run: Extract<ChildMessage, { type: 'result' }>['run'],
+  firstSampleMs: number | undefined,
 ): (readonly [number, number])[] {
-  const ms = run.timing?.samples[0]
+  // The first iteration's own time, as the child reported it (the timing's samples are sorted).
+  const ms = firstSampleMs
   if (ms === undefined || run.status !== 'ok') return [...curve]
   const rows = Object.values(run.rowsDeleted ?? {}).reduce((a, b) => a + b, 0)
   return [...curve.filter(([t]) => t < ms), [Math.round(ms), rows]]
