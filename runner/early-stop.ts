@@ -7,7 +7,7 @@ export type ProgressPoints = readonly (readonly [number, number])[]
  * beyond 1.5 budgets the iteration cannot finish in time: waiting for the budget only to say so again
  * would spend it on nothing.
  */
-export const HOPELESS_FACTOR = 1.5
+const HOPELESS_FACTOR = 1.5
 /** The share of the budget an iteration must have run before its rate is trusted. */
 const MIN_BUDGET_SHARE = 0.1
 /** Progress reports needed before the rate is trusted (one every 200 ms at most). */

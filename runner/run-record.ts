@@ -109,7 +109,7 @@ export function timingOfSamples(samples: readonly number[]): NonNullable<RunReco
 }
 
 /** Per traffic stream, the iteration with the worst p99 (what a reader needs to know about harm). */
-export function worstForeground(iterations: readonly Iteration[]): Omit<TrafficStats, 'elapsedMs'>[] {
+function worstForeground(iterations: readonly Iteration[]): Omit<TrafficStats, 'elapsedMs'>[] {
   const byName = new Map<string, TrafficStats>()
   for (const stats of iterations.flatMap((i) => i.foreground ?? [])) {
     const seen = byName.get(stats.name)
