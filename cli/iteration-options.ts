@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { DelbenchError } from '../core/errors.js'
+import { wholeNumber } from './whole-number.js'
 import type { IterationPolicy } from '../runner/iteration-policy.js'
 
 /** The iteration flags as commander hands them over. */
@@ -27,13 +28,6 @@ export function addIterationOptions(command: Command): Command {
     .option('--max-iterations <n>', 'timed iterations at most, whatever the margin', DEFAULT_MAX)
 }
 
-function whole(value: string, flag: string, min: number): number {
-  const n = Number(value)
-  if (value.trim() === '' || !Number.isInteger(n) || n < min)
-    throw new DelbenchError(`${flag} takes a whole number of at least ${min}, not '${value}'`)
-  return n
-}
-
 /**
  * `--iterations N` means exactly N; otherwise iterations go on until the margin of error reaches
  * `--target-rme`, between `--min-iterations` and `--max-iterations`. Mixing the two is refused rather
@@ -49,13 +43,13 @@ export function iterationPolicy(
       throw new DelbenchError(
         '--iterations N runs exactly N: it does not go with --target-rme, --min-iterations or --max-iterations',
       )
-    return { kind: 'exact', iterations: whole(flags.iterations, '--iterations', 1) }
+    return { kind: 'exact', iterations: wholeNumber(flags.iterations, '--iterations', 1) }
   }
   const targetRme = Number(flags.targetRme)
   if (!(targetRme > 0) || targetRme >= 100)
     throw new DelbenchError(`--target-rme takes a percentage above 0 and below 100, not '${flags.targetRme}'`)
-  const min = whole(flags.minIterations, '--min-iterations', 1)
-  const max = whole(flags.maxIterations, '--max-iterations', 1)
+  const min = wholeNumber(flags.minIterations, '--min-iterations', 1)
+  const max = wholeNumber(flags.maxIterations, '--max-iterations', 1)
   if (max < min) throw new DelbenchError(`--max-iterations ${max} is below --min-iterations ${min}`)
   return { kind: 'target', targetRme, min, max }
 }

@@ -13,11 +13,18 @@ import { scenarioProblems } from './validate-scenario.js'
 /** A scenario file that cannot be used; the message names the file and the path of the bad field. */
 export class ScenarioFileError extends DelbenchError {}
 
+export interface LoadOptions {
+  /**
+   * Accept a file with no target yet (`delbench import` without --target) for seeding alone: it gets a
+   * target that selects nothing. Everything that deletes refuses such a file.
+   */
+  readonly withoutTarget?: boolean
+}
+
 /** Loads and validates a user's scenario: JSON, or a JavaScript module exporting one as default. */
-export async function loadScenarioFile(file: string): Promise<Scenario> {
+export async function loadScenarioFile(file: string, options: LoadOptions = {}): Promise<Scenario> {
   const full = path.resolve(file)
   if (!fs.existsSync(full)) throw new ScenarioFileError(`scenario file ${file} does not exist`)
-  let scenario: Scenario
   if (/\.json$/i.test(full)) {
     let data: unknown
     try {
@@ -25,15 +32,29 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
     } catch (error) {
       throw new ScenarioFileError(`scenario file ${file} is not valid JSON: ${(error as Error).message}`)
     }
-    scenario = fromJson(parse(jsonScenarioSchema, data, file) as unknown as JsonScenario)
-  } else if (/\.(m?js)$/i.test(full)) {
-    const exported = await importDefault(full, `scenario module ${file}`, ScenarioFileError)
-    scenario = parse(moduleScenarioSchema, exported, file) as unknown as Scenario
-  } else {
+    return scenarioFromJson(data, file, options)
+  }
+  if (!/\.(m?js)$/i.test(full))
     throw new ScenarioFileError(
       `scenario file ${file}: use .json, or a .js/.mjs module (compile TypeScript scenarios to JavaScript first)`,
     )
+  const exported = await importDefault(full, `scenario module ${file}`, ScenarioFileError)
+  const parsed = parse(moduleScenarioSchema, exported, file) as unknown as Omit<Scenario, 'target'> & {
+    target: TargetSpec | null
   }
+  return checked({ ...parsed, target: parsed.target ?? noTarget(parsed, file, options) }, file)
+}
+
+/**
+ * A scenario from parsed JSON, validated as a file's would be (`file` names it in messages): how
+ * `delbench import` proves a scenario it is about to write is one `run` accepts.
+ */
+export function scenarioFromJson(data: unknown, file: string, options: LoadOptions = {}): Scenario {
+  const json = parse(jsonScenarioSchema, data, file) as unknown as JsonScenario
+  return checked(fromJson({ ...json, target: json.target ?? noTarget(json, file, options) }), file)
+}
+
+function checked(scenario: Scenario, file: string): Scenario {
   const problems = scenarioProblems(scenario)
   if (problems.length > 0) {
     const more =
@@ -41,6 +62,19 @@ export async function loadScenarioFile(file: string): Promise<Scenario> {
     throw new ScenarioFileError(`scenario file ${file}: ${problems[0]}${more}`)
   }
   return scenario
+}
+
+/** The target of a file that has none: refused, or (seeding alone) one that selects nothing. */
+function noTarget(
+  scenario: Pick<Scenario, 'tables'>,
+  file: string,
+  options: LoadOptions,
+): Pick<TargetSpec, 'description' | 'table' | 'where'> {
+  if (!options.withoutTarget)
+    throw new ScenarioFileError(
+      `scenario file ${file} has no target yet: set "target" to {"description", "table", "where"}, or import again with --target TABLE --where SQL`,
+    )
+  return { description: 'no target (seeding only)', table: scenario.tables[0]?.name ?? '', where: '1 = 0' }
 }
 
 function parse<T>(schema: z.ZodType<T>, data: unknown, file: string): T {

@@ -115,14 +115,39 @@ const callbackSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('signal'), table: identifier, receivers: z.number().int().min(0) }).strict(),
 ])
 
+/** Where `delbench import` read the scenario from (see `ImportedFrom`). */
+const importedSchema = z
+  .object({
+    product: z.string(),
+    version: z.string(),
+    database: z.string(),
+    importedAt: z.iso.datetime({ offset: true }),
+    delbench: z.string(),
+    rowCounts: z.enum(['estimate', 'exact']),
+    target: z
+      .object({
+        rows: z.number().min(0),
+        tableRows: z.number().min(0),
+        share: z.number().min(0).max(1),
+        method: z.enum(['estimate', 'exact']),
+      })
+      .strict()
+      .optional(),
+    copiedValues: z.array(z.string()),
+    notes: z.array(z.string()),
+  })
+  .strict()
+
 const scenarioSchema = (generator: z.ZodType, params: z.ZodType, expected: z.ZodType) =>
   z
     .object({
       name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and -'),
       description: z.string().min(1),
       referenceTime: z.iso.datetime({ offset: true }),
+      imported: importedSchema.optional(),
       tables: z.array(tableSchema(generator)).min(1),
-      target: targetSchema(params, expected),
+      // Null in a file `delbench import` wrote without --target: loading refuses it until one is set.
+      target: targetSchema(params, expected).nullable(),
       variants: z.record(z.string(), targetSchema(params, expected)).optional(),
       callbacks: z.array(callbackSchema).optional(),
       traffic: z

@@ -1,4 +1,5 @@
 import type { CellValue, ColumnSpec, ForeignKeySpec, IndexSpec } from '../core/table-spec.js'
+import type { ImportedFrom } from './imported-json.js'
 
 /**
  * A scenario: tables linked by foreign keys, how to fill them at a given scale, which rows to delete
@@ -15,6 +16,8 @@ export interface Scenario {
    * and targets compare against it, so data and targets are the same on every run and database.
    */
   readonly referenceTime: string
+  /** Where `delbench import` read it from, for a scenario imported from a live database. */
+  readonly imported?: ImportedFrom
   readonly tables: readonly ScenarioTable[]
   readonly target: TargetSpec
   /** Other targets by name, e.g. `ten-libraries`; chosen with `--scenario NAME:VARIANT`. */

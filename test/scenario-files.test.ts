@@ -151,6 +151,15 @@ describe('scenario files', () => {
     expect(await loadError(path.join(folder, 'missing.json'))).toMatch(/does not exist/)
   })
 
+  it('refuses a file without a target in one line, except for seeding alone', async () => {
+    const file = variant((doc) => {
+      ;(doc as { target: unknown }).target = null
+    })
+    expect(await loadError(file)).toMatch(/has no target yet: set "target" .* --target TABLE --where SQL$/)
+    const seedOnly = await loadScenarioFile(file, { withoutTarget: true })
+    expect(seedOnly.target).toMatchObject({ table: valid().tables[0].name, where: '1 = 0' })
+  })
+
   it('resolves built-in names and variants, and names the choices when wrong', async () => {
     expect((await resolveScenario('library:ten-libraries')).target.where).toBe('id <= ?')
     await expect(resolveScenario('libary')).rejects.toThrow(
