@@ -73,7 +73,11 @@ function listOf<T extends string>(
 }
 
 /** The scenarios, scale, seed and schema knob sets (one per sweep value) chosen on the command line. */
-export async function scenarioSelection(flags: ScenarioFlags): Promise<{
+export async function scenarioSelection(
+  flags: ScenarioFlags,
+  /** Seeding alone accepts a scenario file whose target is not chosen yet. */
+  options: { readonly withoutTarget?: boolean } = {},
+): Promise<{
   scenarios: Scenario[]
   references: string[]
   scale: number
@@ -91,7 +95,7 @@ export async function scenarioSelection(flags: ScenarioFlags): Promise<{
   if (!Number.isSafeInteger(seed)) throw new DelbenchError(`--seed must be an integer, not '${flags.seed}'`)
   const { builtinScenarios, resolveScenario } = await import('../scenarios/registry.js')
   const references = flags.scenario?.length ? flags.scenario : builtinScenarios().map((s) => s.name)
-  const scenarios = await Promise.all(references.map(resolveScenario))
+  const scenarios = await Promise.all(references.map((r) => resolveScenario(r, options)))
   const knobs: SchemaKnobs[] = []
   for (const fkAction of listOf(flags.fkAction, '--fk-action', ['cascade', 'restrict'] as const)) {
     for (const fkIndex of listOf(flags.fkIndex, '--fk-index', ['on', 'off'] as const)) {

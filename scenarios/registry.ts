@@ -1,6 +1,7 @@
 import { DelbenchError } from '../core/errors.js'
 import { BUILTIN_SCENARIOS } from './builtins/index.js'
 import type { Scenario } from './scenario.js'
+import type { LoadOptions } from './scenario-file.js'
 
 /** The label a scenario is shown under: its name, and its variant if one was chosen. */
 export function scenarioLabel(scenario: Scenario): string {
@@ -11,10 +12,10 @@ export function scenarioLabel(scenario: Scenario): string {
  * Resolves a `--scenario` value: a built-in name, `NAME:VARIANT` for one of its named targets, or the
  * path of a scenario file (`.json`, or a `.js`/`.mjs` module whose default export is a scenario).
  */
-export async function resolveScenario(reference: string): Promise<Scenario> {
+export async function resolveScenario(reference: string, options: LoadOptions = {}): Promise<Scenario> {
   // The file reader (zod, faker for generator names) is loaded only for a file.
   if (/[/\\]|\.(json|m?js|ts)$/i.test(reference))
-    return (await import('./scenario-file.js')).loadScenarioFile(reference)
+    return (await import('./scenario-file.js')).loadScenarioFile(reference, options)
   const [name, variant, ...rest] = reference.split(':')
   const scenario = BUILTIN_SCENARIOS.find((s) => s.name === name)
   if (!scenario || rest.length > 0) {

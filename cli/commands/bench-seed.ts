@@ -26,7 +26,7 @@ export function benchSeedCommand(): Command {
         throw new DelbenchError(`--scales must be positive numbers, not '${flags.scales}'`)
       const references = flags.scenario.split(',')
       const { resolveScenario } = await import('../../scenarios/registry.js')
-      const scenarios = await Promise.all(references.map(resolveScenario))
+      const scenarios = await Promise.all(references.map((r) => resolveScenario(r)))
       const [{ openServer }, { measurePgbench, measureSeeding }] = await Promise.all([
         import('../../db/open-server.js'),
         import('../../runner/seed-benchmark.js'),

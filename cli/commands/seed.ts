@@ -36,7 +36,7 @@ export function seedCommand(): Command {
   addScenarioOptions(command, '1')
   return addDatabaseOptions(command).action(async (flags: SeedFlags) => {
     const { specs, open } = databaseSelection(flags)
-    const selection = await scenarioSelection(flags)
+    const selection = await scenarioSelection(flags, { withoutTarget: true })
     // Loaded once the flags are checked: `delbench seed --help` and its errors need none of it.
     const { openServer } = await import('../../db/open-server.js')
     const reports: SeedReport[] = []
