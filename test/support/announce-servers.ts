@@ -2,12 +2,14 @@ import type { TestProject } from 'vitest/node'
 import { BROWSER_HINT, chromiumPath } from './browser.js'
 import { IN_CI, SERVER_ENV, serverUrl } from './servers.js'
 import { provideTempRoot } from './temp-folders.js'
+import { dropServerLeftovers } from './server-leftovers.js'
 
 /**
  * The tests' global setup: says, once per test run, which server and browser tests are skipped and
- * how to enable them, and makes the run's temp root (its teardown, returned, removes it).
+ * how to enable them, and makes the run's temp root; its teardown, returned, removes the root and
+ * drops the databases the tests left on the servers.
  */
-export default function announceServers(project: TestProject): () => void {
+export default async function announceServers(project: TestProject): Promise<() => Promise<void>> {
   for (const dialect of ['postgres', 'mysql'] as const) {
     const env = SERVER_ENV[dialect]
     if (serverUrl(dialect) !== undefined) continue
@@ -28,5 +30,10 @@ export default function announceServers(project: TestProject): () => void {
         : `[delbench tests] report.html browser test SKIPPED: ${BROWSER_HINT}`,
     )
   }
-  return provideTempRoot(project)
+  const removeTempRoot = provideTempRoot(project)
+  const dropLeftovers = await dropServerLeftovers()
+  return async () => {
+    await dropLeftovers()
+    removeTempRoot()
+  }
 }
