@@ -15,6 +15,8 @@ import { rowBatches } from '../seeds/row-batches.js'
 import { seedScenario } from '../seeds/seeder.js'
 import { ValuePools } from '../seeds/value-pools.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
+import { arrayLiteral } from '../db/postgres/postgres-copy-values.js'
+import type { ColumnSpec } from '../core/table-spec.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { runOnce, useStrategyServer } from './support/strategy-run.js'
 import { openTestServer, tempFolder } from './support/test-server.js'
@@ -171,6 +173,41 @@ describe('column types and value generators', () => {
         (d) => (column(d, 'nick').generate = { kind: 'text', minLength: 3, maxLength: 2, unique: true }),
       ),
     ).toBe('tables[0].columns[2].generate: minLength 3 is above 2')
+  })
+})
+
+describe('canonical values', () => {
+  const canon = (column: Omit<ColumnSpec, 'name'>) => canonicalizer({ name: 'c', ...column })
+
+  it("give one text for a value whichever driver read it, and the generator's own", () => {
+    const same = (column: Omit<ColumnSpec, 'name'>, ...forms: unknown[]) =>
+      expect(new Set(forms.map(canon(column))).size, JSON.stringify(forms)).toBe(1)
+    same({ type: 'numeric', scale: 2 }, '12.50', 12.5, '12.5')
+    same({ type: 'boolean' }, true, 1, '1')
+    same({ type: 'boolean' }, false, 0)
+    same({ type: 'double' }, 0.1 + 0.2, '0.300000000000000', 0.3)
+    same({ type: 'uuid' }, 'E44CCE32-0232-4E0D-A235-879253AB1750', 'e44cce32-0232-4e0d-a235-879253ab1750')
+    same({ type: 'bytes' }, Buffer.from([0, 255, 16]), '00ff10')
+    same(
+      { type: 'timestamptz' },
+      '2025-01-02 03:04:05',
+      '2025-01-02 03:04:05+00',
+      '2025-01-02 05:04:05+02',
+      '2025-01-01 22:04:05-05:00',
+      '2025-01-02 03:04:05.000000',
+    )
+    same({ type: 'date' }, '2025-01-02', new Date(Date.UTC(2025, 0, 2)))
+    same({ type: 'array', element: 'bigint' }, ['5000000000', null], '[5000000000,null]')
+    same({ type: 'array', element: 'boolean' }, [true, false], '[1,0]')
+    same({ type: 'array', element: 'numeric' }, ['1.50', '2'], '[1.5,2]')
+    expect(canon({ type: 'timestamptz' })('2025-01-02 03:04:05.250000+00')).toBe('2025-01-02 03:04:05.25')
+    expect(canon({ type: 'numeric', scale: 2 })(null)).toBe('\\N')
+  })
+
+  it("write PostgreSQL's array literal with strings quoted and escaped", () => {
+    expect(arrayLiteral('[1,null,-2]')).toBe('{1,NULL,-2}')
+    expect(arrayLiteral('["a \\"q\\", b","back\\\\slash",""]')).toBe('{"a \\"q\\", b","back\\\\slash",""}')
+    expect(arrayLiteral('[]')).toBe('{}')
   })
 })
 
