@@ -188,6 +188,9 @@ export function columnProblems(column: ScenarioColumn, at: string): string[] {
     problems.push(`${at}.values: an enum column needs its labels`)
   if (column.values && new Set(column.values).size !== column.values.length)
     problems.push(`${at}.values: labels must be different`)
+  // PostgreSQL's limit (NAMEDATALEN - 1 bytes); MySQL's is wider.
+  const long = column.values?.findIndex((label) => Buffer.byteLength(label) > 63) ?? -1
+  if (long !== -1) problems.push(`${at}.values[${long}]: a label may be at most 63 bytes`)
   if (column.type === 'array' && column.element === undefined)
     problems.push(`${at}.element: an array column needs its element type`)
   if ((column.scale ?? 0) > (column.precision ?? 18))
