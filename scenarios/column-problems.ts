@@ -186,8 +186,11 @@ export function columnProblems(column: ScenarioColumn, at: string): string[] {
   only('element', 'array')
   if (column.type === 'enum' && column.values === undefined)
     problems.push(`${at}.values: an enum column needs its labels`)
-  if (column.values && new Set(column.values).size !== column.values.length)
-    problems.push(`${at}.values: labels must be different`)
+  // MySQL's ENUM compares labels in the column's collation (case-insensitive) and drops trailing spaces.
+  if (column.values && new Set(column.values.map((v) => v.toLowerCase())).size !== column.values.length)
+    problems.push(`${at}.values: labels must differ, ignoring case`)
+  const spaced = column.values?.findIndex((label) => label.endsWith(' ')) ?? -1
+  if (spaced !== -1) problems.push(`${at}.values[${spaced}]: a label may not end with a space`)
   // PostgreSQL's limit (NAMEDATALEN - 1 bytes); MySQL's is wider.
   const long = column.values?.findIndex((label) => Buffer.byteLength(label) > 63) ?? -1
   if (long !== -1) problems.push(`${at}.values[${long}]: a label may be at most 63 bytes`)
