@@ -9,6 +9,9 @@ import { rowCounts } from '../scenarios/row-counts.js'
 import type { SeedRequest } from './seeder.js'
 import { ValuePools } from './value-pools.js'
 
+/** Moved to `canonical-values.ts` with the other canonical forms; still exported here. */
+export { stableJson } from './canonical-values.js'
+
 /** Rows read per keyset page: a full table is never held in memory. */
 const PAGE_ROWS = 50_000
 
