@@ -385,5 +385,18 @@ for (const db of TEST_DATABASES) {
           expect(result.verdict.rowsDeleted[table], `${strategy.name} ${table}`).toBe(want.deleted)
       }
     })
+
+    it('copy-swap copies every type into its new table (a table nothing references, on every database)', async () => {
+      const scenario = await loadScenarioFile(FIXTURE)
+      const target = scenario.variants?.['closed-notes']
+      if (!target) throw new Error('the fixture has no closed-notes variant')
+      const prepared = await tests.prepare({ ...scenario, target, variant: 'closed-notes' }, 1)
+      const copySwap = BUILTIN_STRATEGIES.find((s) => s.name === 'copy-swap')
+      if (!copySwap) throw new Error('no copy-swap strategy')
+      const result = await runOnce(prepared, copySwap)
+      expect(result.status, JSON.stringify(result)).toBe('ok')
+      if (result.status === 'ok')
+        expect(result.verdict.rowsDeleted.notes).toBe(prepared.expectation.tables.notes?.deleted)
+    })
   })
 }
