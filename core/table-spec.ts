@@ -4,7 +4,36 @@
  */
 
 /** Portable column types; each dialect maps them to its own (see `<dialect>-schema.ts`). */
-export type ColumnType = 'integer' | 'bigint' | 'varchar' | 'text' | 'timestamp' | 'json'
+export const COLUMN_TYPES = [
+  'integer',
+  'bigint',
+  'varchar',
+  'text',
+  'timestamp',
+  'json',
+  'numeric',
+  'double',
+  'boolean',
+  'uuid',
+  'date',
+  'timestamptz',
+  'enum',
+  'array',
+  'bytes',
+] as const
+export type ColumnType = (typeof COLUMN_TYPES)[number]
+
+/** What an `array` column holds: the scalar types every database can read back from JSON alike. */
+export const ARRAY_ELEMENT_TYPES = [
+  'integer',
+  'bigint',
+  'text',
+  'varchar',
+  'numeric',
+  'boolean',
+  'uuid',
+] as const
+export type ArrayElementType = (typeof ARRAY_ELEMENT_TYPES)[number]
 
 export const FK_ACTIONS = ['cascade', 'restrict', 'set null'] as const
 export type FkAction = (typeof FK_ACTIONS)[number]
@@ -12,9 +41,21 @@ export type FkAction = (typeof FK_ACTIONS)[number]
 export interface ColumnSpec {
   readonly name: string
   readonly type: ColumnType
-  /** For `varchar`: the maximum length. */
+  /** For `varchar`: the maximum length; for `bytes`, a maximum length makes it VARBINARY on MySQL. */
   readonly length?: number
   readonly nullable?: boolean
+  /** For `numeric`: total digits (default 18) and digits after the point (default 0, as SQL's). */
+  readonly precision?: number
+  readonly scale?: number
+  /** For `enum`: its labels, in declared order. */
+  readonly values?: readonly string[]
+  /** For `array`: the elements' type. */
+  readonly element?: ArrayElementType
+}
+
+/** Digits of a `numeric` column, with SQL's defaults filled in. */
+export function numericDigits(column: ColumnSpec): { precision: number; scale: number } {
+  return { precision: column.precision ?? 18, scale: column.scale ?? 0 }
 }
 
 export interface ForeignKeySpec {
@@ -98,6 +139,11 @@ export function foreignKeyName(table: string, column: string): string {
 /**
  * Values are handed to the loaders as these JavaScript types: integers as numbers, `varchar`/`text`
  * as strings, timestamps as `YYYY-MM-DD HH:MM:SS` strings (UTC), JSON as its text. The same strings go
- * into every database, which is what makes content checksums comparable across them.
+ * into every database, which is what makes content checksums comparable across them. The other types
+ * are encoded in the same two JavaScript types, so the loaders' fast paths stay as they are: `numeric`
+ * and `double` as numbers, `boolean` as 0 or 1, `uuid` as lower-case text, `date` as `YYYY-MM-DD`,
+ * `timestamptz` as a UTC `YYYY-MM-DD HH:MM:SS`, `enum` as its label, `bytes` as lower-case hex (each
+ * loader converts it to the database's binary form) and `array` as JSON text (PostgreSQL's loader turns
+ * it into an array literal; MySQL and SQLite store the JSON).
  */
 export type CellValue = number | string | null

@@ -1,7 +1,7 @@
 import type { CellValue, ColumnType } from './table-spec.js'
 
 /** How a column's values are written: numbers and timestamps can never need escaping, text can. */
-type CellEncoder = (value: CellValue) => string
+export type CellEncoder = (value: CellValue) => string
 
 const NEEDS_ESCAPE = /[\\\t\n\r]/
 const ESCAPES = /[\\\t\n\r]/g
@@ -10,16 +10,37 @@ function escapeChar(c: string): string {
   return c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'
 }
 
-const plain: CellEncoder = (v) => (v === null ? '\\N' : String(v))
-const text: CellEncoder = (v) => {
-  if (v === null) return '\\N'
-  const s = String(v)
+/** A text as a TSV field: backslash, tab, newline and carriage return escaped. */
+export function escapeTsv(s: string): string {
   return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPES, escapeChar) : s
 }
 
-/** One encoder per column type: only text-like columns pay for the escape check. */
-export function cellEncoders(types: readonly ColumnType[]): CellEncoder[] {
-  return types.map((t) => (t === 'integer' || t === 'bigint' || t === 'timestamp' ? plain : text))
+const plain: CellEncoder = (v) => (v === null ? '\\N' : String(v))
+const text: CellEncoder = (v) => (v === null ? '\\N' : escapeTsv(String(v)))
+
+/** Types whose values are numbers, hex or fixed-form text (a uuid, a date): nothing to escape. */
+const PLAIN_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>([
+  'integer',
+  'bigint',
+  'timestamp',
+  'numeric',
+  'double',
+  'boolean',
+  'uuid',
+  'date',
+  'timestamptz',
+  'bytes',
+])
+
+/**
+ * One encoder per column type: only text-like columns pay for the escape check. A dialect gives its
+ * own encoders for the types its loader writes in its own form (PostgreSQL's bytea and arrays).
+ */
+export function cellEncoders(
+  types: readonly ColumnType[],
+  own: Partial<Record<ColumnType, CellEncoder>> = {},
+): CellEncoder[] {
+  return types.map((t) => own[t] ?? (PLAIN_TYPES.has(t) ? plain : text))
 }
 
 /**
@@ -46,8 +67,7 @@ export function encodeTsv(
 /** One text chunk per batch, made only when the stream asks for it: memory stays flat. */
 export function* tsvChunks(
   batches: Iterable<readonly CellValue[][]>,
-  types?: readonly ColumnType[],
+  encoders?: readonly CellEncoder[],
 ): Generator<string> {
-  const encoders = types ? cellEncoders(types) : undefined
   for (const batch of batches) yield encodeTsv(batch, encoders)
 }

@@ -13,7 +13,7 @@ import type { DatabaseServer } from '../db/database-server.js'
 import { resolveScenario } from '../scenarios/registry.js'
 import type { RandomSource, RowContext, TrafficSpec } from '../scenarios/scenario.js'
 import { compileGenerator, type ValueFunction } from '../seeds/generators.js'
-import { randomSource } from '../seeds/random.js'
+import { deriveSeed, randomSource } from '../seeds/random.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import { ValuePools } from '../seeds/value-pools.js'
 import { errorLine } from './error-line.js'
@@ -44,7 +44,11 @@ function percentile(sorted: readonly number[], p: number): number {
 interface Stream {
   readonly spec: TrafficSpec
   readonly conn: Connection
-  readonly params: readonly { readonly fn: ValueFunction; readonly random: RandomSource }[]
+  readonly params: readonly {
+    readonly fn: ValueFunction
+    readonly random: RandomSource
+    readonly seed: number
+  }[]
   readonly sql: string
   readonly latencies: number[]
   readonly errors: Record<string, number>
@@ -56,7 +60,7 @@ interface Stream {
 }
 
 /** What the operations' parameter generators read: the scenario's row counts, times and value pools. */
-type GeneratorSetting = Pick<RowContext, 'counts' | 'referenceMs' | 'pool'>
+type GeneratorSetting = Pick<RowContext, 'counts' | 'referenceMs' | 'pool' | 'seedOf'>
 
 /** What stays for the whole run: the server, the scenario's traffic specs and their value source. */
 interface TrafficSetting {
@@ -74,6 +78,8 @@ async function setUp(job: TrafficJob): Promise<TrafficSetting> {
     counts: rowCounts(scenario, job.scale),
     referenceMs: Date.parse(scenario.referenceTime),
     pool: (m, s) => pools.get(m, s),
+    // The seeded columns' own seeds: a parameter can compute a row's uuid as the seeder made it.
+    seedOf: (table, column) => deriveSeed(job.seed, scenario.name, table, column),
   }
   return { server, job, specs: scenario.traffic ?? [], generators }
 }
@@ -134,6 +140,7 @@ async function openStream(setting: TrafficSetting, working: string, spec: Traffi
   const params = (spec.params ?? []).map((g, i) => ({
     fn: compileGenerator(g),
     random: randomSource(job.seed, 'traffic', spec.name, String(i)),
+    seed: deriveSeed(job.seed, 'traffic', spec.name, String(i)),
   }))
   const sql = bindPlaceholders(spec.sql, server.dialect.adapter)
   const measured = { latencies: [], errors: {}, firstError: undefined, inFlight: new Set<Promise<void>>() }
@@ -156,7 +163,9 @@ async function sendOperations(
     if (stopping()) break
     stream.intended++
     const index = i
-    const values = stream.params.map((p) => p.fn({ index, count: 0, random: p.random, ...setting }))
+    const values = stream.params.map((p) =>
+      p.fn({ index, count: 0, random: p.random, seed: p.seed, ...setting }),
+    )
     const sent = stream.tail.then(() => stream.conn.query(stream.sql, values))
     stream.tail = sent.catch(() => {})
     const op = sent

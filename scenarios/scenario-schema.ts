@@ -1,15 +1,27 @@
 import { z } from 'zod'
 import type { GeneratorSpec } from './scenario.js'
+import { ARRAY_ELEMENT_TYPES, COLUMN_TYPES } from '../core/table-spec.js'
 
 const identifier = z
   .string()
   .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier (letters, digits, _)')
 const cell = z.union([z.number(), z.string(), z.null()])
+const fraction = z.number().min(0).max(1)
+const length = z.number().int().min(0)
+/** A count of distinct values at scale 1. */
+const count = z.number().int().positive()
 
 export const generatorSpecSchema: z.ZodType<GeneratorSpec> = z.lazy(() =>
   z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('sequence'), start: z.number().int().optional() }).strict(),
-    z.object({ kind: z.literal('int'), min: z.number().int(), max: z.number().int() }).strict(),
+    z
+      .object({
+        kind: z.literal('int'),
+        min: z.number().int(),
+        max: z.number().int(),
+        distinct: count.optional(),
+      })
+      .strict(),
     z
       .object({
         kind: z.literal('choice'),
@@ -36,6 +48,33 @@ export const generatorSpecSchema: z.ZodType<GeneratorSpec> = z.lazy(() =>
     z.object({ kind: z.literal('pattern'), pattern: z.string() }).strict(),
     z.object({ kind: z.literal('json'), fields: z.record(z.string(), generatorSpecSchema) }).strict(),
     z.object({ kind: z.literal('constant'), value: cell }).strict(),
+    z
+      .object({
+        kind: z.literal('text'),
+        minLength: length,
+        maxLength: length,
+        distinct: count.optional(),
+        unique: z.boolean().optional(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('number'),
+        min: z.number(),
+        max: z.number(),
+        scale: z.number().int().min(0).max(15).optional(),
+        distinct: count.optional(),
+      })
+      .strict(),
+    z.object({ kind: z.literal('uuid') }).strict(),
+    z.object({ kind: z.literal('boolean'), trueFraction: fraction }).strict(),
+    z.object({ kind: z.literal('bytes'), minLength: length, maxLength: length }).strict(),
+    z
+      .object({ kind: z.literal('array'), of: generatorSpecSchema, minLength: length, maxLength: length })
+      .strict(),
+    z
+      .object({ kind: z.literal('histogram'), bounds: z.array(z.union([z.number(), z.string()])).min(2) })
+      .strict(),
   ]),
 )
 
@@ -46,9 +85,15 @@ const columnSchema = (generator: z.ZodType) =>
   z
     .object({
       name: identifier,
-      type: z.enum(['integer', 'bigint', 'varchar', 'text', 'timestamp', 'json']),
+      type: z.enum(COLUMN_TYPES),
       length: z.number().int().positive().max(16383).optional(),
       nullable: z.boolean().optional(),
+      // 38 digits: what MySQL's DECIMAL (65) and PostgreSQL's numeric (1000) both hold, and SQL Server's cap.
+      precision: z.number().int().min(1).max(38).optional(),
+      scale: z.number().int().min(0).max(38).optional(),
+      values: z.array(z.string().min(1)).min(1).optional(),
+      element: z.enum(ARRAY_ELEMENT_TYPES).optional(),
+      nullFraction: fraction.optional(),
       generate: generator,
     })
     .strict()

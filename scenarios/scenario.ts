@@ -50,6 +50,11 @@ export type ScenarioForeignKey = Omit<ForeignKeySpec, 'referencedColumn'>
 
 export interface ScenarioColumn extends ColumnSpec {
   readonly generate: Generator
+  /**
+   * Share of rows (0–1) whose value is null instead of the generator's, chosen per row from the row
+   * number alone; only on nullable columns.
+   */
+  readonly nullFraction?: number
 }
 
 /**
@@ -70,6 +75,15 @@ export interface RowContext {
   readonly referenceMs: number
   /** This column's own seeded random stream. */
   readonly random: RandomSource
+  /**
+   * This column's 32-bit seed (the one its random stream starts from): generators whose value must be
+   * computable from the row number alone (`uuid`) hash it with the index instead of drawing.
+   */
+  readonly seed: number
+  /** The seed of any column of the scenario, as `seed` is for this one (a child can recompute a parent's uuid). */
+  seedOf(table: string, column: string): number
+  /** Rows this table has at scale 1, which `distinct` counts are given for; `count` where unknown. */
+  readonly baseCount?: number
   /** A deterministic pool of faker-made values (`person.fullName`, `lorem.sentence`, ...). */
   pool(method: string, size?: number): readonly string[]
 }
@@ -90,8 +104,8 @@ export type Generator = GeneratorSpec | ((row: RowContext) => CellValue)
 export type GeneratorSpec =
   /** `start + index` (default start 1): surrogate keys. */
   | { readonly kind: 'sequence'; readonly start?: number }
-  /** Uniform integer in [min, max]. */
-  | { readonly kind: 'int'; readonly min: number; readonly max: number }
+  /** Uniform integer in [min, max]; with `distinct`, drawn from that many values spread over the range. */
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly distinct?: number }
   /** One of the values, optionally weighted. */
   | { readonly kind: 'choice'; readonly values: readonly CellValue[]; readonly weights?: readonly number[] }
   /** A value from a pool built with a faker method, e.g. `person.fullName`. */
@@ -111,6 +125,44 @@ export type GeneratorSpec =
   | { readonly kind: 'json'; readonly fields: Readonly<Record<string, GeneratorSpec>> }
   /** Always this value (e.g. null). */
   | { readonly kind: 'constant'; readonly value: CellValue }
+  /**
+   * Random letters, `minLength` to `maxLength` of them. `distinct`: drawn from that many values;
+   * `unique`: every row's value differs (the row number, in letters, ends it).
+   */
+  | {
+      readonly kind: 'text'
+      readonly minLength: number
+      readonly maxLength: number
+      readonly distinct?: number
+      readonly unique?: boolean
+    }
+  /** Uniform number in [min, max], rounded to `scale` decimals; `distinct` as for `int`. */
+  | {
+      readonly kind: 'number'
+      readonly min: number
+      readonly max: number
+      readonly scale?: number
+      readonly distinct?: number
+    }
+  /** A version-4-shaped uuid computed from the row number and the column's seed: unique per row. */
+  | { readonly kind: 'uuid' }
+  /** 1 (true) for about `trueFraction` of rows, else 0. */
+  | { readonly kind: 'boolean'; readonly trueFraction: number }
+  /** `minLength` to `maxLength` random bytes. */
+  | { readonly kind: 'bytes'; readonly minLength: number; readonly maxLength: number }
+  /** A JSON array of `minLength` to `maxLength` values of the `of` generator. */
+  | {
+      readonly kind: 'array'
+      readonly of: GeneratorSpec
+      readonly minLength: number
+      readonly maxLength: number
+    }
+  /**
+   * Equal-frequency buckets between ascending bounds (as PostgreSQL's `pg_stats.histogram_bounds`): a
+   * bucket drawn uniformly, then a value uniform within it. Numbers (integers if every bound is one), or
+   * ISO dates / timestamps (values then have the bounds' form, whole seconds, UTC).
+   */
+  | { readonly kind: 'histogram'; readonly bounds: readonly (number | string)[] }
 
 /** The rows to delete: a root table and a predicate on it. */
 export interface TargetSpec {

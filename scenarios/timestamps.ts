@@ -27,3 +27,27 @@ export function daysFrom(referenceMs: number, days: number): string {
 }
 
 export { DAY_MS }
+
+/** `YYYY-MM-DD`, optionally with a time of day, fraction and offset (`2026-01-02 10:00:00+00`). */
+const INSTANT = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}(?::?\d{2})?)?)?$/
+
+/**
+ * An ISO date or timestamp as milliseconds since the epoch, read as UTC unless it names its offset
+ * (the forms `pg_stats` and the drivers print), or undefined when the text is no such thing.
+ */
+export function parseInstant(text: string): number | undefined {
+  const m = INSTANT.exec(text)
+  if (!m) return undefined
+  const [, date, time, zone] = m
+  let offset = 'Z'
+  if (zone && zone !== 'Z')
+    offset =
+      zone.length === 3 ? `${zone}:00` : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
+  const ms = Date.parse(`${date}T${time ?? '00:00:00'}${offset}`)
+  return Number.isNaN(ms) ? undefined : ms
+}
+
+/** Whether a text is a date alone (`YYYY-MM-DD`), not a timestamp. */
+export function isDateOnly(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text)
+}

@@ -1,6 +1,7 @@
 import { rowCounts } from './row-counts.js'
 import { scenarioTables } from './scenario-tables.js'
 import { isFakerMethod } from './faker-methods.js'
+import { columnProblems } from './column-problems.js'
 import { loadOrder, planDeletion } from './deletion-plan.js'
 import type { Generator, Scenario, ScenarioColumn, ScenarioTable, TargetSpec } from './scenario.js'
 
@@ -43,7 +44,10 @@ function tableProblems(scenario: Scenario, t: number, names: ScenarioNames): str
     }),
   )
   table.columns.forEach((column, c) =>
-    problems.push(...generatorProblems(column.generate, `${at}.columns[${c}].generate`, names.tables)),
+    problems.push(
+      ...generatorProblems(column.generate, `${at}.columns[${c}].generate`, names.tables),
+      ...columnProblems(column, `${at}.columns[${c}]`),
+    ),
   )
   if (table.partitioning && names.columnOf(table.name, table.partitioning.column)?.type !== 'timestamp')
     problems.push(

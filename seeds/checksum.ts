@@ -2,11 +2,15 @@ import { createHash } from 'node:crypto'
 import type { Connection } from '../db/connection.js'
 import type { SqlAdapter } from '../db/dialect.js'
 import { bindPlaceholders } from '../db/placeholders.js'
-import type { CellValue, ColumnSpec, TableSpec } from '../core/table-spec.js'
+import type { CellValue, TableSpec } from '../core/table-spec.js'
+import { canonicalizer } from './canonical-values.js'
 import { rowBatches } from './row-batches.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import type { SeedRequest } from './seeder.js'
 import { ValuePools } from './value-pools.js'
+
+/** Moved to `canonical-values.ts` with the other canonical forms; still exported here. */
+export { stableJson } from './canonical-values.js'
 
 /** Rows read per keyset page: a full table is never held in memory. */
 const PAGE_ROWS = 50_000
@@ -20,7 +24,8 @@ export interface TableChecksum {
 /**
  * A content checksum of each table, read back from the database: identical for identical content on
  * SQLite, PostgreSQL and MySQL, because every value is first put in one canonical text form (integers
- * as decimal, timestamps as `YYYY-MM-DD HH:MM:SS`, JSON re-serialised with sorted keys, NULL as `\N`).
+ * as decimal, timestamps as `YYYY-MM-DD HH:MM:SS`, JSON re-serialised with sorted keys, NULL as `\N`;
+ * see `canonical-values.ts`).
  */
 export async function tableChecksums(
   conn: Connection,
@@ -103,33 +108,4 @@ export function generatedChecksums(request: SeedRequest): Record<string, TableCh
     result[table.name] = { rows, checksum: hash.digest('hex') }
   }
   return result
-}
-
-function canonicalizer(column: ColumnSpec): (value: unknown) => string {
-  const orNull = (fn: (v: unknown) => string) => (v: unknown) =>
-    v === null || v === undefined ? '\\N' : fn(v)
-  switch (column.type) {
-    case 'integer':
-    case 'bigint':
-      return orNull((v) => String(Number(v)))
-    case 'timestamp':
-      // Drivers return the text as stored; a Date would mean a driver was not set up for this.
-      return orNull((v) => (v instanceof Date ? v.toISOString().slice(0, 19).replace('T', ' ') : String(v)))
-    case 'json':
-      return orNull((v) => stableJson(typeof v === 'string' ? (JSON.parse(v) as unknown) : v))
-    default:
-      return orNull((v) => String(v))
-  }
-}
-
-/** JSON with object keys sorted: PostgreSQL's jsonb reorders keys, MySQL and SQLite keep the text. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    )
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`
-  }
-  return JSON.stringify(value)
 }

@@ -1,6 +1,16 @@
 import type { CellValue } from '../core/table-spec.js'
 import type { Generator, GeneratorSpec, RowContext } from '../scenarios/scenario.js'
 import { DAY_MS, formatTimestamp } from '../scenarios/timestamps.js'
+import {
+  compileArray,
+  compileBoolean,
+  compileBytes,
+  compileHistogram,
+  compileInt,
+  compileNumber,
+  compileText,
+  compileUuid,
+} from './shape-generators.js'
 
 export type ValueFunction = (row: RowContext) => CellValue
 
@@ -16,7 +26,7 @@ function compileSpec(spec: GeneratorSpec): ValueFunction {
       return (row) => start + row.index
     }
     case 'int':
-      return (row) => row.random.int(spec.min, spec.max)
+      return compileInt(spec)
     case 'choice': {
       const { values, weights } = spec
       if (!weights) return (row) => row.random.pick(values)
@@ -64,6 +74,20 @@ function compileSpec(spec: GeneratorSpec): ValueFunction {
     }
     case 'constant':
       return () => spec.value
+    case 'text':
+      return compileText(spec)
+    case 'number':
+      return compileNumber(spec)
+    case 'uuid':
+      return compileUuid()
+    case 'boolean':
+      return compileBoolean(spec)
+    case 'bytes':
+      return compileBytes(spec)
+    case 'array':
+      return compileArray(spec, compileSpec(spec.of))
+    case 'histogram':
+      return compileHistogram(spec)
   }
 }
 

@@ -1,7 +1,8 @@
 import type { CellValue } from '../core/table-spec.js'
 import type { RowContext, Scenario, ScenarioTable } from '../scenarios/scenario.js'
-import { compileGenerator } from './generators.js'
-import { randomSource } from './random.js'
+import { rowCounts } from '../scenarios/row-counts.js'
+import { compileColumn } from './column-values.js'
+import { deriveSeed, randomSource } from './random.js'
 import type { ValuePools } from './value-pools.js'
 
 /** Rows handed to a loader at a time: large enough to amortise calls, small enough to keep memory flat. */
@@ -26,6 +27,10 @@ export function* rowBatches(
 ): Generator<CellValue[][]> {
   const count = ctx.counts[table.name] ?? 0
   const referenceMs = Date.parse(ctx.scenario.referenceTime)
+  // `distinct` counts are given at scale 1.
+  const baseCount = rowCounts(ctx.scenario, 1)[table.name]
+  const seedOf = (tableName: string, column: string) =>
+    deriveSeed(ctx.seed, ctx.scenario.name, tableName, column)
   const columns = table.columns.map((column) => {
     const random = randomSource(ctx.seed, ctx.scenario.name, table.name, column.name)
     const row: { index: number } & RowContext = {
@@ -34,9 +39,12 @@ export function* rowBatches(
       counts: ctx.counts,
       referenceMs,
       random,
+      seed: seedOf(table.name, column.name),
+      seedOf,
+      ...(baseCount === undefined ? {} : { baseCount }),
       pool: (method, size) => ctx.pools.get(method, size),
     }
-    return { fn: compileGenerator(column.generate), row }
+    return { fn: compileColumn(column), row }
   })
   for (let start = 0; start < count; start += batchRows) {
     const end = Math.min(count, start + batchRows)

@@ -1,6 +1,6 @@
 import type { InstrumentedConnection } from '../instrumented-connection.js'
 import type { CellValue, TableSpec } from '../../core/table-spec.js'
-import { tsvChunks } from '../../core/tsv.js'
+import { cellEncoders, tsvChunks } from '../../core/tsv.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { mysqlSchema } from './mysql-schema.js'
 
@@ -14,15 +14,15 @@ export async function mysqlLoadTable(
   batches: Iterable<readonly CellValue[][]>,
 ): Promise<number> {
   const q = mysqlAdapter.quote
+  // Bytes arrive as hex in a user variable and are decoded by the server: LOAD DATA has no hex fields.
+  const targets = table.columns.map((c, i) => (c.type === 'bytes' ? `@hex${i}` : q(c.name)))
+  const decoded = table.columns.flatMap((c, i) =>
+    c.type === 'bytes' ? [`${q(c.name)} = UNHEX(@hex${i})`] : [],
+  )
   const sql =
     `LOAD DATA LOCAL INFILE 'delbench-rows.tsv' INTO TABLE ${q(table.name)} CHARACTER SET utf8mb4 ` +
-    `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${table.columns.map((c) => q(c.name)).join(', ')})`
+    `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${targets.join(', ')})` +
+    (decoded.length > 0 ? ` SET ${decoded.join(', ')}` : '')
   for (const ddl of mysqlSchema.createTable(table)) await conn.query(ddl)
-  return conn.copyIn(
-    sql,
-    tsvChunks(
-      batches,
-      table.columns.map((c) => c.type),
-    ),
-  )
+  return conn.copyIn(sql, tsvChunks(batches, cellEncoders(table.columns.map((c) => c.type))))
 }

@@ -1,24 +1,10 @@
 import type { SchemaBuilder } from '../dialect.js'
 import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
-import {
-  foreignKeyName,
-  keyColumns,
-  partitionRanges,
-  type ColumnSpec,
-  type TableSpec,
-} from '../../core/table-spec.js'
+import { foreignKeyName, keyColumns, partitionRanges, type TableSpec } from '../../core/table-spec.js'
 import { mysqlAdapter } from './mysql-adapter.js'
+import { mysqlColumnType } from './mysql-types.js'
 
 const q = mysqlAdapter.quote
-
-const TYPES: Readonly<Record<ColumnSpec['type'], string>> = {
-  integer: 'INT',
-  bigint: 'BIGINT',
-  varchar: 'VARCHAR',
-  text: 'TEXT',
-  timestamp: 'DATETIME',
-  json: 'JSON',
-}
 
 /**
  * InnoDB clusters rows on the primary key, so it is part of CREATE TABLE (rows arrive in key order);
@@ -28,8 +14,7 @@ const TYPES: Readonly<Record<ColumnSpec['type'], string>> = {
 export const mysqlSchema: SchemaBuilder = {
   createTable(table: TableSpec): string[] {
     const columns = table.columns.map((c) => {
-      const type = TYPES[c.type] + (c.type === 'varchar' ? `(${c.length ?? 255})` : '')
-      return `${q(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}`
+      return `${q(c.name)} ${mysqlColumnType(c)}${c.nullable ? '' : ' NOT NULL'}`
     })
     const spec = table.partitions
     const partitions = spec

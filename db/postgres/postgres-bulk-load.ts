@@ -1,6 +1,7 @@
 import type { InstrumentedConnection } from '../instrumented-connection.js'
 import type { CellValue, TableSpec } from '../../core/table-spec.js'
-import { tsvChunks } from '../../core/tsv.js'
+import { cellEncoders, tsvChunks } from '../../core/tsv.js'
+import { POSTGRES_COPY_ENCODERS } from './postgres-copy-values.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { postgresSchema } from './postgres-schema.js'
 
@@ -23,7 +24,10 @@ export async function postgresLoadTable(
       sql,
       tsvChunks(
         batches,
-        table.columns.map((c) => c.type),
+        cellEncoders(
+          table.columns.map((c) => c.type),
+          POSTGRES_COPY_ENCODERS,
+        ),
       ),
     )
   })

@@ -53,8 +53,12 @@ export class PostgresDialect implements Dialect {
   readonly memoryNote = SERVER_MEMORY_NOTE
   readonly referenceLoader = pgbenchLoader
 
+  /**
+   * Every session in UTC: timestamptz values are read back as UTC text, and timestamp parameters
+   * (targets, traffic) compared with timestamptz columns mean the same instant on every server.
+   */
   sessionSetup(): string[] {
-    return []
+    return ["SET TimeZone = 'UTC'"]
   }
 
   acquireLock(

@@ -7,7 +7,8 @@ import { CONNECT_TIMEOUT_MS, connectFailure } from '../connect-errors.js'
 import type { ServerAddress } from '../database-url.js'
 
 const INT8_OID = 20
-const TIMESTAMP_OIDS = new Set([1114, 1184])
+/** timestamp, timestamptz and date: as the server's text. */
+const TIMESTAMP_OIDS = new Set([1114, 1184, 1082])
 const WRITE_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY'])
 
 /** COUNT(*) and bigint ids come back as strings by default; delbench's ids and counts fit a double. */
@@ -17,8 +18,8 @@ function parseInt8(text: string): number | string {
 }
 
 /**
- * int8 as numbers; timestamps as the server's text (`YYYY-MM-DD HH:MM:SS`), not JavaScript Dates in the
- * client's time zone: the same text the loaders wrote and MySQL and SQLite return.
+ * int8 as numbers; timestamps and dates as the server's text (`YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD`), not
+ * JavaScript Dates in the client's time zone: the same text the loaders wrote and MySQL and SQLite return.
  */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {

@@ -1,24 +1,10 @@
 import type { SchemaBuilder } from '../dialect.js'
 import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
-import {
-  foreignKeyName,
-  keyColumns,
-  partitionRanges,
-  type ColumnSpec,
-  type TableSpec,
-} from '../../core/table-spec.js'
+import { foreignKeyName, keyColumns, partitionRanges, type TableSpec } from '../../core/table-spec.js'
 import { postgresAdapter } from './postgres-adapter.js'
+import { enumTypeStatements, postgresColumnType } from './postgres-types.js'
 
 const q = postgresAdapter.quote
-
-const TYPES: Readonly<Record<ColumnSpec['type'], string>> = {
-  integer: 'integer',
-  bigint: 'bigint',
-  varchar: 'varchar',
-  text: 'text',
-  timestamp: 'timestamp(0) without time zone',
-  json: 'jsonb',
-}
 
 /**
  * Bare tables for COPY, then primary keys and indexes, then foreign keys (validated as they are added):
@@ -27,14 +13,15 @@ const TYPES: Readonly<Record<ColumnSpec['type'], string>> = {
 export const postgresSchema: SchemaBuilder = {
   createTable(table: TableSpec): string[] {
     const columns = table.columns.map((c) => {
-      const type = TYPES[c.type] + (c.type === 'varchar' && c.length ? `(${c.length})` : '')
-      return `${q(c.name)} ${type}${c.nullable ? '' : ' NOT NULL'}`
+      return `${q(c.name)} ${postgresColumnType(c)}${c.nullable ? '' : ' NOT NULL'}`
     })
+    const types = enumTypeStatements(table)
     const spec = table.partitions
-    if (!spec) return [`CREATE TABLE ${q(table.name)} (${columns.join(', ')})`]
+    if (!spec) return [...types, `CREATE TABLE ${q(table.name)} (${columns.join(', ')})`]
     // Declarative partitioning: COPY into the parent routes each row to its partition.
     const bound = (value: string | undefined, open: string) => (value === undefined ? open : `'${value}'`)
     return [
+      ...types,
       `CREATE TABLE ${q(table.name)} (${columns.join(', ')}) PARTITION BY RANGE (${q(spec.column)})`,
       ...partitionRanges(spec).map(
         (p) =>

@@ -8,6 +8,25 @@ const ROWS_PER_STATEMENT = 200
 /** Rows per transaction: large, so commits (and their fsyncs) are rare, but the journal stays small. */
 const ROWS_PER_TRANSACTION = 100_000
 
+/**
+ * The statement's parameters: the rows' values in order, with bytes (hex from the generators) as
+ * Buffers, which SQLite stores as BLOBs. Tables without bytes columns pay nothing.
+ */
+function blobValues(table: TableSpec): (rows: readonly CellValue[][]) => unknown[] {
+  const width = table.columns.length
+  const blobs = table.columns.flatMap((c, i) => (c.type === 'bytes' ? [i] : []))
+  if (blobs.length === 0) return (rows) => rows.flat()
+  return (rows) => {
+    const flat: unknown[] = rows.flat()
+    for (let r = 0; r < rows.length; r++)
+      for (const c of blobs) {
+        const hex = flat[r * width + c]
+        if (typeof hex === 'string') flat[r * width + c] = Buffer.from(hex, 'hex')
+      }
+    return flat
+  }
+}
+
 /** SQLite's fastest path from JavaScript: prepared multi-row INSERTs in large transactions. */
 export async function sqliteLoadTable(
   conn: InstrumentedConnection,
@@ -21,6 +40,7 @@ export async function sqliteLoadTable(
   const tuple = `(${new Array(width).fill('?').join(', ')})`
   const sqlFor = (rows: number): string => head + new Array(rows).fill(tuple).join(', ')
   const full = sqlFor(perStatement)
+  const values = blobValues(table)
 
   for (const sql of sqliteSchema.createTable(table)) await conn.query(sql)
   let loaded = 0
@@ -32,7 +52,7 @@ export async function sqliteLoadTable(
         const rows = batch.slice(start, start + perStatement)
         const { affected } = await conn.query(
           rows.length === perStatement ? full : sqlFor(rows.length),
-          rows.flat(),
+          values(rows),
         )
         loaded += affected
         inTransaction += rows.length

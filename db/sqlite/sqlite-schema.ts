@@ -1,19 +1,10 @@
 import type { SchemaBuilder } from '../dialect.js'
 import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
-import type { ColumnSpec, TableSpec } from '../../core/table-spec.js'
+import type { TableSpec } from '../../core/table-spec.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
+import { sqliteColumnType } from './sqlite-types.js'
 
 const q = sqliteAdapter.quote
-
-const TYPES: Readonly<Record<ColumnSpec['type'], string>> = {
-  integer: 'INTEGER',
-  bigint: 'INTEGER',
-  varchar: 'VARCHAR',
-  text: 'TEXT',
-  // SQLite has no date type: the UTC text sorts and compares correctly.
-  timestamp: 'TEXT',
-  json: 'TEXT',
-}
 
 /**
  * SQLite cannot add a primary key or a foreign key to an existing table, so both are part of CREATE
@@ -22,7 +13,7 @@ const TYPES: Readonly<Record<ColumnSpec['type'], string>> = {
 export const sqliteSchema: SchemaBuilder = {
   createTable(table: TableSpec): string[] {
     const columns = table.columns.map((c) => {
-      const type = TYPES[c.type] + (c.type === 'varchar' && c.length ? `(${c.length})` : '')
+      const type = sqliteColumnType(c, q(c.name))
       // INTEGER PRIMARY KEY makes the key the rowid, as every SQLite ORM table has it.
       const pk = c.name === table.primaryKey ? ' PRIMARY KEY' : ''
       return `${q(c.name)} ${type}${pk}${c.nullable || pk ? '' : ' NOT NULL'}`
