@@ -153,7 +153,8 @@ function valueGenerator(
       return {
         kind: 'number',
         ...numberRange(stats, 0, 1000, false),
-        ...(shape.scale !== undefined ? { scale: shape.scale } : {}),
+        // Generated numbers carry at most 15 decimals (a double's precision); the column keeps its own scale.
+        ...(shape.scale !== undefined ? { scale: Math.min(shape.scale, 15) } : {}),
         ...distinct,
       }
     case 'boolean':
@@ -173,12 +174,23 @@ function valueGenerator(
     case 'array':
       return { kind: 'array', of: elementGenerator(shape.element ?? 'text'), minLength: 0, maxLength: 4 }
     default:
-      return {
-        kind: 'text',
-        ...lengths(stats, 8, 24, 0, shape.length),
-        ...(situation.unique ? { unique: true } : distinct),
-      }
+      return situation.unique
+        ? uniqueText(lengths(stats, 8, 24, 0, shape.length), shape.length)
+        : {
+            kind: 'text',
+            ...lengths(stats, 8, 24, 0, shape.length),
+            ...distinct,
+          }
   }
+}
+
+/** Unique text ends in the row number written in letters: room for eight of them (200 billion rows). */
+function uniqueText(
+  range: { minLength: number; maxLength: number },
+  limit: number | undefined,
+): JsonGenerator {
+  const maxLength = Math.min(Math.max(range.maxLength, 8), limit ?? Infinity)
+  return { kind: 'text', minLength: Math.min(range.minLength, maxLength), maxLength, unique: true }
 }
 
 function numberRange(stats: ColumnStats | undefined, min: number, max: number, integer: boolean) {
