@@ -1,5 +1,6 @@
 import type { Catalog, CatalogForeignKey, CatalogTable } from '../db/catalog.js'
 import { importedColumn } from './imported-columns.js'
+import { keyGenerators } from './imported-keys.js'
 import type {
   ImportedFrom,
   JsonColumn,
@@ -134,6 +135,7 @@ function importedTable(table: CatalogTable, kept: readonly CatalogTable[], conte
   const uniqueColumns = new Set(
     [table.primaryKey, ...table.uniques].filter((key) => key.length === 1).map((key) => key[0] as string),
   )
+  const keys = keyGenerators(table, foreignKeys)
   const columns: JsonColumn[] = []
   for (const column of table.columns) {
     if (column.generated) {
@@ -152,7 +154,12 @@ function importedTable(table: CatalogTable, kept: readonly CatalogTable[], conte
     })
     if (imported.copied) context.copiedValues.push(`${table.name}.${column.name}`)
     context.notes.push(...imported.notes)
-    columns.push(withKeyGenerator(imported.column, table, foreignKeys, kept))
+    const key = keys.get(column.name)
+    if (!key) columns.push(imported.column)
+    else {
+      const { nullFraction: _nullFraction, ...rest } = imported.column
+      columns.push({ ...(key.ownNulls ? rest : imported.column), generate: key.generate })
+    }
   }
   const fkIndexed = foreignKeys.filter((fk) => fk.indexed).map((fk) => fk.columns.join(','))
   const uniqueGenerated = new Set(columns.filter((c) => generatesUnique(c.generate)).map((c) => c.name))
@@ -185,41 +192,6 @@ function foreignKeyOf(fk: CatalogForeignKey): JsonForeignKey {
     onDelete: fk.onDelete === 'set default' ? 'restrict' : fk.onDelete,
     indexed: fk.indexed,
   }
-}
-
-/**
- * A key column's generator: a foreign key column takes its parent's keys (spread as the source's
- * fan-out was), a single integer key counts rows. Other columns keep the value generator they have.
- */
-function withKeyGenerator(
-  column: JsonColumn,
-  table: CatalogTable,
-  foreignKeys: readonly CatalogForeignKey[],
-  kept: readonly CatalogTable[],
-): JsonColumn {
-  const fk = foreignKeys.find((f) => f.columns.includes(column.name))
-  if (!fk) return column
-  const position = fk.columns.indexOf(column.name)
-  const parent = kept.find((t) => t.name === fk.references)
-  const generate: JsonGenerator = {
-    kind: 'parent',
-    table: fk.references,
-    ...(fk.columns.length > 1 ? { column: fk.referencedColumns[position] } : {}),
-    ...parentSpread(fk, parent ? rowsOf(parent) : 1, rowsOf(table)),
-  }
-  return { ...column, generate }
-}
-
-/**
- * How children spread over parents: `per` consecutive children per parent where the source's fan-out is
- * nearly constant (a one-to-one key, fixed line counts), random parents otherwise.
- */
-function parentSpread(fk: CatalogForeignKey, parentRows: number, childRows: number) {
-  const fan = fk.fanOut
-  if (fan && fan.mean > 0 && fan.stddev <= 0.1 * fan.mean && fan.childless < 0.05)
-    return { per: Math.max(1, Math.round(fan.mean)), distribution: 'block' }
-  if (!fan && childRows <= parentRows) return { per: 1, distribution: 'block' }
-  return { distribution: 'uniform' }
 }
 
 function generatesUnique(generate: JsonGenerator): boolean {
