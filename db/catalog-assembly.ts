@@ -37,7 +37,7 @@ export async function assembleCatalog(source: CatalogSource, options: CatalogRea
   const tables: CatalogTable[] = []
   for (const table of chosen) {
     const estimate = estimates.get(table.name) ?? 0
-    const sample = await source.query(sampleSql(source, table, options.sampleRows, estimate))
+    const sample = await source.query(await sampleSql(source, table, options.sampleRows, estimate))
     samples.set(table.name, sample)
     const { columns, notes } = describeColumns(table, sample, statistics, estimate)
     const count = counted.get(table.name)
@@ -126,9 +126,14 @@ export async function firstNumber(source: CatalogSource, sql: string): Promise<n
   return Number(row ? Object.values(row)[0] : 0)
 }
 
-function sampleSql(source: CatalogSource, table: DeclaredTable, limit: number, estimate: number): string {
+async function sampleSql(
+  source: CatalogSource,
+  table: DeclaredTable,
+  limit: number,
+  estimate: number,
+): Promise<string> {
   const list = table.columns.map((c) => source.sampleColumn(c)).join(', ')
-  return `SELECT ${list} FROM ${source.sampleFrom(table, limit, estimate)} LIMIT ${limit}`
+  return `SELECT ${list} FROM ${await source.sampleFrom(table, limit, estimate)} LIMIT ${limit}`
 }
 
 /** Each column with its stats: the database's own where it has them, completed from the sample. */

@@ -76,7 +76,7 @@ async function fanOut(
       note: `${edge.fk.name}: fan-out not measured, the FK has no index and counting would scan all ${childRows} rows (read with --exact to measure it)`,
     }
   }
-  const counts = await source.query(countSql(source, edge, inputs))
+  const counts = await source.query(await countSql(source, edge, inputs))
   const nullShare = nullReferenceShare(edge, inputs)
   const result = fanOutFromCounts(
     counts.map((r) => Number(r.n)),
@@ -89,13 +89,13 @@ async function fanOut(
  * One count of children per sampled parent. With an index, a correlated count per parent (an index
  * lookup each, whatever the child table's size); without one, one grouped join over the child table.
  */
-function countSql(source: CatalogSource, edge: Edge, inputs: FanOutInputs): string {
+async function countSql(source: CatalogSource, edge: Edge, inputs: FanOutInputs): Promise<string> {
   const { fk, parent, child, indexed } = edge
   const q = (name: string) => source.quote(name)
   const limit = inputs.options.sampleRows
   const estimate = inputs.estimates.get(parent.name) ?? parent.rowEstimate ?? 0
   const keys = fk.referencedColumns.map((c, i) => `${q(c)} AS k${i}`).join(', ')
-  const parents = `(SELECT ${keys} FROM ${source.sampleFrom(parent, limit, estimate)} LIMIT ${limit}) p`
+  const parents = `(SELECT ${keys} FROM ${await source.sampleFrom(parent, limit, estimate)} LIMIT ${limit}) p`
   const match = fk.columns.map((c, i) => `c.${q(c)} = p.k${i}`).join(' AND ')
   if (indexed) return `SELECT (SELECT COUNT(*) FROM ${q(child.name)} c WHERE ${match}) AS n FROM ${parents}`
   const groups = fk.referencedColumns.map((_c, i) => `p.k${i}`).join(', ')

@@ -57,7 +57,7 @@ export interface CatalogSource {
    * The FROM item of a bounded read of the table (a TABLESAMPLE, or the table itself for a LIMIT
    * read): `limit` rows are wanted of about `estimate`. It must never make the database scan the table.
    */
-  sampleFrom(table: DeclaredTable, limit: number, estimate: number): string
+  sampleFrom(table: DeclaredTable, limit: number, estimate: number): Promise<string>
   /** The select-list item reading one column in a sample, under the column's own name. */
   sampleColumn(column: CatalogColumn): string
   /**

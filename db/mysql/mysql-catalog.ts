@@ -7,6 +7,7 @@ import type {
 } from '../catalog.js'
 import { groupByTable, type IndexRow, keyLists, numberOr, quotedLabels } from '../catalog-rows.js'
 import type { CatalogSource, DatabaseStatistics, DeclaredTable } from '../catalog-source.js'
+import { spreadSampler } from '../catalog-spread-sample.js'
 import type { DriverSession, Row } from '../connection.js'
 import {
   MARIADB_COLUMN_STATS_SQL,
@@ -89,7 +90,7 @@ export async function mysqlCatalogSource(session: DriverSession): Promise<Catalo
   const [about] = await query('SELECT DATABASE() AS db')
   const quote = (name: string) => `\`${name.replace(/`/g, '``')}\``
   const notes = [
-    'no TABLESAMPLE here: samples are the first rows in primary-key order (LIMIT), which may not represent the whole table',
+    'no TABLESAMPLE here: samples are ten evenly spaced ranges of an integer primary key, or the first rows (LIMIT) of a table without one',
   ]
   return {
     product: mariadb ? 'MariaDB' : 'MySQL',
@@ -101,7 +102,7 @@ export async function mysqlCatalogSource(session: DriverSession): Promise<Catalo
     tables: () => readTables(query, mariadb),
     statistics: (tables, estimates) =>
       mariadb ? columnStatistics(query, tables, estimates, notes) : noStats(notes),
-    sampleFrom: (table) => quote(table.name),
+    sampleFrom: spreadSampler(query, quote, (table) => integerKey(table, quote)),
     sampleColumn: (column) => quote(column.name),
     estimateRows: async (table, where) => {
       const [row] = await query(`EXPLAIN FORMAT=JSON SELECT 1 FROM ${quote(table)} WHERE (${where})`)
@@ -112,6 +113,15 @@ export async function mysqlCatalogSource(session: DriverSession): Promise<Catalo
       return Math.round((rows * Number(access.filtered ?? 100)) / 100)
     },
   }
+}
+
+const INTEGER_KINDS = new Set<CatalogColumnKind>(['smallint', 'integer', 'bigint'])
+
+/** The table's one-column integer primary key, quoted, for spread samples. */
+function integerKey(table: DeclaredTable, quote: (name: string) => string): string | undefined {
+  const [only, ...more] = table.primaryKey
+  const column = table.columns.find((c) => c.name === only)
+  return column && more.length === 0 && INTEGER_KINDS.has(column.kind) ? quote(column.name) : undefined
 }
 
 async function noStats(notes: string[]): Promise<DatabaseStatistics> {

@@ -92,7 +92,7 @@ export async function postgresCatalogSource(session: DriverSession): Promise<Cat
         tables,
         estimates,
       ),
-    sampleFrom: (table, limit, estimate) => {
+    sampleFrom: async (table, limit, estimate) => {
       if (estimate <= limit) return quote(table.name)
       const percent = Math.min(100, (100 * limit * OVERSAMPLE) / estimate)
       // REPEATABLE: the same pages on every read of an unchanged table, so reads are comparable.

@@ -4,6 +4,7 @@ import { DelbenchError } from '../../core/errors.js'
 import type { CatalogColumn, CatalogColumnKind, CatalogFkAction } from '../catalog.js'
 import { groupByTable, type IndexRow, keyLists, quotedLabels } from '../catalog-rows.js'
 import type { CatalogSource, DeclaredForeignKey, DeclaredTable } from '../catalog-source.js'
+import { spreadSampler } from '../catalog-spread-sample.js'
 import type { DriverSession, Row } from '../connection.js'
 import { openSqliteSession } from './sqlite-driver.js'
 
@@ -52,18 +53,24 @@ export async function sqliteCatalogSource(session: DriverSession, file: string):
     (await session.execute(sql, params)).rows
   const [about] = await query('SELECT sqlite_version() AS v')
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
+  const withoutRowid = new Set(
+    (await query("SELECT name FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%WITHOUT ROWID%'")).map(
+      (r) => String(r.name),
+    ),
+  )
   return {
     product: 'SQLite',
     version: String(about?.v ?? ''),
     database: path.basename(file),
     notes: [
-      'SQLite: row counts are COUNT(*), exact (a local file); samples are the first rows (LIMIT); no statement timeout (the driver cannot interrupt a statement)',
+      'SQLite: row counts are COUNT(*), exact (a local file); samples are ten evenly spaced rowid ranges; no statement timeout (the driver cannot interrupt a statement)',
     ],
     query: (sql) => query(sql),
     quote,
     tables: () => readTables(query, quote),
     statistics: async () => new Map(),
-    sampleFrom: (table) => quote(table.name),
+    // WITHOUT ROWID tables have no rowid: they are read with a plain LIMIT.
+    sampleFrom: spreadSampler(query, quote, (table) => (withoutRowid.has(table.name) ? undefined : 'rowid')),
     sampleColumn: (column) => quote(column.name),
     estimateRows: async (table, where) => {
       // No estimate to read, but preparing the plan proves the predicate is valid SQL on the table.
