@@ -74,7 +74,10 @@ class SqliteSession implements DriverSession {
   }
 }
 
-/** Opens an existing SQLite database file. */
-export function openSqliteSession(file: string): DriverSession {
-  return new SqliteSession(new Database(file, { fileMustExist: true }))
+/**
+ * Opens an existing SQLite database file; `readonly` opens it so that no statement can write to it
+ * (the file is not even opened for writing), for reading someone else's database.
+ */
+export function openSqliteSession(file: string, options: { readonly?: boolean } = {}): DriverSession {
+  return new SqliteSession(new Database(file, { fileMustExist: true, readonly: options.readonly ?? false }))
 }

@@ -1,0 +1,61 @@
+/**
+ * The catalog queries of the MySQL/MariaDB reader, all on INFORMATION_SCHEMA for the connection's
+ * database. Every column is aliased in lower case: MySQL 8 returns INFORMATION_SCHEMA names upper-case.
+ */
+
+export const MY_TABLES_SQL = `
+SELECT TABLE_NAME AS name, TABLE_ROWS AS table_rows
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED')
+ORDER BY TABLE_NAME`
+
+export const MY_COLUMNS_SQL = `
+SELECT TABLE_NAME AS t, COLUMN_NAME AS name, DATA_TYPE AS data_type, COLUMN_TYPE AS column_type,
+       IS_NULLABLE AS nullable, COLUMN_DEFAULT AS def, EXTRA AS extra,
+       CHARACTER_MAXIMUM_LENGTH AS char_length, NUMERIC_PRECISION AS num_precision, NUMERIC_SCALE AS num_scale
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, ORDINAL_POSITION`
+
+/** MariaDB's JSON is longtext with a CHECK (json_valid(col)): that check is what makes it json. */
+export const MARIADB_JSON_CHECKS_SQL = `
+SELECT TABLE_NAME AS t, CHECK_CLAUSE AS clause
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE() AND CHECK_CLAUSE LIKE 'json_valid(%'`
+
+export const MY_INDEXES_SQL = `
+SELECT TABLE_NAME AS t, INDEX_NAME AS name, NON_UNIQUE AS non_unique, COLUMN_NAME AS col
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`
+
+export const MY_FOREIGN_KEYS_SQL = `
+SELECT k.TABLE_NAME AS t, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col,
+       k.REFERENCED_TABLE_SCHEMA AS ref_schema, k.REFERENCED_TABLE_NAME AS ref,
+       k.REFERENCED_COLUMN_NAME AS ref_col, r.DELETE_RULE AS on_delete
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+ AND r.TABLE_NAME = k.TABLE_NAME
+WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`
+
+export const MY_PARTITIONING_SQL = `
+SELECT TABLE_NAME AS t, PARTITION_METHOD AS method, PARTITION_EXPRESSION AS expr,
+       COUNT(DISTINCT PARTITION_NAME) AS partitions
+FROM information_schema.PARTITIONS
+WHERE TABLE_SCHEMA = DATABASE() AND PARTITION_NAME IS NOT NULL
+GROUP BY TABLE_NAME, PARTITION_METHOD, PARTITION_EXPRESSION`
+
+export const MY_DELETE_TRIGGERS_SQL = `
+SELECT EVENT_OBJECT_TABLE AS t, TRIGGER_NAME AS name
+FROM information_schema.TRIGGERS
+WHERE EVENT_OBJECT_SCHEMA = DATABASE() AND EVENT_MANIPULATION = 'DELETE'
+ORDER BY EVENT_OBJECT_TABLE, TRIGGER_NAME`
+
+/** MariaDB's engine-independent statistics (ANALYZE TABLE ... PERSISTENT FOR ...). */
+export const MARIADB_COLUMN_STATS_SQL = `
+SELECT table_name AS t, column_name AS c, min_value, max_value, nulls_ratio, avg_length,
+       avg_frequency, hist_type, histogram
+FROM mysql.column_stats
+WHERE db_name = DATABASE()`

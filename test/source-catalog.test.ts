@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DelbenchError } from '../core/errors.js'
+import type { Catalog, CatalogReadOptions, CatalogTable } from '../db/catalog.js'
+import { readSourceCatalog } from '../db/source-catalog.js'
+import {
+  createImportFixture,
+  fileChecksum,
+  type ImportFixture,
+  tableChecksum,
+} from './support/import-fixture.js'
+import { skipped, TEST_DATABASES } from './support/servers.js'
+
+const OPTIONS: CatalogReadOptions = { exact: false, sampleRows: 1000, statementTimeoutMs: 30_000 }
+const TABLES = [
+  'audit_log',
+  'events',
+  'order_lines',
+  'orders',
+  'posts',
+  'products',
+  'refunds',
+  'staff',
+  'stores',
+  'threads',
+  'users',
+]
+const SECRET = 'sekrit-pw-4711'
+
+function table(catalog: Catalog, name: string): CatalogTable {
+  const found = catalog.tables.find((t) => t.name === name)
+  if (!found) throw new Error(`no table ${name} in the catalog`)
+  return found
+}
+
+function column(catalog: Catalog, tableName: string, name: string) {
+  const found = table(catalog, tableName).columns.find((c) => c.name === name)
+  if (!found) throw new Error(`no column ${tableName}.${name} in the catalog`)
+  return found
+}
+
+function fk(catalog: Catalog, tableName: string, columns: readonly string[]) {
+  const found = table(catalog, tableName).foreignKeys.find((f) => f.columns.join() === columns.join())
+  if (!found) throw new Error(`no FK ${tableName}(${columns.join()}) in the catalog`)
+  return found
+}
+
+async function refusal(read: Promise<unknown>): Promise<DelbenchError> {
+  const error = await read.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
+  expect(error).toBeInstanceOf(DelbenchError)
+  const message = (error as DelbenchError).message
+  expect(message).not.toContain('\n')
+  expect(message).not.toContain(SECRET)
+  return error as DelbenchError
+}
+
+for (const db of TEST_DATABASES) {
+  describe.skipIf(skipped(db))(`delbench import's catalog reader on ${db.dialect}`, () => {
+    let fixture: ImportFixture
+    let catalog: Catalog
+    const checksumsBefore = new Map<string, string>()
+    let fileBefore = ''
+    let countersBefore: unknown[] = []
+
+    const q = (name: string) => (db.dialect === 'mysql' ? `\`${name}\`` : `"${name}"`)
+    const count = async (sql: string) => Number(Object.values((await fixture.query(sql))[0] ?? {})[0])
+    const pgCounters = () =>
+      fixture.query(
+        'SELECT relname, n_tup_ins, n_tup_upd, n_tup_del, n_tup_hot_upd FROM pg_stat_user_tables ORDER BY relname',
+      )
+
+    beforeAll(async () => {
+      fixture = await createImportFixture(db)
+      for (const t of TABLES) checksumsBefore.set(t, await tableChecksum(fixture, t))
+      if (db.dialect === 'sqlite') fileBefore = fileChecksum(fixture.url)
+      if (db.dialect === 'postgres') countersBefore = await pgCounters()
+      catalog = await readSourceCatalog(fixture.url, {
+        ...OPTIONS,
+        target: { table: 'orders', where: "placed_at < '2024-03-01'" },
+      })
+    }, 120_000)
+    afterAll(async () => {
+      await fixture?.drop()
+    })
+
+    it('reads every base table once, partitions folded into their parent, and no credentials', () => {
+      expect(catalog.tables.map((t) => t.name).sort()).toEqual(TABLES)
+      expect(catalog.product).toMatch(/^(PostgreSQL|MariaDB|MySQL|SQLite)$/)
+      expect(catalog.version).toMatch(/^\d+\.\d+/)
+      expect(catalog.database).toBe(db.dialect === 'sqlite' ? 'forum-shop.db' : fixture.name)
+      expect(JSON.stringify(catalog)).not.toMatch(/127\.0\.0\.1|localhost|password/)
+      const audit = table(catalog, 'audit_log')
+      if (db.dialect === 'sqlite') expect(audit.partitioning).toBeUndefined()
+      else expect(audit.partitioning).toEqual({ method: 'range', columns: ['logged_at'], partitions: 2 })
+    })
+
+    it('reads columns with their kinds, sizes, enum labels, identity and generated columns', () => {
+      expect(column(catalog, 'posts', 'id').identity).toBe(true)
+      expect(column(catalog, 'users', 'id').identity).toBe(true)
+      expect(column(catalog, 'threads', 'id').kind).toBe('uuid')
+      expect(column(catalog, 'posts', 'thread_id').kind).toBe('uuid')
+      expect(column(catalog, 'posts', 'status')).toMatchObject({
+        kind: 'enum',
+        enumValues: ['draft', 'published', 'hidden'],
+        nullable: false,
+      })
+      expect(column(catalog, 'orders', 'state').enumValues).toEqual(['cart', 'paid', 'shipped', 'cancelled'])
+      expect(column(catalog, 'posts', 'body_length').generated).toBe(true)
+      expect(column(catalog, 'posts', 'body').generated).toBe(false)
+      expect(column(catalog, 'users', 'profile').kind).toBe('json')
+      expect(column(catalog, 'users', 'is_admin').kind).toBe('boolean')
+      expect(column(catalog, 'users', 'handle')).toMatchObject({
+        kind: 'varchar',
+        length: 40,
+        nullable: false,
+      })
+      expect(column(catalog, 'users', 'email').nullable).toBe(true)
+      expect(column(catalog, 'products', 'sku')).toMatchObject({ kind: 'char', length: 12 })
+      expect(column(catalog, 'products', 'photo').kind).toBe('bytes')
+      expect(column(catalog, 'orders', 'total')).toMatchObject({ kind: 'numeric', precision: 12, scale: 2 })
+      expect(column(catalog, 'orders', 'placed_at').kind).toBe('timestamptz')
+      expect(column(catalog, 'posts', 'status').default).toMatch(/published/)
+      const tags = column(catalog, 'threads', 'tags')
+      if (db.dialect === 'postgres') expect(tags).toMatchObject({ kind: 'array', element: 'text' })
+      else expect(tags.kind).toBe('json')
+    })
+
+    it('reads composite keys, the self-reference, the store/staff cycle, indexed and unindexed FKs', () => {
+      expect(table(catalog, 'order_lines').primaryKey).toEqual(['order_id', 'line_no'])
+      expect(fk(catalog, 'refunds', ['order_id', 'line_no'])).toMatchObject({
+        references: 'order_lines',
+        referencedColumns: ['order_id', 'line_no'],
+        onDelete: 'cascade',
+        indexed: true,
+      })
+      expect(fk(catalog, 'posts', ['parent_id'])).toMatchObject({
+        references: 'posts',
+        referencedColumns: ['id'],
+        onDelete: 'cascade',
+        indexed: true,
+      })
+      expect(fk(catalog, 'stores', ['manager_id'])).toMatchObject({
+        references: 'staff',
+        onDelete: 'set null',
+      })
+      expect(column(catalog, 'stores', 'manager_id').nullable).toBe(true)
+      expect(fk(catalog, 'staff', ['store_id'])).toMatchObject({ references: 'stores', onDelete: 'cascade' })
+      expect(fk(catalog, 'orders', ['store_id']).onDelete).toBe('restrict')
+      // InnoDB indexes every FK itself; elsewhere posts.author_id is left without one.
+      expect(fk(catalog, 'posts', ['author_id']).indexed).toBe(db.dialect === 'mysql')
+      expect(table(catalog, 'events').primaryKey).toEqual([])
+      expect(table(catalog, 'users').uniques).toEqual([['handle']])
+      expect(table(catalog, 'orders').indexes).toContainEqual(['placed_at'])
+      expect(table(catalog, 'orders').deleteTriggers).toEqual(['orders_deleted'])
+      expect(table(catalog, 'posts').deleteTriggers).toEqual([])
+    })
+
+    it('estimates row counts close to the exact counts', async () => {
+      for (const t of TABLES) {
+        const exact = await count(`SELECT COUNT(*) FROM ${q(t)}`)
+        const { estimate } = table(catalog, t).rows
+        expect(Math.abs(estimate - exact), `${t}: estimate ${estimate}, exact ${exact}`).toBeLessThanOrEqual(
+          exact * 0.1,
+        )
+      }
+    })
+
+    it('reads value shapes: null fractions, distinct counts, common values, ranges, timestamps in UTC', () => {
+      for (const t of catalog.tables)
+        for (const c of t.columns) expect(c.stats, `${t.name}.${c.name}`).toBeDefined()
+      const expectedSource = db.dialect === 'sqlite' ? 'sample' : 'statistics'
+      const state = column(catalog, 'orders', 'state').stats
+      expect(state?.source).toBe(expectedSource)
+      expect(state?.mostCommon?.[0]?.value).toBe('shipped')
+      expect(state?.mostCommon?.[0]?.frequency).toBeCloseTo(0.6, 1)
+      expect(column(catalog, 'orders', 'customer_id').stats?.nullFraction).toBeCloseTo(1 / 7, 1)
+      expect(column(catalog, 'events', 'kind').stats?.distinct).toBe(3)
+      // Lengths come from a sample: within the true range of 5 ('user1') to 8 ('user2000') characters.
+      const handle = column(catalog, 'users', 'handle').stats
+      expect(handle?.minLength).toBeGreaterThanOrEqual(5)
+      expect(handle?.minLength).toBeLessThanOrEqual(6)
+      expect(handle?.maxLength).toBe(8)
+      expect(column(catalog, 'orders', 'placed_at').stats?.min).toMatch(/^2024-01-\d\dT\d\d:\d\d:\d\dZ$/)
+      const users = column(catalog, 'users', 'id').stats?.distinct ?? 0
+      expect(users).toBeGreaterThan(1500)
+      expect(users).toBeLessThanOrEqual(2000)
+    })
+
+    it('measures FK fan-out close to the exact mean, with childless parents and null references', async () => {
+      const edges = [
+        ['posts', ['thread_id'], 'threads'],
+        ['posts', ['parent_id'], 'posts'],
+        ['order_lines', ['order_id'], 'orders'],
+        ['refunds', ['order_id', 'line_no'], 'order_lines'],
+        ['staff', ['store_id'], 'stores'],
+        ['stores', ['manager_id'], 'staff'],
+        ['orders', ['customer_id'], 'users'],
+      ] as const
+      for (const [child, columns, parent] of edges) {
+        const fanOut = fk(catalog, child, columns).fanOut
+        const present = columns.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')
+        const children = await count(`SELECT COUNT(*) FROM ${q(child)} WHERE ${present}`)
+        const exact = children / (await count(`SELECT COUNT(*) FROM ${q(parent)}`))
+        expect(fanOut, `${child}(${columns.join()})`).toBeDefined()
+        expect(
+          Math.abs((fanOut?.mean ?? 0) - exact),
+          `${child}: ${fanOut?.mean} vs ${exact}`,
+        ).toBeLessThanOrEqual(exact * 0.35 + 0.1)
+      }
+      // Every store has ten staff; only 15 of the 200 staff manage a store.
+      expect(fk(catalog, 'staff', ['store_id']).fanOut).toMatchObject({ mean: 10, stddev: 0, childless: 0 })
+      expect(fk(catalog, 'stores', ['manager_id']).fanOut?.childless).toBeCloseTo(185 / 200, 2)
+      expect(fk(catalog, 'stores', ['manager_id']).fanOut?.nullShare).toBeCloseTo(0.25, 2)
+    })
+
+    it("estimates the target's rows with the database's own means", async () => {
+      const exact = await count(`SELECT COUNT(*) FROM orders WHERE placed_at < '2024-03-01'`)
+      const target = catalog.target
+      expect(target).toMatchObject({ table: 'orders', where: "placed_at < '2024-03-01'" })
+      expect(target?.method).toBe(db.dialect === 'sqlite' ? 'exact' : 'estimate')
+      expect(Math.abs((target?.rows ?? 0) - exact)).toBeLessThanOrEqual(exact * 0.25)
+    })
+
+    it('leaves the source unchanged: every row, and (PostgreSQL) the write counters', async () => {
+      for (const t of TABLES) expect(await tableChecksum(fixture, t), t).toBe(checksumsBefore.get(t))
+      if (db.dialect === 'sqlite') expect(fileChecksum(fixture.url)).toBe(fileBefore)
+      if (db.dialect === 'postgres') expect(await pgCounters()).toEqual(countersBefore)
+    })
+
+    it('counts exactly only when asked, and reads only the tables asked for', async () => {
+      const exact = await readSourceCatalog(fixture.url, {
+        ...OPTIONS,
+        exact: true,
+        tables: ['orders', 'stores'],
+        target: { table: 'orders', where: "state = 'cart'" },
+      })
+      expect(exact.tables.map((t) => t.name)).toEqual(['orders', 'stores'])
+      expect(table(exact, 'orders').rows.exact).toBe(5000)
+      expect(exact.target).toMatchObject({ rows: 500, method: 'exact' })
+      expect(table(catalog, 'orders').rows.exact).toBeUndefined()
+    })
+
+    it('refuses an unknown table, a bad predicate and a missing database in one line', async () => {
+      const unknown = await refusal(
+        readSourceCatalog(fixture.url, { ...OPTIONS, tables: ['orders', 'nope'] }),
+      )
+      expect(unknown.message).toMatch(
+        /--tables: no base table 'nope' in database .* \(it has: audit_log, events/,
+      )
+      const target = (where: string) =>
+        readSourceCatalog(fixture.url, { ...OPTIONS, target: { table: 'orders', where } })
+      expect((await refusal(target('1 = 1; DELETE FROM orders'))).message).toMatch(/contains ';'/)
+      expect((await refusal(target('id IN (SELECT id FROM orders)'))).message).toMatch(/contains 'SELECT'/)
+      expect((await refusal(target('no_such_column > 3'))).message).toMatch(/is not a valid predicate on it/)
+      const noTarget = readSourceCatalog(fixture.url, {
+        ...OPTIONS,
+        target: { table: 'nope', where: 'x = 1' },
+      })
+      expect((await refusal(noTarget)).message).toMatch(/--target: no base table 'nope'/)
+      const missing =
+        db.dialect === 'sqlite'
+          ? `${fixture.url}.missing`
+          : fixture.url.replace(fixture.name, `${fixture.name}_missing`)
+      expect((await refusal(readSourceCatalog(missing, OPTIONS))).message).toMatch(/no (SQLite )?database/)
+    })
+  })
+}
+
+/** Refusals that need no fixture: URLs that cannot be read, servers that do not answer. */
+describe('delbench import refuses sources it cannot read', () => {
+  it('refuses a bad URL, a throw-away server and an unreachable port without showing the password', async () => {
+    expect((await refusal(readSourceCatalog(`postgres://me:${SECRET}@[oops/db`, OPTIONS))).message).toMatch(
+      /not a valid URL/,
+    )
+    expect((await refusal(readSourceCatalog('postgres', OPTIONS))).message).toMatch(
+      /reads an existing database/,
+    )
+    expect(
+      (await refusal(readSourceCatalog(`mysql://me:${SECRET}@127.0.0.1:3306/`, OPTIONS))).message,
+    ).toMatch(/names no database/)
+    const unreachable = await refusal(readSourceCatalog(`postgres://me:${SECRET}@127.0.0.1:1/shop`, OPTIONS))
+    expect(unreachable.message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1: connection refused/)
+    const mysqlDown = await refusal(readSourceCatalog(`mariadb://me:${SECRET}@127.0.0.1:1/shop`, OPTIONS))
+    expect(mysqlDown.message).toMatch(/cannot reach .*127\.0\.0\.1:1/)
+  })
+})
