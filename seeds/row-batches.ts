@@ -3,6 +3,7 @@ import type { RowContext, Scenario, ScenarioTable } from '../scenarios/scenario.
 import { compileGenerator } from './generators.js'
 import { randomSource } from './random.js'
 import type { ValuePools } from './value-pools.js'
+import { ParentKeys, streamName } from './parent-keys.js'
 
 /** Rows handed to a loader at a time: large enough to amortise calls, small enough to keep memory flat. */
 export const BATCH_ROWS = 5000
@@ -26,8 +27,9 @@ export function* rowBatches(
 ): Generator<CellValue[][]> {
   const count = ctx.counts[table.name] ?? 0
   const referenceMs = Date.parse(ctx.scenario.referenceTime)
+  const keys = new ParentKeys(ctx.scenario, ctx.counts, ctx.pools)
   const columns = table.columns.map((column) => {
-    const random = randomSource(ctx.seed, ctx.scenario.name, table.name, column.name)
+    const random = randomSource(ctx.seed, ctx.scenario.name, table.name, streamName(table, column.name))
     const row: { index: number } & RowContext = {
       index: 0,
       count,
@@ -36,7 +38,7 @@ export function* rowBatches(
       random,
       pool: (method, size) => ctx.pools.get(method, size),
     }
-    return { fn: compileGenerator(column.generate), row }
+    return { fn: compileGenerator(column.generate, keys.optionsFor(table, column.name)), row }
   })
   for (let start = 0; start < count; start += batchRows) {
     const end = Math.min(count, start + batchRows)
