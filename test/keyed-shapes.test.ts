@@ -64,7 +64,7 @@ describe('validating the key and FK shapes', () => {
         const fks = table(d, 'line_notes').foreignKeys as Record<string, unknown>[]
         fks[0] = { ...fks[0], columns: ['order_id'] }
       },
-      /tables\[5\]\.foreignKeys\[0\]\.columns: 1 column references order_lines \(order_id, line_no\), which has 2/,
+      /tables\[6\]\.foreignKeys\[0\]\.columns: 1 column references order_lines \(order_id, line_no\), which has 2/,
     ],
     [
       'a referenced key drawn at random',
