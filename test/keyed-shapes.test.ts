@@ -11,7 +11,7 @@ import { seedScenario } from '../seeds/seeder.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
 import type { Strategy } from '../strategies/strategy.js'
 import { runStatement } from '../strategies/strategy-sql.js'
-import { subqueryDeletionSql } from '../scenarios/target-sql.js'
+import { subqueryDeletionSql, type PortableSql } from '../scenarios/target-sql.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { runOnce, useStrategyServer } from './support/strategy-run.js'
 import { tempFolder } from './support/temp-folders.js'
@@ -133,32 +133,59 @@ const FK_CHECKS: Record<DialectName, [string, string]> = {
 }
 
 /**
- * A wrong deletion the verifier must catch: the closed stores' posts are deleted one level deep (their
- * replies' replies are left behind, orphaned), everything else as planned.
+ * A wrong deletion the verifier must catch: the planned statements, changed by `edit`, run with FK
+ * checks off (ON DELETE CASCADE would otherwise repair a forgotten level, and NO ACTION refuse it), so
+ * only the verifier can notice.
  */
-const shallowTree: Strategy = {
-  name: 'shallow-tree',
-  description: 'forgets the second level of each deleted post subtree',
-  async run(ctx) {
-    const statements = subqueryDeletionSql(ctx.plan, ctx.target.where, ctx.target.params).map((s) =>
-      s.repeat
-        ? {
-            sql: `DELETE FROM posts WHERE (store_id IN (SELECT id FROM stores WHERE ${ctx.target.where}) OR parent_id IN (SELECT id FROM posts p WHERE p.store_id IN (SELECT id FROM stores WHERE ${ctx.target.where})))`,
-            params: [...ctx.target.params, ...ctx.target.params],
-          }
-        : s,
-    )
-    // ON DELETE CASCADE would delete the forgotten replies (and NO ACTION refuse): checks off, so only
-    // the verifier can notice.
-    const [off, on] = FK_CHECKS[ctx.dialect.name]
-    await ctx.conn.query(off)
-    try {
-      for (const statement of statements) await runStatement(ctx, statement)
-    } finally {
-      await ctx.conn.query(on)
-    }
-  },
+function wrongly(name: string, edit: (statements: PortableSql[], where: string) => PortableSql[]): Strategy {
+  return {
+    name,
+    description: `a deliberately wrong deletion: ${name}`,
+    async run(ctx) {
+      const planned = subqueryDeletionSql(ctx.plan, ctx.target.where, ctx.target.params)
+      const [off, on] = FK_CHECKS[ctx.dialect.name]
+      await ctx.conn.query(off)
+      try {
+        for (const statement of edit(planned, ctx.target.where)) await runStatement(ctx, statement)
+      } finally {
+        await ctx.conn.query(on)
+      }
+    },
+  }
 }
+
+/** The wrong deletions, each with the verifier's line that must name it. */
+const WRONG: [Strategy, RegExp][] = [
+  [
+    // The closed stores' posts and their direct replies go; deeper replies are left, orphaned.
+    wrongly('forgets a level of the tree', (statements, where) =>
+      statements.map((s) =>
+        s.repeat
+          ? {
+              sql: `DELETE FROM posts WHERE store_id IN (SELECT id FROM stores WHERE ${where}) OR parent_id IN (SELECT id FROM posts p WHERE p.store_id IN (SELECT id FROM stores WHERE ${where}))`,
+              params: [...s.params.slice(0, 1), ...s.params.slice(0, 1)],
+            }
+          : s,
+      ),
+    ),
+    /left \d+ rows? in posts that should have been deleted/,
+  ],
+  [
+    // The cycle's back edge is not nulled: open stores keep managers who were deleted.
+    wrongly('forgets to null the cycle’s back edge', (statements) =>
+      statements.filter((s) => !s.sql.startsWith('UPDATE stores')),
+    ),
+    /stores\.manager_id: \d+ references not set to NULL/,
+  ],
+  [
+    // The right keyless rows go, but a surviving one is changed: only the multiset checksum sees it.
+    wrongly('changes a surviving keyless row', (statements) => [
+      ...statements,
+      { sql: `UPDATE events SET kind = 'tampered' WHERE kind = 'audit'`, params: [] },
+    ]),
+    /the surviving rows of events are not the ones that should survive \(checksum differs\)/,
+  ],
+]
 
 let scenario: Scenario
 beforeAll(async () => {
@@ -235,13 +262,14 @@ for (const db of TEST_DATABASES) {
         })
       }
 
-      it('the verifier catches a deletion that forgets a level of the tree', async () => {
-        const prepared = await tests.prepare(scenario, SCALE)
-        const result = await runOnce(prepared, shallowTree)
-        expect(result.status).toBe('wrong-result')
-        if (result.status === 'wrong-result')
-          expect(result.verdict.problems.join('\n')).toMatch(/in posts that should have been deleted/)
-      })
+      for (const [strategy, problem] of WRONG) {
+        it(`the verifier catches a deletion that ${strategy.name}`, async () => {
+          const prepared = await tests.prepare(scenario, SCALE)
+          const result = await runOnce(prepared, strategy)
+          expect(result.status).toBe('wrong-result')
+          if (result.status === 'wrong-result') expect(result.verdict.problems.join('\n')).toMatch(problem)
+        })
+      }
     })
   })
 }
