@@ -89,10 +89,7 @@ async function destroy(
   state.deleted += (
     await ctx.run({ sql: `DELETE FROM ${step.table} WHERE ${keyEquals(step.primaryKey)}`, params: key }, tx)
   ).affected
-  for (const cb of ctx.callbacks) {
-    if (cb.kind !== 'touch' || cb.table !== step.table) continue
-    await touchParent(ctx, tx, cb, row[cb.foreignKey] as CellValue)
-  }
+  await touchParents(ctx, tx, step.table, row)
   ctx.signals.send('post_delete', step.table, row)
 }
 
@@ -113,10 +110,24 @@ async function destroyKeyless(
   state.deleted += (
     await ctx.run({ sql: `DELETE FROM ${step.table} WHERE ${byParent.where}`, params: byParent.params }, tx)
   ).affected
-  for (const row of rows) ctx.signals.send('post_delete', step.table, row)
+  for (const row of rows) {
+    await touchParents(ctx, tx, step.table, row)
+    ctx.signals.send('post_delete', step.table, row)
+  }
 }
 
-/** A touch: the parent loaded, then its timestamp set (as an ORM's `touch: true` does). */
+/** The touches of a deleted row of `table`: each parent loaded, then its timestamp set (ORM `touch: true`). */
+async function touchParents(
+  ctx: StrategyContext,
+  tx: Connection,
+  table: string,
+  row: Record<string, unknown>,
+): Promise<void> {
+  for (const cb of ctx.callbacks)
+    if (cb.kind === 'touch' && cb.table === table)
+      await touchParent(ctx, tx, cb, row[cb.foreignKey] as CellValue)
+}
+
 async function touchParent(
   ctx: StrategyContext,
   tx: Connection,
