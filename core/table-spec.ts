@@ -35,7 +35,12 @@ export const ARRAY_ELEMENT_TYPES = [
 ] as const
 export type ArrayElementType = (typeof ARRAY_ELEMENT_TYPES)[number]
 
-export const FK_ACTIONS = ['cascade', 'restrict', 'set null'] as const
+/**
+ * What the database does to referencing rows when a referenced row is deleted. `restrict` and
+ * `no action` are both created as NO ACTION (checked at the end of each statement where the database
+ * can; InnoDB checks row by row): delbench plans both alike, deleting dependents children first.
+ */
+export const FK_ACTIONS = ['cascade', 'restrict', 'no action', 'set null'] as const
 export type FkAction = (typeof FK_ACTIONS)[number]
 
 export interface ColumnSpec {
@@ -59,12 +64,12 @@ export function numericDigits(column: ColumnSpec): { precision: number; scale: n
 }
 
 export interface ForeignKeySpec {
-  /** The referencing column of this table. */
-  readonly column: string
-  /** The referenced table. */
+  /** The referencing columns of this table (one, or several for a composite key). */
+  readonly columns: readonly string[]
+  /** The referenced table (this table itself for a self-reference). */
   readonly references: string
-  /** The referenced column: always the referenced table's primary key. */
-  readonly referencedColumn: string
+  /** The referenced columns, paired with `columns`: the referenced table's primary key or a unique key. */
+  readonly referencedColumns: readonly string[]
   readonly onDelete: FkAction
   /** Whether an index backs the referencing column (MySQL/InnoDB always creates one: it must). */
   readonly indexed: boolean
@@ -97,11 +102,11 @@ export interface TableSpec {
   readonly name: string
   readonly columns: readonly ColumnSpec[]
   /**
-   * A single integer column: every built-in table has a surrogate or shared integer key. (A partitioned
-   * table's key constraint also holds the partition column, as both servers require; rows are still
-   * identified by this column alone.)
+   * The primary key's columns: one for a surrogate key, several for a composite key, none for a table
+   * without a primary key. (A partitioned table's key constraint also holds the partition column, as
+   * both servers require; rows are still identified by these columns alone.)
    */
-  readonly primaryKey: string
+  readonly primaryKey: readonly string[]
   readonly foreignKeys: readonly ForeignKeySpec[]
   readonly indexes: readonly IndexSpec[]
   readonly partitions?: PartitionSpec
@@ -119,11 +124,15 @@ export function partitionRanges(spec: PartitionSpec): PartitionRange[] {
   ]
 }
 
-/** The primary key constraint's columns: the key, and the partition column where partitioned. */
+/**
+ * The primary key constraint's columns: the key, and the partition column where partitioned. Empty for a
+ * table without a primary key.
+ */
 export function keyColumns(table: TableSpec): string[] {
-  return table.partitions && table.partitions.column !== table.primaryKey
-    ? [table.primaryKey, table.partitions.column]
-    : [table.primaryKey]
+  if (table.primaryKey.length === 0) return []
+  return table.partitions && !table.primaryKey.includes(table.partitions.column)
+    ? [...table.primaryKey, table.partitions.column]
+    : [...table.primaryKey]
 }
 
 /** The name of the index delbench gives an index or FK-backing index, identical on every dialect. */
@@ -131,9 +140,14 @@ export function indexName(table: string, columns: readonly string[]): string {
   return `ix_${table}_${columns.join('_')}`.slice(0, 60)
 }
 
-/** The name of a foreign-key constraint. */
-export function foreignKeyName(table: string, column: string): string {
-  return `fk_${table}_${column}`.slice(0, 60)
+/** The name of a foreign-key constraint (`fk_<table>_<col>[_<col>…]`: unchanged for one column). */
+export function foreignKeyName(table: string, columns: readonly string[]): string {
+  return `fk_${table}_${columns.join('_')}`.slice(0, 60)
+}
+
+/** Whether two column lists name the same columns in the same order. */
+export function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i])
 }
 
 /**

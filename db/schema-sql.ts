@@ -1,6 +1,9 @@
 import { indexName, type ForeignKeySpec, type IndexSpec, type TableSpec } from '../core/table-spec.js'
 
-/** `restrict` is the ORMs' default, NO ACTION (no clause): checked at the end of each statement. */
+/**
+ * `restrict` (the ORMs' default) and `no action` are both NO ACTION (no clause): checked at the end of
+ * each statement where the database can.
+ */
 export function onDeleteClause(fk: ForeignKeySpec): string {
   return fk.onDelete === 'cascade'
     ? ' ON DELETE CASCADE'
@@ -9,13 +12,17 @@ export function onDeleteClause(fk: ForeignKeySpec): string {
       : ''
 }
 
-/** The declared indexes and those of FK columns marked indexed (and not the primary key), each once. */
+/**
+ * The declared indexes and those of FK columns marked indexed, each once; an FK whose columns lead the
+ * primary key needs none (the key's index serves it).
+ */
 export function secondaryIndexList(table: TableSpec): (IndexSpec & { readonly name: string })[] {
+  const leadsKey = (columns: readonly string[]) => columns.every((c, i) => table.primaryKey[i] === c)
   const indexes = [
     ...table.indexes,
     ...table.foreignKeys
-      .filter((fk) => fk.indexed && fk.column !== table.primaryKey)
-      .map((fk) => ({ columns: [fk.column], unique: false })),
+      .filter((fk) => fk.indexed && !leadsKey(fk.columns))
+      .map((fk) => ({ columns: fk.columns, unique: false })),
   ]
   const seen = new Set<string>()
   return indexes.flatMap((ix) => {
@@ -32,4 +39,10 @@ export function secondaryIndexes(table: TableSpec, quote: (id: string) => string
     (ix) =>
       `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${quote(ix.name)} ON ${quote(table.name)} (${ix.columns.map(quote).join(', ')})`,
   )
+}
+
+/** `FOREIGN KEY (a, b) REFERENCES parent (x, y) [ON DELETE …]`, as every dialect writes it. */
+export function foreignKeyClause(fk: ForeignKeySpec, quote: (id: string) => string): string {
+  const list = (columns: readonly string[]) => columns.map(quote).join(', ')
+  return `FOREIGN KEY (${list(fk.columns)}) REFERENCES ${quote(fk.references)} (${list(fk.referencedColumns)})${onDeleteClause(fk)}`
 }

@@ -4,7 +4,8 @@ import { openServer } from '../db/open-server.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import { scenarioLabel } from '../scenarios/registry.js'
 import { restoreWorkingCopy } from '../seeds/restore-working-copy.js'
-import { placeholders } from '../core/sql-lists.js'
+import type { CellValue } from '../core/table-spec.js'
+import { columnList } from '../scenarios/target-sql.js'
 import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
 import { planRuns, type MatrixPlan } from './run-plan.js'
 import type { PreparedScenario } from './run-strategy.js'
@@ -80,17 +81,18 @@ export async function dryRun(
     const { rows } = await probe
       .query(
         bindPlaceholders(
-          `SELECT ${root.primaryKey} AS k FROM ${root.table} WHERE ${prepared.target.where} ORDER BY ${root.primaryKey} LIMIT ${DRY_RUN_TARGETS}`,
+          `SELECT ${root.primaryKey.join(', ')} FROM ${root.table} WHERE ${prepared.target.where} ORDER BY ${root.primaryKey.join(', ')} LIMIT ${DRY_RUN_TARGETS}`,
           server.dialect.adapter,
         ),
         prepared.target.params,
       )
       .finally(() => probe.close())
-    const keys = rows.map((r) => r.k as number)
+    const keys = rows.map((r) => root.primaryKey.map((c) => r[c] as CellValue))
     if (keys.length === 0) return statements
+    const tuples = keys.map((key) => columnList(key.map(() => '?'))).join(', ')
     const target = {
-      where: `(${prepared.target.where}) AND ${root.primaryKey} IN (${placeholders(keys.length)})`,
-      params: [...prepared.target.params, ...keys],
+      where: `(${prepared.target.where}) AND ${columnList(root.primaryKey)} IN (${tuples})`,
+      params: [...prepared.target.params, ...keys.flat()],
     }
     const logger = (entry: SqlLogEntry) => statements.push(entry)
     const conn = await server.openDatabase(scratch, { logger })

@@ -3,9 +3,16 @@ import type { SqlAdapter } from '../db/dialect.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import { scalar } from '../db/scalar.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
-import type { DeletionPlan, PlanStep } from '../scenarios/deletion-plan.js'
+import { selfEdges, type DeletionPlan, type PlanStep } from '../scenarios/deletion-plan.js'
 import type { CallbackSpec, TrafficSpec } from '../scenarios/scenario.js'
-import { affectedKeysSql, deleteStepOf, referencesCondition } from '../scenarios/target-sql.js'
+import {
+  affectedCondition,
+  affectedKeysSql,
+  columnList,
+  deleteStepOf,
+  edgeMatch,
+  referencesCondition,
+} from '../scenarios/target-sql.js'
 import { tableChecksum } from '../seeds/checksum.js'
 import { countOrphans } from '../seeds/orphans.js'
 import { chunked, placeholders } from '../core/sql-lists.js'
@@ -68,7 +75,7 @@ function changedColumns(input: VerifyInput, table: string): string[] {
   )
   const nulled = input.plan.steps
     .filter((s) => s.table === table && s.action === 'set null')
-    .flatMap((s) => s.via.map((e) => e.column))
+    .flatMap((s) => s.via.flatMap((e) => e.columns))
   const updated = input.traffic.flatMap((stream) =>
     stream.updates?.table === table ? stream.updates.columns : [],
   )
@@ -90,12 +97,17 @@ function reachedSql(
   where: string,
   params: readonly CellValue[],
 ): { sql: string; params: readonly CellValue[] } {
+  if (selfEdges(step).length > 0) {
+    // A tree's subtree is a recursive selection: matched by key, not by a chain of EXISTS.
+    const rows = affectedKeysSql(plan, step, where, params)
+    return { sql: `(${columnList(step.primaryKey, `${step.table}.`)} IN (${rows.sql}))`, params: rows.params }
+  }
   if (step.relation === 'root') return { sql: `(${where})`, params }
   const parts = step.via.map((edge) => {
     const parent = plan.steps.find((s) => s.table === edge.parent && s.action === 'delete') as PlanStep
     const inner = reachedSql(plan, parent, where, params)
     return {
-      sql: `EXISTS (SELECT 1 FROM ${parent.table} WHERE ${parent.table}.${parent.primaryKey} = ${step.table}.${edge.column} AND ${inner.sql})`,
+      sql: `EXISTS (SELECT 1 FROM ${parent.table} WHERE ${edgeMatch(edge, step.table, parent.table)} AND ${inner.sql})`,
       params: inner.params,
     }
   })
@@ -114,7 +126,9 @@ function untouchedBy(
 ): { sql: string; params: readonly CellValue[] } {
   const reached = reachedSql(plan, step, where, params)
   const sql =
-    step.relation === 'root' ? `CASE WHEN ${reached.sql} THEN 1 ELSE 0 END = 0` : `NOT ${reached.sql}`
+    step.relation === 'root' && selfEdges(step).length === 0
+      ? `CASE WHEN ${reached.sql} THEN 1 ELSE 0 END = 0`
+      : `NOT ${reached.sql}`
   return { sql, params: reached.params }
 }
 
@@ -125,12 +139,12 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
   for (const table of input.tables) {
     const seeded = await count(pristine, adapter, `SELECT COUNT(*) FROM ${table.name}`)
     const step = deleteStepOf(plan, table.name)
-    const affected = step ? affectedKeysSql(plan, step, where, params) : undefined
+    const affected = step ? affectedCondition(plan, step, where, params) : undefined
     const deleted = affected
       ? await count(
           pristine,
           adapter,
-          `SELECT COUNT(*) FROM (${affected.sql}) affected_rows`,
+          `SELECT COUNT(*) FROM ${table.name} WHERE ${affected.sql}`,
           affected.params,
         )
       : 0
@@ -140,11 +154,11 @@ export async function expectDeletion(pristine: Connection, input: VerifyInput): 
       await tableChecksum(pristine, adapter, table, { ...(filter ? { filter } : {}), exclude: excluded })
     ).checksum
     const nulls = await expectedNulls(pristine, input, table.name)
-    const maxKey = await count(
-      pristine,
-      adapter,
-      `SELECT COALESCE(MAX(${table.primaryKey}), 0) FROM ${table.name}`,
-    )
+    // Only a single integer key tells seeded rows from rows traffic adds; other tables are judged whole.
+    const key = integerKey(table)
+    const maxKey = key
+      ? await count(pristine, adapter, `SELECT COALESCE(MAX(${key}), 0) FROM ${table.name}`)
+      : null
     tables[table.name] = { seeded, deleted, survivors, excluded, nulls, maxKey }
   }
   return { tables, touches: await expectedTouches(pristine, input) }
@@ -167,19 +181,22 @@ async function expectedNulls(
       const reached = referencesCondition(plan, { ...nullStep, via: [edge] }, where, params)
       const survivor = step ? untouchedBy(plan, step, where, params) : undefined
       const notDeleted = survivor ? ` AND ${survivor.sql}` : ''
-      const already = await count(
-        pristine,
-        adapter,
-        `SELECT COUNT(*) FROM ${table} WHERE ${edge.column} IS NULL${notDeleted}`,
-        survivor?.params ?? [],
-      )
       const nulledNow = await count(
         pristine,
         adapter,
         `SELECT COUNT(*) FROM ${table} WHERE (${reached.sql})${notDeleted}`,
         [...reached.params, ...(survivor?.params ?? [])],
       )
-      nulls[edge.column] = already + nulledNow
+      // Every column of a composite reference is nulled together.
+      for (const column of edge.columns) {
+        const already = await count(
+          pristine,
+          adapter,
+          `SELECT COUNT(*) FROM ${table} WHERE ${column} IS NULL${notDeleted}`,
+          survivor?.params ?? [],
+        )
+        nulls[column] = already + nulledNow
+      }
     }
   }
   return nulls
@@ -193,12 +210,12 @@ async function expectedTouches(pristine: Connection, input: VerifyInput): Promis
     if (cb.kind !== 'touch') continue
     const step = deleteStepOf(plan, cb.table)
     if (!step) continue
-    const rows = affectedKeysSql(plan, step, where, params, cb.foreignKey)
+    const rows = affectedKeysSql(plan, step, where, params, [cb.foreignKey])
     const { rows: found } = await pristine.query(
       bindPlaceholders(`SELECT DISTINCT ${cb.foreignKey} AS k FROM (${rows.sql}) touched_rows`, adapter),
       rows.params,
     )
-    const key = input.tables.find((t) => t.name === cb.parent)?.primaryKey ?? 'id'
+    const key = input.tables.find((t) => t.name === cb.parent)?.primaryKey[0] ?? 'id'
     touches.push({
       parent: cb.parent,
       key,
@@ -232,8 +249,8 @@ async function deletedRowProblems(
   want: ExpectedTable,
 ): Promise<{ deleted: number; problems: string[] }> {
   // Rows traffic inserted during the deletion lie above the seeded keys: they are not the strategy's.
-  const seededRows =
-    want.maxKey === null ? undefined : { sql: `${table.primaryKey} <= ?`, params: [want.maxKey] }
+  const key = integerKey(table)
+  const seededRows = want.maxKey === null || !key ? undefined : { sql: `${key} <= ?`, params: [want.maxKey] }
   const remaining = await count(
     working,
     adapter,
@@ -288,7 +305,7 @@ async function orphanProblems(working: Connection, adapter: SqlAdapter, table: T
     const orphans = await countOrphans(working, adapter, table.name, fk)
     if (orphans > 0)
       problems.push(
-        `${orphans} orphaned ${plural(orphans, 'row')} in ${table.name} (${fk.column} → ${fk.references})`,
+        `${orphans} orphaned ${plural(orphans, 'row')} in ${table.name} (${fk.columns.join(', ')} → ${fk.references})`,
       )
   }
   return problems
@@ -352,6 +369,13 @@ export async function verifyDeletion(
   for (const touch of expected.touches)
     problems.push(...(await touchProblems(working, adapter, touch, deletedAt)))
   return { ok: problems.length === 0, problems, rowsDeleted }
+}
+
+/** The table's key column when it is a single integer one (the only kind whose maximum means "seeded"). */
+function integerKey(table: TableSpec): string | undefined {
+  const [key, ...more] = table.primaryKey
+  const type = table.columns.find((c) => c.name === key)?.type
+  return key !== undefined && more.length === 0 && (type === 'integer' || type === 'bigint') ? key : undefined
 }
 
 function plural(n: number, word: string): string {

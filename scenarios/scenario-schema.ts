@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { FK_ACTIONS } from '../core/table-spec.js'
 import type { GeneratorSpec } from './scenario.js'
 import { ARRAY_ELEMENT_TYPES, COLUMN_TYPES } from '../core/table-spec.js'
 
@@ -43,6 +44,16 @@ export const generatorSpecSchema: z.ZodType<GeneratorSpec> = z.lazy(() =>
         table: identifier,
         per: z.number().int().positive().optional(),
         distribution: z.enum(['block', 'uniform']).optional(),
+        column: identifier.optional(),
+        roots: z.number().min(0).max(1).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('nth-child'),
+        table: identifier,
+        per: z.number().int().positive().optional(),
+        start: z.number().int().optional(),
       })
       .strict(),
     z.object({ kind: z.literal('pattern'), pattern: z.string() }).strict(),
@@ -100,9 +111,11 @@ const columnSchema = (generator: z.ZodType) =>
 
 const foreignKeySchema = z
   .object({
-    column: identifier,
+    column: identifier.optional(),
+    columns: z.array(identifier).min(1).optional(),
     references: identifier,
-    onDelete: z.enum(['cascade', 'restrict', 'set null']),
+    referencedColumns: z.array(identifier).min(1).optional(),
+    onDelete: z.enum(FK_ACTIONS),
     indexed: z.boolean(),
   })
   .strict()
@@ -111,7 +124,7 @@ const tableSchema = (generator: z.ZodType) =>
   z
     .object({
       name: identifier,
-      primaryKey: identifier,
+      primaryKey: z.union([identifier, z.array(identifier).min(1)]).optional(),
       rows: z.union([
         z.number().positive(),
         z.object({ per: z.number().positive(), of: identifier }).strict(),

@@ -1,11 +1,12 @@
 import type { FkAction, TableSpec } from '../core/table-spec.js'
 import type { Scenario, ScenarioTable } from './scenario.js'
 import { DAY_MS, formatTimestamp } from './timestamps.js'
+import { foreignKeyColumns, primaryKeyOf, referencedColumnsOf } from './scenario-keys.js'
 
 /** Scenario knobs that change the schema: the FK action of every FK, and whether FK columns are indexed. */
 export interface SchemaKnobs {
-  /** Overrides `cascade`/`restrict` on every FK (`set null` FKs keep theirs). */
-  readonly fkAction?: Exclude<FkAction, 'set null'>
+  /** Overrides `cascade`/`restrict`/`no action` on every FK (`set null` FKs keep theirs). */
+  readonly fkAction?: Exclude<FkAction, 'set null' | 'no action'>
   /** `false` drops the index behind every FK column (not possible on MySQL, which always indexes them). */
   readonly fkIndex?: boolean
   /**
@@ -26,7 +27,7 @@ export function scenarioTables(scenario: Scenario, knobs: SchemaKnobs = {}): Tab
   return scenario.tables.map((table) => ({
     name: table.name,
     columns: table.columns.map(({ generate: _generate, ...column }) => column),
-    primaryKey: table.primaryKey,
+    primaryKey: primaryKeyOf(table),
     indexes: knobs.indexes === false ? [] : (table.indexes ?? []),
     ...(knobs.partitions === 'month' && table.partitioning
       ? {
@@ -37,10 +38,11 @@ export function scenarioTables(scenario: Scenario, knobs: SchemaKnobs = {}): Tab
         }
       : {}),
     foreignKeys: (table.foreignKeys ?? []).map((fk) => ({
-      ...fk,
+      columns: foreignKeyColumns(fk),
+      references: fk.references,
+      referencedColumns: referencedColumnsOf(fk, byName),
       onDelete: fk.onDelete !== 'set null' && knobs.fkAction ? knobs.fkAction : fk.onDelete,
       indexed: knobs.fkIndex ?? fk.indexed,
-      referencedColumn: byName.get(fk.references)?.primaryKey ?? 'id',
     })),
   }))
 }

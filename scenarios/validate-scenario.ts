@@ -4,6 +4,8 @@ import { isFakerMethod } from './faker-methods.js'
 import { columnProblems } from './column-problems.js'
 import { loadOrder, planDeletion } from './deletion-plan.js'
 import type { Generator, Scenario, ScenarioColumn, ScenarioTable, TargetSpec } from './scenario.js'
+import { foreignKeyColumns, fromIndexAlone, primaryKeyOf, referencedColumnsOf } from './scenario-keys.js'
+import { sameColumns } from '../core/table-spec.js'
 
 /** The scenario's tables by name, for checking that names refer to things that exist. */
 class ScenarioNames {
@@ -30,10 +32,12 @@ function tableProblems(scenario: Scenario, t: number, names: ScenarioNames): str
     if (columns.indexOf(name) !== c)
       problems.push(`${at}.columns[${c}].name: column '${name}' is declared twice`)
   })
-  const pk = names.columnOf(table.name, table.primaryKey)
-  if (!pk) problems.push(`${at}.primaryKey: '${table.primaryKey}' is not a column of ${table.name}`)
-  else if (pk.type !== 'integer' && pk.type !== 'bigint')
-    problems.push(`${at}.primaryKey: '${table.primaryKey}' must be an integer column`)
+  const key = primaryKeyOf(table)
+  key.forEach((name, k) => {
+    if (!names.columnOf(table.name, name))
+      problems.push(`${at}.primaryKey: '${name}' is not a column of ${table.name}`)
+    else if (key.indexOf(name) !== k) problems.push(`${at}.primaryKey: '${name}' is named twice`)
+  })
   if (typeof table.rows !== 'number' && !names.tables.has(table.rows.of))
     problems.push(`${at}.rows.of: unknown table '${table.rows.of}'`)
   problems.push(...foreignKeyProblems(table, at, names))
@@ -56,22 +60,80 @@ function tableProblems(scenario: Scenario, t: number, names: ScenarioNames): str
   return problems
 }
 
-/** A table's foreign keys: an integer column of its own, a known table, a nullable column for set null. */
+/**
+ * A table's foreign keys: one `column` or several `columns` of its own, as many as the parent columns
+ * they reference (by default the parent's primary key, else its primary key or a unique index), of
+ * matching types; nullable for `set null` and for a self-reference (a tree's roots reference nothing).
+ */
 function foreignKeyProblems(table: ScenarioTable, at: string, names: ScenarioNames): string[] {
   const problems: string[] = []
   table.foreignKeys?.forEach((fk, f) => {
     const where = `${at}.foreignKeys[${f}]`
-    const column = names.columnOf(table.name, fk.column)
-    if (!column) problems.push(`${where}.column: '${fk.column}' is not a column of ${table.name}`)
-    else if (column.type !== 'integer' && column.type !== 'bigint')
-      problems.push(`${where}.column: '${fk.column}' must be an integer column`)
-    if (!names.tables.has(fk.references))
+    if ((fk.column === undefined) === (fk.columns === undefined)) {
+      problems.push(`${where}: give either column or columns (a list, for a composite key)`)
+      return
+    }
+    const columns = foreignKeyColumns(fk)
+    const field = fk.columns ? 'columns' : 'column'
+    const own = columns.map((name) => names.columnOf(table.name, name))
+    own.forEach((column, c) => {
+      if (!column) problems.push(`${where}.${field}: '${columns[c]}' is not a column of ${table.name}`)
+    })
+    const parent = names.tables.get(fk.references)
+    if (!parent) {
       problems.push(`${where}.references: unknown table '${fk.references}'`)
-    if (fk.onDelete === 'set null' && column && !column.nullable)
-      problems.push(`${where}.onDelete: 'set null' needs ${table.name}.${fk.column} to be nullable`)
+      return
+    }
+    const referenced = referencedColumnsOf(fk, names.tables)
+    const describe = `${fk.references} (${referenced.join(', ')})`
+    if (!fk.referencedColumns && referenced.length === 0)
+      problems.push(
+        `${where}.referencedColumns: ${fk.references} has no primary key, so name the columns referenced`,
+      )
+    else if (referenced.length !== columns.length)
+      problems.push(
+        `${where}.${field}: ${columns.length} ${columns.length === 1 ? 'column references' : 'columns reference'} ${describe}, which has ${referenced.length}`,
+      )
+    else {
+      const unique = [
+        primaryKeyOf(parent),
+        ...(parent.indexes ?? []).filter((ix) => ix.unique).map((ix) => ix.columns),
+      ]
+      if (!unique.some((key) => sameColumns(key, referenced)))
+        problems.push(
+          `${where}.referencedColumns: ${describe} is neither the primary key nor a unique index of ${fk.references}`,
+        )
+      referenced.forEach((name, c) => {
+        const target = names.columnOf(fk.references, name)
+        const column = own[c]
+        if (!target)
+          problems.push(`${where}.referencedColumns: '${name}' is not a column of ${fk.references}`)
+        else if (column && integerLike(column.type) !== integerLike(target.type))
+          problems.push(
+            `${where}.${field}: ${table.name}.${column.name} (${column.type}) cannot reference ${fk.references}.${name} (${target.type})`,
+          )
+        else if (typeof target.generate !== 'function' && !fromIndexAlone(target.generate, fk.references))
+          problems.push(
+            `${where}.references: ${fk.references}.${name} is referenced, so it must be generated from the row index (sequence, nth-child or a block parent), not '${target.generate.kind}'`,
+          )
+      })
+    }
+    const nullable = own.every((column) => column?.nullable === true)
+    if (fk.onDelete === 'set null' && !nullable)
+      problems.push(`${where}.onDelete: 'set null' needs ${table.name}.${columns.join(', ')} to be nullable`)
+    if (fk.references === table.name && !nullable)
+      problems.push(
+        `${where}: a self-reference needs ${table.name}.${columns.join(', ')} to be nullable (a tree's roots reference no row)`,
+      )
+    if (fk.references === table.name && primaryKeyOf(table).length === 0)
+      problems.push(
+        `${where}: a table that references itself needs a primary key (its subtrees are selected by key)`,
+      )
   })
   return problems
 }
+
+const integerLike = (type: string) => type === 'integer' || type === 'bigint'
 
 /** The target and each variant, with the path of each in the scenario. */
 function targetsOf(scenario: Scenario): [string, TargetSpec][] {
@@ -95,9 +157,16 @@ function referenceProblems(scenario: Scenario, names: ScenarioNames): string[] {
     if (cb.kind !== 'touch') return
     const references = names.tables
       .get(cb.table)
-      ?.foreignKeys?.some((fk) => fk.column === cb.foreignKey && fk.references === cb.parent)
+      ?.foreignKeys?.some(
+        (fk) => sameColumns(foreignKeyColumns(fk), [cb.foreignKey]) && fk.references === cb.parent,
+      )
     if (!references)
       problems.push(`${at}.foreignKey: ${cb.table}.${cb.foreignKey} is not a foreign key to ${cb.parent}`)
+    const parent = names.tables.get(cb.parent)
+    if (parent && primaryKeyOf(parent).length !== 1)
+      problems.push(
+        `${at}.parent: a touched table needs a single-column primary key (${cb.parent} has ${primaryKeyOf(parent).length})`,
+      )
     if (names.columnOf(cb.parent, cb.column)?.type !== 'timestamp')
       problems.push(`${at}.column: ${cb.parent}.${cb.column} must be a timestamp column`)
   })
@@ -161,6 +230,7 @@ function generatorProblems(generator: Generator, at: string, tables: ReadonlyMap
         ? []
         : [`${at}.method: '${generator.method}' is not a faker method (e.g. person.fullName)`]
     case 'parent':
+    case 'nth-child':
       return tables.has(generator.table) ? [] : [`${at}.table: unknown table '${generator.table}'`]
     case 'int':
       return generator.min <= generator.max

@@ -8,6 +8,7 @@ import { rowBatches } from './row-batches.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import type { SeedRequest } from './seeder.js'
 import { ValuePools } from './value-pools.js'
+import { primaryKeyOf } from '../scenarios/scenario-keys.js'
 
 /** Moved to `canonical-values.ts` with the other canonical forms; still exported here. */
 export { stableJson } from './canonical-values.js'
@@ -45,18 +46,33 @@ export interface ChecksumScope {
   readonly exclude?: readonly string[]
 }
 
+/**
+ * One table's checksum. A table keyed by one column is hashed row by row in key order; a table with a
+ * composite key or none is hashed as a multiset (the sum of its rows' hashes), since its rows' order is
+ * not the generator's on every database, and rows without a key can only be compared as a bag.
+ */
 export async function tableChecksum(
   conn: Connection,
   adapter: SqlAdapter,
   table: TableSpec,
   scope: ChecksumScope = {},
 ): Promise<TableChecksum> {
-  const q = adapter.quote
-  const pk = q(table.primaryKey)
   const included = table.columns.filter((c) => !scope.exclude?.includes(c.name))
-  const columns = [...new Set([table.primaryKey, ...included.map((c) => c.name)])].map(q).join(', ')
   const canon = included.map((c) => canonicalizer(c))
   const names = included.map((c) => c.name)
+  const line = (row: Record<string, unknown>) => {
+    let out = ''
+    for (let i = 0; i < names.length; i++) {
+      if (i > 0) out += '\t'
+      out += (canon[i] as (v: unknown) => string)(row[names[i] as string])
+    }
+    return out
+  }
+  const single = table.primaryKey.length === 1 ? (table.primaryKey[0] as string) : undefined
+  if (single === undefined) return bagChecksum(conn, adapter, table, scope, names, line)
+  const q = adapter.quote
+  const pk = q(single)
+  const columns = [...new Set([single, ...names])].map(q).join(', ')
   const hash = createHash('sha256')
   let rows = 0
   let last: unknown = null
@@ -73,19 +89,52 @@ export async function tableChecksum(
       ),
       [...(scope.filter?.params ?? []), ...(last === null ? [] : [last])],
     )
-    for (const row of page.rows) {
-      let line = ''
-      for (let i = 0; i < names.length; i++) {
-        if (i > 0) line += '\t'
-        line += (canon[i] as (v: unknown) => string)(row[names[i] as string])
-      }
-      hash.update(line + '\n')
-    }
+    for (const row of page.rows) hash.update(line(row) + '\n')
     rows += page.rows.length
     if (page.rows.length < PAGE_ROWS) break
-    last = page.rows[page.rows.length - 1]?.[table.primaryKey]
+    last = page.rows[page.rows.length - 1]?.[single]
   }
   return { rows, checksum: hash.digest('hex') }
+}
+
+/** The multiset hash: each row's sha256 added up modulo 2^256, so row order does not matter. */
+class BagHash {
+  #sum = 0n
+  add(line: string): void {
+    this.#sum = (this.#sum + BigInt(`0x${createHash('sha256').update(line).digest('hex')}`)) % 2n ** 256n
+  }
+  digest(): string {
+    return this.#sum.toString(16).padStart(64, '0')
+  }
+}
+
+/** Pages of a table without a single-column key, ordered by every column read so pages do not overlap. */
+async function bagChecksum(
+  conn: Connection,
+  adapter: SqlAdapter,
+  table: TableSpec,
+  scope: ChecksumScope,
+  names: readonly string[],
+  line: (row: Record<string, unknown>) => string,
+): Promise<TableChecksum> {
+  const q = adapter.quote
+  const order = (table.primaryKey.length > 0 ? table.primaryKey : names).map(q).join(', ')
+  const where = scope.filter ? ` WHERE ${scope.filter.sql}` : ''
+  const bag = new BagHash()
+  let rows = 0
+  for (;;) {
+    const page = await conn.query(
+      bindPlaceholders(
+        `SELECT ${names.map(q).join(', ')} FROM ${q(table.name)}${where} ORDER BY ${order} LIMIT ${PAGE_ROWS} OFFSET ${rows}`,
+        adapter,
+      ),
+      scope.filter?.params ?? [],
+    )
+    for (const row of page.rows) bag.add(line(row))
+    rows += page.rows.length
+    if (page.rows.length < PAGE_ROWS) break
+  }
+  return { rows, checksum: bag.digest() }
 }
 
 /**
@@ -98,14 +147,19 @@ export function generatedChecksums(request: SeedRequest): Record<string, TableCh
   const result: Record<string, TableChecksum> = {}
   for (const table of request.scenario.tables) {
     const canon = table.columns.map((c) => canonicalizer(c))
+    const ordered = primaryKeyOf(table).length === 1
     const hash = createHash('sha256')
+    const bag = new BagHash()
     let rows = 0
     for (const batch of rowBatches(table, ctx)) {
-      for (const row of batch)
-        hash.update(row.map((v, i) => (canon[i] as (v: unknown) => string)(v)).join('\t') + '\n')
+      for (const row of batch) {
+        const line = row.map((v, i) => (canon[i] as (v: unknown) => string)(v)).join('\t')
+        if (ordered) hash.update(line + '\n')
+        else bag.add(line)
+      }
       rows += batch.length
     }
-    result[table.name] = { rows, checksum: hash.digest('hex') }
+    result[table.name] = { rows, checksum: ordered ? hash.digest('hex') : bag.digest() }
   }
   return result
 }

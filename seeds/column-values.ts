@@ -1,6 +1,6 @@
 import { numericDigits } from '../core/table-spec.js'
 import type { ScenarioColumn } from '../scenarios/scenario.js'
-import { compileGenerator, type ValueFunction } from './generators.js'
+import { compileGenerator, type GeneratorOptions, type ValueFunction } from './generators.js'
 import { hashFraction, mix32 } from './hash.js'
 
 /** Mixed into the column's seed for the null draw, so it is not correlated with the column's uuids. */
@@ -12,8 +12,8 @@ const NULL_SALT = 0x6e756c6c
  * rows. Fitting here keeps what is loaded and what checksums expect the same on every database: each
  * would otherwise round or cut in its own way.
  */
-export function compileColumn(column: ScenarioColumn): ValueFunction {
-  const generate = compileGenerator(column.generate)
+export function compileColumn(column: ScenarioColumn, options: GeneratorOptions = {}): ValueFunction {
+  const generate = compileGenerator(column.generate, options)
   const fitted = fitToType(column, generate)
   const fraction = column.nullFraction ?? 0
   if (fraction <= 0) return fitted

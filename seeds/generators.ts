@@ -14,12 +14,57 @@ import {
 
 export type ValueFunction = (row: RowContext) => CellValue
 
-/** Turns a column's generator into a function of the row; declarative specs are compiled once. */
-export function compileGenerator(generator: Generator): ValueFunction {
-  return typeof generator === 'function' ? generator : compileSpec(generator)
+/** A referenced key column's value at a parent row index (see `parent-keys.ts`). */
+export type KeyAt = (parentIndex: number) => CellValue
+
+type ParentSpec = Extract<GeneratorSpec, { kind: 'parent' }>
+
+/** What compiling a column's generator may know about the column's table and its parents. */
+export interface GeneratorOptions {
+  /** The parent row's key value for a `parent` generator; without it, `parentIndex + 1` (a sequence from 1). */
+  readonly parentKey?: (spec: ParentSpec) => KeyAt
+  /** The table the column belongs to: a `parent` generator naming it builds a tree. */
+  readonly table?: string
 }
 
-function compileSpec(spec: GeneratorSpec): ValueFunction {
+/** Turns a column's generator into a function of the row; declarative specs are compiled once. */
+export function compileGenerator(generator: Generator, options: GeneratorOptions = {}): ValueFunction {
+  return typeof generator === 'function' ? generator : compileSpec(generator, options)
+}
+
+/**
+ * The parent row (0-based index) of row `index` of `count` rows under the block rule: `per` consecutive
+ * rows share a parent (by default the rows spread evenly over the parents), the last parent takes any
+ * rows left over.
+ */
+export function blockParent(index: number, count: number, parents: number, per: number | undefined): number {
+  const size = per ?? Math.max(1, Math.ceil(count / parents))
+  return Math.min(parents - 1, Math.floor(index / size))
+}
+
+/** Roots of a tree of `count` rows: a share `roots` (default 0.1) of them, at least one. */
+export function treeRoots(count: number, roots: number | undefined): number {
+  return Math.min(count, Math.max(1, Math.round((roots ?? 0.1) * count)))
+}
+
+/**
+ * A self-referencing parent (a tree): rows `0…R-1` are roots (NULL); row i ≥ R takes an earlier row as
+ * its parent, so the tree is acyclic and loads in row order. `block`: row i's parent is row
+ * ⌊(i − R) / per⌋ (per defaults to spreading the non-roots evenly over the roots), so every inner row
+ * has `per` children and level k holds R·per^k rows; `uniform`: a random earlier row (a random recursive
+ * tree, depth about ln n).
+ */
+function treeParent(spec: ParentSpec, key: KeyAt): ValueFunction {
+  return (row) => {
+    const roots = treeRoots(row.count, spec.roots)
+    if (row.index < roots) return null
+    if (spec.distribution === 'uniform') return key(row.random.int(0, row.index - 1))
+    const per = spec.per ?? Math.max(1, Math.ceil((row.count - roots) / roots))
+    return key(Math.floor((row.index - roots) / per))
+  }
+}
+
+function compileSpec(spec: GeneratorSpec, options: GeneratorOptions): ValueFunction {
   switch (spec.kind) {
     case 'sequence': {
       const start = spec.start ?? 1
@@ -50,12 +95,22 @@ function compileSpec(spec: GeneratorSpec): ValueFunction {
       return (row) => formatTimestamp(row.referenceMs + from + row.random.int(0, span) * 1000)
     }
     case 'parent': {
+      const key: KeyAt = options.parentKey?.(spec) ?? ((parentIndex) => parentIndex + 1)
+      if (spec.table === options.table) return treeParent(spec, key)
       const distribution = spec.distribution ?? 'block'
       return (row) => {
         const parents = row.counts[spec.table] ?? 0
-        if (distribution === 'uniform') return row.random.int(1, parents)
-        const per = spec.per ?? Math.max(1, Math.ceil(row.count / parents))
-        return Math.min(parents, Math.floor(row.index / per) + 1)
+        if (distribution === 'uniform') return key(row.random.int(1, parents) - 1)
+        return key(blockParent(row.index, row.count, parents, spec.per))
+      }
+    }
+    case 'nth-child': {
+      const start = spec.start ?? 1
+      return (row) => {
+        const parents = row.counts[spec.table] ?? 0
+        const parent = blockParent(row.index, row.count, parents, spec.per)
+        const size = spec.per ?? Math.max(1, Math.ceil(row.count / parents))
+        return start + row.index - parent * size
       }
     }
     case 'pattern':
@@ -64,7 +119,7 @@ function compileSpec(spec: GeneratorSpec): ValueFunction {
       // Built as text with the keys encoded once: a JSON.stringify of an object per row is 3× slower.
       const fields = Object.entries(spec.fields).map(([name, field], i) => ({
         prefix: (i === 0 ? '{' : ',') + JSON.stringify(name) + ':',
-        fn: compileSpec(field),
+        fn: compileSpec(field, options),
       }))
       return (row) => {
         let out = ''
@@ -85,7 +140,7 @@ function compileSpec(spec: GeneratorSpec): ValueFunction {
     case 'bytes':
       return compileBytes(spec)
     case 'array':
-      return compileArray(spec, compileSpec(spec.of))
+      return compileArray(spec, compileSpec(spec.of, options))
     case 'histogram':
       return compileHistogram(spec)
   }

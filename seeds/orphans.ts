@@ -15,13 +15,14 @@ export async function countOrphans(
   fk: ForeignKeySpec,
 ): Promise<number> {
   const q = adapter.quote
-  const child = `c.${q(fk.column)}`
-  const parent = `p.${q(fk.referencedColumn)}`
+  const on = fk.columns.map((c, i) => `p.${q(fk.referencedColumns[i] ?? '')} = c.${q(c)}`).join(' AND ')
+  // A composite reference with any column NULL is not checked (MATCH SIMPLE, every database's default).
+  const set = fk.columns.map((c) => `c.${q(c)} IS NOT NULL`).join(' AND ')
+  const missing = `p.${q(fk.referencedColumns[0] ?? '')} IS NULL`
   return Number(
     await scalar(
       conn,
-      `SELECT COUNT(*) FROM ${q(table)} c LEFT JOIN ${q(fk.references)} p ON ${parent} = ${child} ` +
-        `WHERE ${child} IS NOT NULL AND ${parent} IS NULL`,
+      `SELECT COUNT(*) FROM ${q(table)} c LEFT JOIN ${q(fk.references)} p ON ${on} WHERE ${set} AND ${missing}`,
     ),
   )
 }

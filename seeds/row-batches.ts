@@ -4,6 +4,7 @@ import { rowCounts } from '../scenarios/row-counts.js'
 import { compileColumn } from './column-values.js'
 import { deriveSeed, randomSource } from './random.js'
 import type { ValuePools } from './value-pools.js'
+import { ParentKeys, streamName } from './parent-keys.js'
 
 /** Rows handed to a loader at a time: large enough to amortise calls, small enough to keep memory flat. */
 export const BATCH_ROWS = 5000
@@ -31,8 +32,9 @@ export function* rowBatches(
   const baseCount = rowCounts(ctx.scenario, 1)[table.name]
   const seedOf = (tableName: string, column: string) =>
     deriveSeed(ctx.seed, ctx.scenario.name, tableName, column)
+  const keys = new ParentKeys(ctx.scenario, ctx.counts, ctx.pools, ctx.seed)
   const columns = table.columns.map((column) => {
-    const random = randomSource(ctx.seed, ctx.scenario.name, table.name, column.name)
+    const random = randomSource(ctx.seed, ctx.scenario.name, table.name, streamName(table, column.name))
     const row: { index: number } & RowContext = {
       index: 0,
       count,
@@ -44,7 +46,7 @@ export function* rowBatches(
       ...(baseCount === undefined ? {} : { baseCount }),
       pool: (method, size) => ctx.pools.get(method, size),
     }
-    return { fn: compileColumn(column), row }
+    return { fn: compileColumn(column, keys.optionsFor(table, column.name)), row }
   })
   for (let start = 0; start < count; start += batchRows) {
     const end = Math.min(count, start + batchRows)

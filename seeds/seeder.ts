@@ -260,7 +260,7 @@ async function verifyForeignKeys(
       const orphans = await countOrphans(conn, server.dialect.adapter, table.name, fk)
       if (orphans > 0)
         throw new SeedError(
-          `${orphans} rows of ${table.name} reference missing ${fk.references} rows (${fk.column})`,
+          `${orphans} rows of ${table.name} reference missing ${fk.references} rows (${fk.columns.join(', ')})`,
         )
     }
   }

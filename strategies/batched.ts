@@ -1,5 +1,6 @@
 import { deleteKeysetBatches } from './keyset-batches.js'
 import type { Strategy } from './strategy.js'
+import { noKeyRefusal } from './strategy-sql.js'
 
 /**
  * Keyset batches (field reports 3 and 4): per batch of `--batch-size` target keys, in one transaction,
@@ -12,6 +13,7 @@ export const batched: Strategy = {
   description:
     'keyset batches of batch-size targets, one transaction each: set-based callbacks, dependents, targets; retry, lock, sleep',
   reads: ['batchSize', 'sleepMs'],
+  unsupported: (_dialect, _capabilities, plan) => noKeyRefusal(plan),
   async run(ctx) {
     const root = ctx.plan.rootStep
     const release = await ctx.acquireLock(`delbench_batched_${root.table}`)

@@ -1,6 +1,7 @@
 import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
 import { checkAbort } from '../core/abort.js'
 import type { Strategy } from './strategy.js'
+import { runStatement, touchKey } from './strategy-sql.js'
 
 /**
  * The fix of field report 1: keep the collector's idea (walk the FK graph, children before parents)
@@ -13,7 +14,7 @@ export const collectorSubquery: Strategy = {
     'one DELETE per table with sub-queries on the target, children first, set-based callbacks, one transaction; no signals',
   reads: [],
   async run(ctx) {
-    const keyOf = (table: string) => ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
+    const keyOf = touchKey(ctx)
     let deleted = 0
     await ctx.conn.transaction(async () => {
       for (const statement of touchSql(
@@ -28,8 +29,7 @@ export const collectorSubquery: Strategy = {
         await ctx.run(statement)
       }
       for (const statement of subqueryDeletionSql(ctx.plan, ctx.target.where, ctx.target.params)) {
-        checkAbort(ctx.abort)
-        const { affected } = await ctx.run(statement)
+        const affected = await runStatement(ctx, statement)
         // UPDATEs of set-null dependents change rows but delete none.
         if (/^DELETE/.test(statement.sql)) deleted += affected
         ctx.progress(deleted)

@@ -2,7 +2,7 @@ import type { Connection } from '../db/connection.js'
 import type { CellValue } from '../core/table-spec.js'
 import { checkAbort } from '../core/abort.js'
 import { chunked, placeholders } from '../core/sql-lists.js'
-import type { PlanStep } from '../scenarios/deletion-plan.js'
+import { selfEdges, type DeletionPlan, type PlanStep } from '../scenarios/deletion-plan.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 
 /** Django deletes collected objects `WHERE pk IN (...)` 100 at a time (GET_ITERATOR_CHUNK_SIZE). */
@@ -22,6 +22,7 @@ export const collector: Strategy = {
   description:
     'ORM collector: load all targets and related objects level by level, signals per object, chunked deletes, one transaction',
   reads: [],
+  unsupported: (_dialect, _capabilities, plan) => collectorRefusal(plan),
   async run(ctx) {
     await ctx.conn.transaction(async (tx) => {
       const collection = new Collection(ctx)
@@ -38,6 +39,22 @@ export const collector: Strategy = {
   },
 }
 
+/**
+ * The collector keys every loaded object by one primary-key column and follows each FK one level, as
+ * Django's does: composite keys, keyless tables and trees are beyond this model of it.
+ */
+function collectorRefusal(plan: DeletionPlan): string | undefined {
+  for (const step of plan.steps) {
+    if (step.primaryKey.length !== 1)
+      return `${step.table} has ${step.primaryKey.length === 0 ? 'no primary key' : 'a composite primary key'}: the collector keys every loaded object by one key column; use collector-subquery`
+    if (step.via.some((e) => e.columns.length > 1))
+      return `${step.table} has a composite foreign key: the collector fetches related objects by one column; use collector-subquery`
+    if (selfEdges(step).length > 0)
+      return `${step.table} references itself: the collector loads one level per foreign key, not a subtree; use collector-subquery or per-row-callbacks`
+  }
+  return undefined
+}
+
 /** The objects loaded, per table by primary key: those to delete, and those whose references are nulled. */
 class Collection {
   readonly collected = new Map<string, Map<CellValue, Row>>()
@@ -52,7 +69,7 @@ class Collection {
   }
 
   keyOf(table: string): string {
-    return this.#ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
+    return this.#ctx.tables.find((t) => t.name === table)?.primaryKey[0] ?? 'id'
   }
 
   store(into: Map<string, Map<CellValue, Row>>, table: string, rows: Row[]): void {
@@ -83,7 +100,7 @@ async function loadRelated(ctx: StrategyContext, tx: Connection, collection: Col
         checkAbort(ctx.abort)
         const { rows } = await ctx.run(
           {
-            sql: `SELECT * FROM ${step.table} WHERE ${edge.column} IN (${placeholders(chunk.length)})`,
+            sql: `SELECT * FROM ${step.table} WHERE ${edge.columns[0] ?? ''} IN (${placeholders(chunk.length)})`,
             params: chunk,
           },
           tx,
@@ -133,7 +150,7 @@ async function deleteInOrder(ctx: StrategyContext, tx: Connection, collection: C
       deleted += (
         await ctx.run(
           {
-            sql: `DELETE FROM ${step.table} WHERE ${step.primaryKey} IN (${placeholders(chunk.length)})`,
+            sql: `DELETE FROM ${step.table} WHERE ${collection.keyOf(step.table)} IN (${placeholders(chunk.length)})`,
             params: chunk,
           },
           tx,
@@ -151,14 +168,16 @@ async function nullReferences(
   collection: Collection,
   step: PlanStep,
 ): Promise<void> {
+  const key = collection.keyOf(step.table)
   for (const edge of step.via) {
+    const column = edge.columns[0] ?? ''
     const keys = [...(collection.nulled.get(step.table)?.values() ?? [])]
-      .filter((r) => collection.collected.get(edge.parent)?.has(r[edge.column] as CellValue))
-      .map((r) => r[step.primaryKey] as CellValue)
+      .filter((r) => collection.collected.get(edge.parent)?.has(r[column] as CellValue))
+      .map((r) => r[key] as CellValue)
     for (const chunk of chunked(keys, collection.fetchChunk)) {
       await ctx.run(
         {
-          sql: `UPDATE ${step.table} SET ${edge.column} = NULL WHERE ${step.primaryKey} IN (${placeholders(chunk.length)})`,
+          sql: `UPDATE ${step.table} SET ${column} = NULL WHERE ${key} IN (${placeholders(chunk.length)})`,
           params: chunk,
         },
         tx,

@@ -3,6 +3,7 @@ import type { TableSpec } from '../core/table-spec.js'
 import { touchSql, type PortableSql } from '../scenarios/target-sql.js'
 import { checkAbort } from '../core/abort.js'
 import type { Strategy, StrategyContext } from './strategy.js'
+import { selfReferenceRefusal, touchKey } from './strategy-sql.js'
 
 /**
  * When most rows go, keeping the few is cheaper than deleting the many: copy the survivors into a new
@@ -19,6 +20,8 @@ export const copySwap: Strategy = {
   reads: [],
   unsupported(dialect, capabilities, plan, setting) {
     const root = plan.rootStep
+    const self = selfReferenceRefusal(plan)
+    if (self) return self
     const dependents = plan.steps.filter((s) => s !== root).map((s) => s.table)
     if (dependents.length > 0)
       return `${root.table} is referenced by ${[...new Set(dependents)].join(', ')}: their foreign keys would keep pointing at the old table, and their rows would need copying too; use batched or key-table`
@@ -37,7 +40,7 @@ export const copySwap: Strategy = {
     const touches = touchSql(
       ctx.plan,
       ctx.callbacks,
-      (name) => ctx.tables.find((t) => t.name === name)?.primaryKey ?? 'id',
+      touchKey(ctx),
       ctx.target.where,
       ctx.target.params,
       ctx.deletedAt,

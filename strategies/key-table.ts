@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { SqlAdapter } from '../db/dialect.js'
 import type { CellValue } from '../core/table-spec.js'
-import type { PlanStep } from '../scenarios/deletion-plan.js'
-import { subqueryDeletionSql, touchSql, type PortableSql } from '../scenarios/target-sql.js'
+import { selfEdges, type PlanStep } from '../scenarios/deletion-plan.js'
+import { stepDeletionSql, touchSql, type PortableSql } from '../scenarios/target-sql.js'
 import { checkAbort } from '../core/abort.js'
-import { deleteInTransaction } from './strategy-sql.js'
+import { deleteInTransaction, touchKey } from './strategy-sql.js'
 import type { Strategy, StrategyContext } from './strategy.js'
+
+const singleColumn = (columns: readonly string[]) => (columns.length === 1 ? columns[0] : undefined)
 
 /**
  * A step deleted by joining the key table, where the dialect's DELETE can join: the root itself, or a
@@ -19,11 +21,13 @@ function joinDelete(
   keys: string,
   range: readonly CellValue[],
 ): PortableSql | undefined {
+  // A tree's step keeps the sub-query form: its rows are a recursive selection, not the keys alone.
+  if (selfEdges(step).length > 0) return undefined
   const column =
     step.relation === 'root'
-      ? step.primaryKey
+      ? step.primaryKey[0]
       : step.action === 'delete' && step.via.length === 1 && step.via[0]?.parent === root.table
-        ? step.via[0].column
+        ? singleColumn(step.via[0].columns)
         : undefined
   if (column === undefined || !adapter.deleteJoining) return undefined
   const sql = adapter.deleteJoining({ table: step.table, column, keys, where: 'k.id > ? AND k.id <= ?' })
@@ -42,6 +46,14 @@ export const keyTable: Strategy = {
   description:
     'target keys into a key table once, then batches joined to it: callbacks, dependents, targets, one transaction each',
   reads: ['batchSize'],
+  unsupported: (_dialect, _capabilities, plan, setting) => {
+    const root = plan.rootStep
+    const table = setting.tables.find((t) => t.name === root.table)
+    const type = table?.columns.find((c) => c.name === root.primaryKey[0])?.type
+    return root.primaryKey.length === 1 && (type === 'integer' || type === 'bigint')
+      ? undefined
+      : `${root.table} has no single integer primary key: the key table holds one BIGINT key per target; use batched`
+  },
   async run(ctx) {
     const root = ctx.plan.rootStep
     // A plain table with a unique name rather than a TEMPORARY one: MySQL cannot name a temporary
@@ -50,7 +62,7 @@ export const keyTable: Strategy = {
     await ctx.run({ sql: `CREATE TABLE ${keys} (id BIGINT PRIMARY KEY)`, params: [] })
     try {
       await ctx.run({
-        sql: `INSERT INTO ${keys} (id) SELECT ${root.primaryKey} FROM ${root.table} WHERE ${ctx.target.where}`,
+        sql: `INSERT INTO ${keys} (id) SELECT ${root.primaryKey[0] ?? ''} FROM ${root.table} WHERE ${ctx.target.where}`,
         params: ctx.target.params,
       })
       let last: CellValue = Number.MIN_SAFE_INTEGER
@@ -79,13 +91,14 @@ async function deleteRange(
   keys: string,
   range: readonly CellValue[],
 ): Promise<number> {
-  const where = `${root.primaryKey} IN (SELECT id FROM ${keys} WHERE id > ? AND id <= ?)`
-  const keyOf = (table: string) => ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
-  const subqueries = subqueryDeletionSql(ctx.plan, where, range)
+  const where = `${root.primaryKey[0] ?? ''} IN (SELECT id FROM ${keys} WHERE id > ? AND id <= ?)`
+  const keyOf = touchKey(ctx)
   const statements = [
     ...touchSql(ctx.plan, ctx.callbacks, keyOf, where, range, ctx.deletedAt),
-    ...ctx.plan.steps.map(
-      (step, i) => joinDelete(ctx.dialect.adapter, step, root, keys, range) ?? (subqueries[i] as PortableSql),
+    ...ctx.plan.steps.flatMap(
+      (step) =>
+        joinDelete(ctx.dialect.adapter, step, root, keys, range) ??
+        stepDeletionSql(ctx.plan, step, where, range),
     ),
   ]
   return deleteInTransaction(ctx, statements)

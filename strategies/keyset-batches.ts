@@ -2,8 +2,8 @@ import type { InstrumentedConnection } from '../db/instrumented-connection.js'
 import type { CellValue } from '../core/table-spec.js'
 import { subqueryDeletionSql, touchSql, type PortableSql } from '../scenarios/target-sql.js'
 import { checkAbort, sleep } from '../core/abort.js'
-import { deleteInTransaction, keysOf } from './strategy-sql.js'
-import { placeholders } from '../core/sql-lists.js'
+import { deleteInTransaction, keysOf, touchKey, type RowKey } from './strategy-sql.js'
+import { columnList } from '../scenarios/target-sql.js'
 import type { StrategyContext } from './strategy.js'
 
 /** Attempts per batch when it meets a deadlock or a lock timeout. */
@@ -32,8 +32,9 @@ export interface KeysetSlice {
  */
 export async function deleteKeysetBatches(ctx: StrategyContext, slice: KeysetSlice): Promise<number> {
   const root = ctx.plan.rootStep
-  const pk = root.primaryKey
-  let last = slice.after
+  // A composite key is walked as a row value: `(a, b) > (?, ?) ORDER BY a, b`.
+  const pk = columnList(root.primaryKey)
+  let last: RowKey | undefined = slice.after === undefined ? undefined : [slice.after]
   let deleted = 0
   for (;;) {
     checkAbort(slice.abort)
@@ -44,8 +45,8 @@ export async function deleteKeysetBatches(ctx: StrategyContext, slice: KeysetSli
       params.push(...slice.also.params)
     }
     if (last !== undefined) {
-      conditions.push(`${pk} > ?`)
-      params.push(last)
+      conditions.push(`${pk} > ${columnList(last.map(() => '?'))}`)
+      params.push(...last)
     }
     if (slice.upTo !== undefined) {
       conditions.push(`${pk} <= ?`)
@@ -53,12 +54,12 @@ export async function deleteKeysetBatches(ctx: StrategyContext, slice: KeysetSli
     }
     const { rows } = await ctx.run(
       {
-        sql: `SELECT ${pk} FROM ${root.table} WHERE ${conditions.join(' AND ')} ORDER BY ${pk} LIMIT ${ctx.options.batchSize}`,
+        sql: `SELECT ${root.primaryKey.join(', ')} FROM ${root.table} WHERE ${conditions.join(' AND ')} ORDER BY ${root.primaryKey.join(', ')} LIMIT ${ctx.options.batchSize}`,
         params,
       },
       slice.conn,
     )
-    const keys = keysOf(rows, pk)
+    const keys = keysOf(rows, root.primaryKey)
     if (keys.length === 0) return deleted
     const batch = await deleteBatch(ctx, slice, pk, keys)
     deleted += batch
@@ -72,13 +73,14 @@ async function deleteBatch(
   ctx: StrategyContext,
   slice: KeysetSlice,
   pk: string,
-  keys: readonly CellValue[],
+  keys: readonly RowKey[],
 ): Promise<number> {
   // The slice's own condition goes into the DELETE too: on a partitioned table it confines each
   // batch to the partitions that can hold it, instead of probing every partition for every key.
-  const where = `${pk} IN (${placeholders(keys.length)})${slice.also ? ` AND (${slice.also.sql})` : ''}`
-  const params = [...keys, ...(slice.also?.params ?? [])]
-  const keyOf = (table: string) => ctx.tables.find((t) => t.name === table)?.primaryKey ?? 'id'
+  const tuples = keys.map((key) => columnList(key.map(() => '?'))).join(', ')
+  const where = `${pk} IN (${tuples})${slice.also ? ` AND (${slice.also.sql})` : ''}`
+  const params = [...keys.flat(), ...(slice.also?.params ?? [])]
+  const keyOf = touchKey(ctx)
   const statements = [
     ...touchSql(ctx.plan, ctx.callbacks, keyOf, where, params, ctx.deletedAt),
     ...subqueryDeletionSql(ctx.plan, where, params),

@@ -2,6 +2,7 @@ import type { InstrumentedConnection } from '../db/instrumented-connection.js'
 import type { CellValue } from '../core/table-spec.js'
 import { deleteKeysetBatches } from './keyset-batches.js'
 import type { Strategy, StrategyContext } from './strategy.js'
+import { selfReferenceRefusal } from './strategy-sql.js'
 
 /**
  * `batched` over `--workers K` connections at once: the target keys' span (one MIN/MAX query) is cut
@@ -15,16 +16,24 @@ export const parallelBatched: Strategy = {
   description:
     'batched split over --workers K connections on disjoint key ranges, each with its own keyset loop',
   reads: ['batchSize', 'sleepMs', 'workers'],
-  unsupported: (_dialect, capabilities) =>
-    capabilities.singleWriter
-      ? 'SQLite has a single writer: K connections would only take turns on the database lock (and better-sqlite3 runs one statement at a time per process); use batched'
-      : undefined,
+  unsupported: (_dialect, capabilities, plan, setting) => {
+    if (capabilities.singleWriter)
+      return 'SQLite has a single writer: K connections would only take turns on the database lock (and better-sqlite3 runs one statement at a time per process); use batched'
+    const root = plan.rootStep
+    const type = setting.tables
+      .find((t) => t.name === root.table)
+      ?.columns.find((c) => c.name === root.primaryKey[0])?.type
+    if (root.primaryKey.length !== 1 || (type !== 'integer' && type !== 'bigint'))
+      return `${root.table} has no single integer primary key to cut into ranges; use batched`
+    // Disjoint key ranges of a tree are not disjoint subtrees: two workers would delete the same rows.
+    return selfReferenceRefusal(plan)
+  },
   async run(ctx) {
     const root = ctx.plan.rootStep
     const release = await ctx.acquireLock(`delbench_batched_${root.table}`)
     try {
       const { rows } = await ctx.run({
-        sql: `SELECT MIN(${root.primaryKey}) AS lo, MAX(${root.primaryKey}) AS hi FROM ${root.table} WHERE ${ctx.target.where}`,
+        sql: `SELECT MIN(${root.primaryKey[0] ?? ''}) AS lo, MAX(${root.primaryKey[0] ?? ''}) AS hi FROM ${root.table} WHERE ${ctx.target.where}`,
         params: ctx.target.params,
       })
       const lo = rows[0]?.lo as CellValue | undefined

@@ -2,6 +2,7 @@ import { partitionRanges, type PartitionRange } from '../core/table-spec.js'
 import { deleteKeysetBatches } from './keyset-batches.js'
 import { checkAbort } from '../core/abort.js'
 import type { Strategy } from './strategy.js'
+import { noKeyRefusal, selfReferenceRefusal } from './strategy-sql.js'
 
 /**
  * Retention by partition, as time-partitioned tables are kept (pg_partman, MySQL event jobs): every
@@ -30,6 +31,8 @@ export const partitionDrop: Strategy = {
       return `the target is not declared as "${table.partitions.column} older than a cutoff", so no partition can be known to hold only targets`
     if (plan.steps.length > 1)
       return `${root.table} has dependents: dropping a partition would skip their foreign keys' ON DELETE`
+    const keyless = noKeyRefusal(plan) ?? selfReferenceRefusal(plan)
+    if (keyless) return keyless
     return undefined
   },
   async run(ctx) {

@@ -2,7 +2,8 @@ import type { Connection } from '../db/connection.js'
 import type { CellValue } from '../core/table-spec.js'
 import type { PlanStep } from '../scenarios/deletion-plan.js'
 import { checkAbort } from '../core/abort.js'
-import { keysOf, targetKeys } from './strategy-sql.js'
+import { keyEquals, keysOf, noKeyRefusal, targetKeys, touchKey, type RowKey } from './strategy-sql.js'
+import type { CallbackSpec } from '../scenarios/scenario.js'
 import type { Strategy, StrategyContext } from './strategy.js'
 
 /**
@@ -16,6 +17,7 @@ export const perRowCallbacks: Strategy = {
   description:
     'ORM destroy per target row in its own transaction: load, destroy dependents one by one, callbacks and signals per row',
   reads: [],
+  unsupported: (_dialect, _capabilities, plan) => noKeyRefusal(plan),
   async run(ctx) {
     const root = ctx.plan.rootStep
     const keys = await targetKeys(ctx, root)
@@ -27,20 +29,24 @@ export const perRowCallbacks: Strategy = {
   },
 }
 
+/**
+ * Destroys one row: its dependents first (a tree's children before their parent, the walk following the
+ * self-reference), set-null references nulled, then the row, its callbacks and signals.
+ */
 async function destroy(
   ctx: StrategyContext,
   tx: Connection,
   step: PlanStep,
-  key: CellValue,
+  key: RowKey,
   state: { deleted: number },
   destroyed: Set<string>,
 ): Promise<void> {
-  const id = `${step.table}:${String(key)}`
+  const id = `${step.table}:${JSON.stringify(key)}`
   if (destroyed.has(id)) return
   destroyed.add(id)
   checkAbort(ctx.abort)
   const { rows } = await ctx.run(
-    { sql: `SELECT * FROM ${step.table} WHERE ${step.primaryKey} = ?`, params: [key] },
+    { sql: `SELECT * FROM ${step.table} WHERE ${keyEquals(step.primaryKey)}`, params: key },
     tx,
   )
   const row = rows[0]
@@ -49,15 +55,31 @@ async function destroy(
   // Dependents by association: each loaded by its foreign key, then destroyed one by one.
   for (const child of ctx.plan.steps) {
     for (const edge of child.via.filter((e) => e.parent === step.table)) {
+      const byParent = {
+        where: keyEquals(edge.columns),
+        params: edge.referencedColumns.map((c) => row[c] as CellValue),
+      }
       if (child.action === 'set null') {
         await ctx.run(
-          { sql: `UPDATE ${child.table} SET ${edge.column} = NULL WHERE ${edge.column} = ?`, params: [key] },
+          {
+            sql: `UPDATE ${child.table} SET ${edge.columns.map((c) => `${c} = NULL`).join(', ')} WHERE ${byParent.where}`,
+            params: byParent.params,
+          },
           tx,
         )
         continue
       }
+      if (child.primaryKey.length === 0) {
+        // Rows without a key cannot be destroyed one by one: an ORM deletes them by the parent's key in
+        // one statement (after loading them for their signals).
+        await destroyKeyless(ctx, tx, child, byParent, state)
+        continue
+      }
       const { rows: children } = await ctx.run(
-        { sql: `SELECT ${child.primaryKey} FROM ${child.table} WHERE ${edge.column} = ?`, params: [key] },
+        {
+          sql: `SELECT ${child.primaryKey.join(', ')} FROM ${child.table} WHERE ${byParent.where}`,
+          params: byParent.params,
+        },
         tx,
       )
       for (const childKey of keysOf(children, child.primaryKey))
@@ -65,24 +87,65 @@ async function destroy(
     }
   }
   state.deleted += (
-    await ctx.run({ sql: `DELETE FROM ${step.table} WHERE ${step.primaryKey} = ?`, params: [key] }, tx)
+    await ctx.run({ sql: `DELETE FROM ${step.table} WHERE ${keyEquals(step.primaryKey)}`, params: key }, tx)
   ).affected
-  for (const cb of ctx.callbacks) {
-    if (cb.kind !== 'touch' || cb.table !== step.table) continue
-    const parentKey = ctx.tables.find((t) => t.name === cb.parent)?.primaryKey ?? 'id'
-    const { rows: parents } = await ctx.run(
-      { sql: `SELECT * FROM ${cb.parent} WHERE ${parentKey} = ?`, params: [row[cb.foreignKey] as CellValue] },
+  await touchParents(ctx, tx, step.table, row)
+  ctx.signals.send('post_delete', step.table, row)
+}
+
+/** A keyless dependent's rows of one parent: loaded for their signals, deleted in one statement. */
+async function destroyKeyless(
+  ctx: StrategyContext,
+  tx: Connection,
+  step: PlanStep,
+  byParent: { readonly where: string; readonly params: readonly CellValue[] },
+  state: { deleted: number },
+): Promise<void> {
+  const { rows } = await ctx.run(
+    { sql: `SELECT * FROM ${step.table} WHERE ${byParent.where}`, params: byParent.params },
+    tx,
+  )
+  if (rows.length === 0) return
+  for (const row of rows) ctx.signals.send('pre_delete', step.table, row)
+  state.deleted += (
+    await ctx.run({ sql: `DELETE FROM ${step.table} WHERE ${byParent.where}`, params: byParent.params }, tx)
+  ).affected
+  for (const row of rows) {
+    await touchParents(ctx, tx, step.table, row)
+    ctx.signals.send('post_delete', step.table, row)
+  }
+}
+
+/** The touches of a deleted row of `table`: each parent loaded, then its timestamp set (ORM `touch: true`). */
+async function touchParents(
+  ctx: StrategyContext,
+  tx: Connection,
+  table: string,
+  row: Record<string, unknown>,
+): Promise<void> {
+  for (const cb of ctx.callbacks)
+    if (cb.kind === 'touch' && cb.table === table)
+      await touchParent(ctx, tx, cb, row[cb.foreignKey] as CellValue)
+}
+
+async function touchParent(
+  ctx: StrategyContext,
+  tx: Connection,
+  cb: Extract<CallbackSpec, { kind: 'touch' }>,
+  parentValue: CellValue,
+): Promise<void> {
+  const parentKey = touchKey(ctx)(cb.parent)
+  const { rows: parents } = await ctx.run(
+    { sql: `SELECT * FROM ${cb.parent} WHERE ${parentKey} = ?`, params: [parentValue] },
+    tx,
+  )
+  if (parents[0]) {
+    await ctx.run(
+      {
+        sql: `UPDATE ${cb.parent} SET ${cb.column} = ? WHERE ${parentKey} = ?`,
+        params: [ctx.deletedAt, parents[0][parentKey] as CellValue],
+      },
       tx,
     )
-    if (parents[0]) {
-      await ctx.run(
-        {
-          sql: `UPDATE ${cb.parent} SET ${cb.column} = ? WHERE ${parentKey} = ?`,
-          params: [ctx.deletedAt, parents[0][parentKey] as CellValue],
-        },
-        tx,
-      )
-    }
   }
-  ctx.signals.send('post_delete', step.table, row)
 }

@@ -1,6 +1,5 @@
 import { subqueryDeletionSql } from '../scenarios/target-sql.js'
-import { checkAbort } from '../core/abort.js'
-import { targetKeys } from './strategy-sql.js'
+import { keyEquals, noKeyRefusal, runStatement, targetKeys } from './strategy-sql.js'
 import type { Strategy } from './strategy.js'
 
 /**
@@ -12,15 +11,14 @@ export const perRow: Strategy = {
   name: 'per-row',
   description: 'one DELETE per table per target row, each in autocommit (delete-each-by-id); no callbacks',
   reads: [],
+  unsupported: (_dialect, _capabilities, plan) => noKeyRefusal(plan),
   async run(ctx) {
     const root = ctx.plan.rootStep
     const keys = await targetKeys(ctx, root)
     let deleted = 0
     for (const key of keys) {
-      for (const statement of subqueryDeletionSql(ctx.plan, `${root.primaryKey} = ?`, [key])) {
-        checkAbort(ctx.abort)
-        deleted += (await ctx.run(statement)).affected
-      }
+      for (const statement of subqueryDeletionSql(ctx.plan, keyEquals(root.primaryKey), key))
+        deleted += await runStatement(ctx, statement)
       ctx.progress(deleted)
     }
   },

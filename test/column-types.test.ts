@@ -5,6 +5,7 @@ import type { DatabaseServer } from '../db/database-server.js'
 import type { DialectName } from '../db/dialect.js'
 import { loadScenarioFile, ScenarioFileError } from '../scenarios/scenario-file.js'
 import { rowCounts } from '../scenarios/row-counts.js'
+import { primaryKeyOf } from '../scenarios/scenario-keys.js'
 import type { Scenario, ScenarioColumn, ScenarioTable } from '../scenarios/scenario.js'
 import { scenarioTables } from '../scenarios/scenario-tables.js'
 import { canonicalizer } from '../seeds/canonical-values.js'
@@ -275,7 +276,9 @@ for (const db of TEST_DATABASES) {
       const conn = await server.openDatabase(database)
       try {
         const q = server.dialect.adapter.quote
-        const { rows } = await conn.query(`SELECT * FROM ${q(table)} ORDER BY ${q(spec.primaryKey)}`)
+        const { rows } = await conn.query(
+          `SELECT * FROM ${q(table)} ORDER BY ${primaryKeyOf(spec).map(q).join(', ')}`,
+        )
         const canon = spec.columns.map((c: ScenarioColumn) => [c.name, canonicalizer(c)] as const)
         return rows.map((row) => Object.fromEntries(canon.map(([name, fn]) => [name, fn(row[name])])))
       } finally {

@@ -8,15 +8,23 @@ const fk = (
   references: string,
   onDelete: 'cascade' | 'restrict' | 'set null' = 'restrict',
 ) => ({
-  column,
+  columns: [column],
   references,
+  referencedColumns: ['id'],
   onDelete,
   indexed: true,
 })
 const table = (name: string, foreignKeys: ReturnType<typeof fk>[] = [], primaryKey = 'id'): PlannedTable => ({
   name,
-  primaryKey,
+  primaryKey: [primaryKey],
   foreignKeys,
+})
+/** An edge as plans record it. */
+const edge = (column: string, parent: string, onDelete: string) => ({
+  columns: [column],
+  parent,
+  referencedColumns: ['id'],
+  onDelete,
 })
 
 describe('FK-graph planning', () => {
@@ -42,7 +50,9 @@ describe('FK-graph planning', () => {
     expect(plan.steps.find((s) => s.table === 'job_events')).toMatchObject({
       depth: 2,
       action: 'delete',
-      via: [{ column: 'job_id', parent: 'jobs', onDelete: 'restrict' }],
+      via: [
+        { columns: ['job_id'], parent: 'jobs', referencedColumns: ['unified_job_id'], onDelete: 'restrict' },
+      ],
     })
     // credentials are referenced by a link row but survive.
     expect(plan.steps.some((s) => s.table === 'credentials')).toBe(false)
@@ -76,8 +86,8 @@ describe('FK-graph planning', () => {
       ['c', 'set null'],
       ['a', 'delete'],
     ])
-    expect(plan.steps[0]?.via).toEqual([{ column: 'b_id', parent: 'b', onDelete: 'restrict' }])
-    expect(plan.steps[2]?.via).toEqual([{ column: 'a_id', parent: 'a', onDelete: 'set null' }])
+    expect(plan.steps[0]?.via).toEqual([edge('b_id', 'b', 'restrict')])
+    expect(plan.steps[2]?.via).toEqual([edge('a_id', 'a', 'set null')])
   })
 
   it('plans a diamond children-first whatever the declaration order', () => {
@@ -104,7 +114,7 @@ describe('FK-graph planning', () => {
     expect(plan.rootStep).toBe(plan.steps.at(-1))
     expect(plan.rootStep).toEqual({
       table: 'authors',
-      primaryKey: 'id',
+      primaryKey: ['id'],
       action: 'delete',
       relation: 'root',
       via: [],
@@ -130,10 +140,40 @@ describe('FK-graph planning', () => {
     expect(() => loadOrder(tables)).toThrow(/cycle/)
   })
 
-  it('rejects a self-reference with a clear message', () => {
-    expect(() => planDeletion([table('employees', [fk('manager_id', 'employees')])], 'employees')).toThrow(
-      /table 'employees' references itself \(employees\.manager_id\)/,
-    )
+  it('follows a self-reference: a deleting one makes the root step a subtree, a set-null one nulls children', () => {
+    const tree = planDeletion([table('employees', [fk('manager_id', 'employees')])], 'employees')
+    expect(tree.steps).toEqual([tree.rootStep])
+    expect(tree.rootStep.via).toEqual([edge('manager_id', 'employees', 'restrict')])
+    expect(loadOrder([table('employees', [fk('manager_id', 'employees')])])).toEqual(['employees'])
+    const nulling = planDeletion([table('posts', [fk('parent_id', 'posts', 'set null')])], 'posts')
+    expect(nulling.steps.map((s) => [s.table, s.action])).toEqual([
+      ['posts', 'set null'],
+      ['posts', 'delete'],
+    ])
+    expect(nulling.rootStep.via).toEqual([])
+  })
+
+  it('breaks a cycle at its nullable foreign key, nulled before the rows it references go', () => {
+    const nullable = (t: PlannedTable, column: string): PlannedTable => ({
+      ...t,
+      columns: [{ name: column, nullable: true }],
+    })
+    const tables = [
+      nullable(table('stores', [fk('manager_id', 'staff')]), 'manager_id'),
+      table('staff', [fk('store_id', 'stores', 'cascade')]),
+    ]
+    const plan = planDeletion(tables, 'stores')
+    expect(plan.steps.map((s) => [s.table, s.action])).toEqual([
+      ['stores', 'set null'],
+      ['staff', 'delete'],
+      ['stores', 'delete'],
+    ])
+    expect(plan.steps[0]?.via).toEqual([{ ...edge('manager_id', 'staff', 'restrict'), breaksCycle: true }])
+    expect(loadOrder(tables)).toEqual(['stores', 'staff'])
+    expect(planDeletion(tables, 'staff').steps.map((s) => [s.table, s.action])).toEqual([
+      ['stores', 'set null'],
+      ['staff', 'delete'],
+    ])
   })
 
   it('rejects unknown tables', () => {

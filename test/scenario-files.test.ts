@@ -13,6 +13,7 @@ const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'shop.json')
 interface ShopTable {
   name: string
   primaryKey?: string
+  rows?: unknown
   colour?: string
   columns: [ShopColumn, ShopColumn, ShopColumn, ...ShopColumn[]]
   foreignKeys: [ShopForeignKey, ...ShopForeignKey[]]
@@ -76,7 +77,12 @@ describe('scenario files', () => {
       (d: ShopDoc) => (d.tables[1].columns[2].generate.kind = 'integer'),
       /tables\[1\]\.columns\[2\]\.generate\.kind/,
     ],
-    ['a missing field', (d: ShopDoc) => delete d.tables[0].primaryKey, /tables\[0\]\.primaryKey/],
+    ['a missing field', (d: ShopDoc) => delete d.tables[0].rows, /tables\[0\]\.rows/],
+    [
+      'a missing primary key that a foreign key needs',
+      (d: ShopDoc) => delete d.tables[0].primaryKey,
+      /tables\[1\]\.foreignKeys\[0\]\.referencedColumns: customers has no primary key/,
+    ],
     ['an unknown field', (d: ShopDoc) => (d.tables[0].colour = 'red'), /tables\[0\].*colour/],
     [
       'a bad table name',
@@ -99,9 +105,9 @@ describe('scenario files', () => {
       /tables\[0\]\.columns\[1\]\.generate\.method: 'person\.fullname' is not a faker method/,
     ],
     [
-      'a text primary key',
+      'an integer FK to a text primary key',
       (d: ShopDoc) => (d.tables[0].primaryKey = 'name'),
-      /tables\[0\]\.primaryKey: 'name' must be an integer column/,
+      /tables\[1\]\.foreignKeys\[0\]\.column: orders\.customer_id \(integer\) cannot reference customers\.name \(varchar\)/,
     ],
     [
       'set null on a NOT NULL column',
@@ -128,12 +134,12 @@ describe('scenario files', () => {
       /traffic\[0\]\.updates\.columns\[0\]: 'nickname' is not a column of customers/,
     ],
     [
-      'a self-reference',
+      'a self-reference through a NOT NULL column',
       (d: ShopDoc) =>
         (d.tables[0].foreignKeys = [
           { column: 'id', references: 'customers', onDelete: 'cascade', indexed: true },
         ]),
-      /references itself/,
+      /tables\[0\]\.foreignKeys\[0\]: a self-reference needs customers\.id to be nullable/,
     ],
   ])('rejects %s, naming the path', async (_what, edit, message) => {
     const text = await loadError(variant(edit))

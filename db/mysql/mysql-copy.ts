@@ -50,6 +50,8 @@ export async function refreshTables(
     if ((await definition(conn, q(table.name))) !== (await definition(conn, `${q(source)}.${q(table.name)}`)))
       return false
   }
+  // Rows of a table without a primary key cannot be matched one to one: only a full copy restores it.
+  if (tables.some((t) => t.primaryKey.length === 0)) return false
   // Re-inserting most of a table costs more than copying it whole with sorted index builds.
   let missing = 0
   let total = 0
@@ -66,10 +68,12 @@ export async function refreshTables(
     for (const table of tables) {
       const t = q(table.name)
       const s = `${q(source)}.${t}`
-      const pk = q(table.primaryKey)
-      await conn.query(`DELETE w FROM ${t} w LEFT JOIN ${s} s ON s.${pk} = w.${pk} WHERE s.${pk} IS NULL`)
+      const pk = table.primaryKey.map(q)
+      const on = pk.map((c) => `s.${c} = w.${c}`).join(' AND ')
+      const first = pk[0] as string
+      await conn.query(`DELETE w FROM ${t} w LEFT JOIN ${s} s ON ${on} WHERE s.${first} IS NULL`)
       await conn.query(
-        `INSERT INTO ${t} SELECT s.* FROM ${s} s LEFT JOIN ${t} w ON w.${pk} = s.${pk} WHERE w.${pk} IS NULL`,
+        `INSERT INTO ${t} SELECT s.* FROM ${s} s LEFT JOIN ${t} w ON ${on} WHERE w.${first} IS NULL`,
       )
       if (await sameChecksum(conn, t, s)) continue
       const columns = table.columns.map((c) => `${q(c.name)} = VALUES(${q(c.name)})`).join(', ')

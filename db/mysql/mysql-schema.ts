@@ -1,5 +1,5 @@
 import type { SchemaBuilder } from '../dialect.js'
-import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
+import { foreignKeyClause, secondaryIndexes } from '../schema-sql.js'
 import { foreignKeyName, keyColumns, partitionRanges, type TableSpec } from '../../core/table-spec.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { mysqlColumnType } from './mysql-types.js'
@@ -25,8 +25,10 @@ export const mysqlSchema: SchemaBuilder = {
           )
           .join(', ')})`
       : ''
+    // Without a primary key InnoDB clusters on a hidden row id.
+    const key = table.primaryKey.length > 0 ? [`PRIMARY KEY (${keyColumns(table).map(q).join(', ')})`] : []
     return [
-      `CREATE TABLE ${q(table.name)} (${columns.join(', ')}, PRIMARY KEY (${keyColumns(table).map(q).join(', ')})) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${partitions}`,
+      `CREATE TABLE ${q(table.name)} (${[...columns, ...key].join(', ')}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${partitions}`,
     ]
   },
   indexTable: (table) => secondaryIndexes(table, q),
@@ -48,6 +50,6 @@ export const mysqlSchema: SchemaBuilder = {
   constrainTable: (table) =>
     table.foreignKeys.map(
       (fk) =>
-        `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(foreignKeyName(table.name, fk.column))} FOREIGN KEY (${q(fk.column)}) REFERENCES ${q(fk.references)} (${q(fk.referencedColumn)})${onDeleteClause(fk)}`,
+        `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(foreignKeyName(table.name, fk.columns))} ${foreignKeyClause(fk, q)}`,
     ),
 }

@@ -1,5 +1,5 @@
 import type { SchemaBuilder } from '../dialect.js'
-import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
+import { foreignKeyClause, secondaryIndexes } from '../schema-sql.js'
 import { foreignKeyName, keyColumns, partitionRanges, type TableSpec } from '../../core/table-spec.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { enumTypeStatements, postgresColumnType } from './postgres-types.js'
@@ -30,7 +30,11 @@ export const postgresSchema: SchemaBuilder = {
     ]
   },
   indexTable: (table) => [
-    `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(`pk_${table.name}`)} PRIMARY KEY (${keyColumns(table).map(q).join(', ')})`,
+    ...(table.primaryKey.length === 0
+      ? []
+      : [
+          `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(`pk_${table.name}`)} PRIMARY KEY (${keyColumns(table).map(q).join(', ')})`,
+        ]),
     ...secondaryIndexes(table, q),
   ],
   partitioningRefused: () => undefined,
@@ -45,6 +49,6 @@ export const postgresSchema: SchemaBuilder = {
   constrainTable: (table) =>
     table.foreignKeys.map(
       (fk) =>
-        `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(foreignKeyName(table.name, fk.column))} FOREIGN KEY (${q(fk.column)}) REFERENCES ${q(fk.references)} (${q(fk.referencedColumn)})${onDeleteClause(fk)}`,
+        `ALTER TABLE ${q(table.name)} ADD CONSTRAINT ${q(foreignKeyName(table.name, fk.columns))} ${foreignKeyClause(fk, q)}`,
     ),
 }

@@ -1,5 +1,5 @@
 import type { SchemaBuilder } from '../dialect.js'
-import { onDeleteClause, secondaryIndexes } from '../schema-sql.js'
+import { foreignKeyClause, secondaryIndexes } from '../schema-sql.js'
 import type { TableSpec } from '../../core/table-spec.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 import { sqliteColumnType } from './sqlite-types.js'
@@ -12,17 +12,17 @@ const q = sqliteAdapter.quote
  */
 export const sqliteSchema: SchemaBuilder = {
   createTable(table: TableSpec): string[] {
+    const single = table.primaryKey.length === 1 ? table.primaryKey[0] : undefined
     const columns = table.columns.map((c) => {
       const type = sqliteColumnType(c, q(c.name))
       // INTEGER PRIMARY KEY makes the key the rowid, as every SQLite ORM table has it.
-      const pk = c.name === table.primaryKey ? ' PRIMARY KEY' : ''
+      const pk = c.name === single ? ' PRIMARY KEY' : ''
       return `${q(c.name)} ${type}${pk}${c.nullable || pk ? '' : ' NOT NULL'}`
     })
-    const fks = table.foreignKeys.map(
-      (fk) =>
-        `FOREIGN KEY (${q(fk.column)}) REFERENCES ${q(fk.references)} (${q(fk.referencedColumn)})${onDeleteClause(fk)}`,
-    )
-    return [`CREATE TABLE ${q(table.name)} (${[...columns, ...fks].join(', ')})`]
+    // A composite key is a table constraint; a table without one keeps only its rowid.
+    const key = table.primaryKey.length > 1 ? [`PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`] : []
+    const fks = table.foreignKeys.map((fk) => foreignKeyClause(fk, q))
+    return [`CREATE TABLE ${q(table.name)} (${[...columns, ...key, ...fks].join(', ')})`]
   },
   indexTable: (table) => secondaryIndexes(table, q),
   unindexedForeignKeys: true,
