@@ -142,7 +142,7 @@ export function cycleBreaks(tables: readonly PlannedTable[]): ReadonlySet<string
     for (const e of edges) if (nullable(e.table, e.fk)) broken.add(e.id)
     if (acyclic()) continue
     throw new PlanError(
-      `foreign keys form a cycle among tables ${component.join(', ')} and none of its foreign keys is nullable: no row of either could be inserted first (make one of them nullable)`,
+      `foreign keys form a cycle among tables ${component.join(', ')} and none of its foreign keys is nullable: no row of any of them could be inserted first (make one of them nullable)`,
     )
   }
   return broken
