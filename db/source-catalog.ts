@@ -121,7 +121,8 @@ async function connect(open: () => Promise<DriverSession>, database: string): Pr
   }
 }
 
-const TIMEOUT_CODES = new Set(['57014', 'ER_STATEMENT_TIMEOUT', 'ER_QUERY_TIMEOUT'])
+/** PostgreSQL's query_canceled; MariaDB's max_statement_time (1969) and MySQL's max_execution_time (3024). */
+const TIMEOUT_CODES = new Set(['57014', 'ER_STATEMENT_TIMEOUT', 'ER_QUERY_TIMEOUT', '1969', '3024'])
 const PRIVILEGE_CODES = new Set([
   '42501',
   'ER_TABLEACCESS_DENIED_ERROR',
@@ -136,7 +137,7 @@ function readFailure(error: unknown, where: string, options: CatalogReadOptions)
     return new DelbenchError(redact(error.message), error.exitCode, { cause: error })
   const code = driverCode(error)
   const message = redact(firstLine(error))
-  if (TIMEOUT_CODES.has(code))
+  if (TIMEOUT_CODES.has(code) || TIMEOUT_CODES.has(errno(error)))
     return new DelbenchError(
       `reading ${where} stopped: a statement ran longer than the ${options.statementTimeoutMs} ms statement timeout (raise it, or read fewer tables with --tables)`,
       1,
@@ -157,6 +158,12 @@ function driverCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return ''
   const code = (error as { code?: unknown }).code
   return code === undefined ? '' : String(code)
+}
+
+/** mysql2 names only the error numbers MySQL knows; MariaDB's own come with their number alone. */
+function errno(error: unknown): string {
+  const value = typeof error === 'object' && error !== null ? (error as { errno?: unknown }).errno : undefined
+  return value === undefined ? '' : String(value)
 }
 
 function firstLine(error: unknown): string {
