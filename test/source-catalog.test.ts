@@ -323,6 +323,34 @@ for (const db of TEST_DATABASES) {
       },
     )
 
+    it.skipIf(db.dialect === 'sqlite')(
+      'counts a table the catalog has no estimate for, up to a bound, and says so',
+      async () => {
+        // Last of this block: it adds a table to the source (ANALYZE never ran on it), then drops it.
+        const create =
+          db.dialect === 'postgres'
+            ? 'CREATE TABLE fresh AS SELECT g AS id FROM generate_series(1, 40) AS g'
+            : 'CREATE TABLE fresh ENGINE = MyISAM AS SELECT id FROM orders WHERE id <= 40'
+        await fixture.query(create)
+        try {
+          const read = await readSourceCatalog(fixture.url, { ...OPTIONS, tables: ['fresh'] })
+          const fresh = table(read, 'fresh')
+          if (db.dialect === 'postgres') {
+            expect(fresh.rows.estimate).toBe(40)
+            expect(fresh.notes).toContain(
+              'no row estimate in the catalog (never analysed): counted its 40 rows',
+            )
+            expect(fresh.notes).toContain(
+              'no statistics in the catalog (never analysed): shapes from a sample',
+            )
+          }
+          expect(column(read, 'fresh', 'id').stats).toMatchObject({ source: 'sample', distinct: 40 })
+        } finally {
+          await fixture.query('DROP TABLE fresh')
+        }
+      },
+    )
+
     it('refuses an unknown table, a bad predicate and a missing database in one line', async () => {
       const unknown = await refusal(
         readSourceCatalog(fixture.url, { ...OPTIONS, tables: ['orders', 'nope'] }),

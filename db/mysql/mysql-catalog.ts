@@ -97,6 +97,7 @@ export async function mysqlCatalogSource(session: DriverSession): Promise<Catalo
     version,
     database: String(about?.db),
     notes,
+    keepsStatistics: mariadb,
     query,
     quote,
     tables: () => readTables(query, mariadb),
