@@ -96,16 +96,17 @@ async function readInTransaction(
   where: string,
   options: CatalogReadOptions,
 ): Promise<Catalog> {
-  const session = await open()
+  let session: DriverSession | undefined
   try {
+    session = await open()
     await reader.begin(session, options)
     return await assembleCatalog(await reader.source(session), options)
   } catch (error) {
     throw readFailure(error, where, options)
   } finally {
     // Nothing was written; ending the transaction either way releases its snapshot.
-    await session.execute('ROLLBACK', []).catch(() => {})
-    await session.close().catch(() => {})
+    await session?.execute('ROLLBACK', []).catch(() => {})
+    await session?.close().catch(() => {})
   }
 }
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DelbenchError } from '../core/errors.js'
 import type { Catalog, CatalogReadOptions, CatalogTable } from '../db/catalog.js'
@@ -12,6 +14,7 @@ import {
 } from './support/import-fixture.js'
 import { RawServer, randomSuffix } from './support/raw-server.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
+import { tempFolder } from './support/temp-folders.js'
 
 const OPTIONS: CatalogReadOptions = { exact: false, sampleRows: 1000, statementTimeoutMs: 30_000 }
 const TABLES = [
@@ -391,6 +394,14 @@ describe('delbench import refuses sources it cannot read', () => {
     ).toMatch(/names no database/)
     const unreachable = await refusal(readSourceCatalog(`postgres://me:${SECRET}@127.0.0.1:1/shop`, OPTIONS))
     expect(unreachable.message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1: connection refused/)
+    const notDatabase = path.join(tempFolder('import-refusals'), 'notes.txt')
+    fs.writeFileSync(notDatabase, 'not a database, only text that is long enough to fill a header '.repeat(4))
+    expect((await refusal(readSourceCatalog(notDatabase, OPTIONS))).message).toMatch(
+      /reading SQLite file .*notes\.txt failed: file is not a database/,
+    )
+    expect((await refusal(readSourceCatalog(path.dirname(notDatabase), OPTIONS))).message).toMatch(
+      /is not a file/,
+    )
     const mysqlDown = await refusal(readSourceCatalog(`mariadb://me:${SECRET}@127.0.0.1:1/shop`, OPTIONS))
     expect(mysqlDown.message).toMatch(/cannot reach .*127\.0\.0\.1:1/)
   })
