@@ -26,6 +26,14 @@ const SOURCE_FORMS =
  * without a password; the catalog holds the database's name, never its host or credentials.
  */
 export async function readSourceCatalog(url: string, options: CatalogReadOptions): Promise<Catalog> {
+  if (!Number.isInteger(options.sampleRows) || options.sampleRows < 1)
+    throw new DelbenchError(
+      `the sample size must be a whole number of rows, at least 1 (got ${options.sampleRows})`,
+    )
+  if (!(options.statementTimeoutMs > 0))
+    throw new DelbenchError(
+      `the statement timeout must be a positive number of milliseconds (got ${options.statementTimeoutMs})`,
+    )
   const location = parseSourceLocation(url)
   if (location.kind === 'sqlite') {
     const sqlite = await import('./sqlite/sqlite-catalog.js')
