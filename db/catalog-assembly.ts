@@ -40,6 +40,8 @@ export async function assembleCatalog(source: CatalogSource, options: CatalogRea
     const sample = await source.query(await sampleSql(source, table, options.sampleRows, estimate))
     samples.set(table.name, sample)
     const { columns, notes } = describeColumns(table, sample, statistics, estimate)
+    if (source.keepsStatistics && sample.length > 0 && !statistics.has(table.name))
+      notes.push('no statistics in the catalog (never analysed): shapes from a sample')
     const count = counted.get(table.name)
     tables.push({
       name: table.name,

@@ -45,6 +45,8 @@ export interface CatalogSource {
   readonly database: string
   /** Notes about the whole read (which schema, what the database cannot do). */
   readonly notes: readonly string[]
+  /** Whether the database keeps column statistics of its own (ANALYZE): without them, a table is noted. */
+  readonly keepsStatistics: boolean
   /** Runs one read-only statement without parameters. */
   query(sql: string): Promise<Row[]>
   /** A quoted identifier. */

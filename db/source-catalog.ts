@@ -26,6 +26,14 @@ const SOURCE_FORMS =
  * without a password; the catalog holds the database's name, never its host or credentials.
  */
 export async function readSourceCatalog(url: string, options: CatalogReadOptions): Promise<Catalog> {
+  if (!Number.isInteger(options.sampleRows) || options.sampleRows < 1)
+    throw new DelbenchError(
+      `the sample size must be a whole number of rows, at least 1 (got ${options.sampleRows})`,
+    )
+  if (!(options.statementTimeoutMs > 0))
+    throw new DelbenchError(
+      `the statement timeout must be a positive number of milliseconds (got ${options.statementTimeoutMs})`,
+    )
   const location = parseSourceLocation(url)
   if (location.kind === 'sqlite') {
     const sqlite = await import('./sqlite/sqlite-catalog.js')
@@ -96,16 +104,17 @@ async function readInTransaction(
   where: string,
   options: CatalogReadOptions,
 ): Promise<Catalog> {
-  const session = await open()
+  let session: DriverSession | undefined
   try {
+    session = await open()
     await reader.begin(session, options)
     return await assembleCatalog(await reader.source(session), options)
   } catch (error) {
     throw readFailure(error, where, options)
   } finally {
     // Nothing was written; ending the transaction either way releases its snapshot.
-    await session.execute('ROLLBACK', []).catch(() => {})
-    await session.close().catch(() => {})
+    await session?.execute('ROLLBACK', []).catch(() => {})
+    await session?.close().catch(() => {})
   }
 }
 
@@ -121,7 +130,8 @@ async function connect(open: () => Promise<DriverSession>, database: string): Pr
   }
 }
 
-const TIMEOUT_CODES = new Set(['57014', 'ER_STATEMENT_TIMEOUT', 'ER_QUERY_TIMEOUT'])
+/** PostgreSQL's query_canceled; MariaDB's max_statement_time (1969) and MySQL's max_execution_time (3024). */
+const TIMEOUT_CODES = new Set(['57014', 'ER_STATEMENT_TIMEOUT', 'ER_QUERY_TIMEOUT', '1969', '3024'])
 const PRIVILEGE_CODES = new Set([
   '42501',
   'ER_TABLEACCESS_DENIED_ERROR',
@@ -136,7 +146,7 @@ function readFailure(error: unknown, where: string, options: CatalogReadOptions)
     return new DelbenchError(redact(error.message), error.exitCode, { cause: error })
   const code = driverCode(error)
   const message = redact(firstLine(error))
-  if (TIMEOUT_CODES.has(code))
+  if (TIMEOUT_CODES.has(code) || TIMEOUT_CODES.has(errno(error)))
     return new DelbenchError(
       `reading ${where} stopped: a statement ran longer than the ${options.statementTimeoutMs} ms statement timeout (raise it, or read fewer tables with --tables)`,
       1,
@@ -157,6 +167,12 @@ function driverCode(error: unknown): string {
   if (typeof error !== 'object' || error === null) return ''
   const code = (error as { code?: unknown }).code
   return code === undefined ? '' : String(code)
+}
+
+/** mysql2 names only the error numbers MySQL knows; MariaDB's own come with their number alone. */
+function errno(error: unknown): string {
+  const value = typeof error === 'object' && error !== null ? (error as { errno?: unknown }).errno : undefined
+  return value === undefined ? '' : String(value)
 }
 
 function firstLine(error: unknown): string {

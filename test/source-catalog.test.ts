@@ -1,6 +1,10 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DelbenchError } from '../core/errors.js'
 import type { Catalog, CatalogReadOptions, CatalogTable } from '../db/catalog.js'
+import { assembleCatalog } from '../db/catalog-assembly.js'
+import { beginMysqlCatalogRead, mysqlCatalogSource } from '../db/mysql/mysql-catalog.js'
 import { readSourceCatalog } from '../db/source-catalog.js'
 import {
   createImportFixture,
@@ -8,7 +12,9 @@ import {
   type ImportFixture,
   tableChecksum,
 } from './support/import-fixture.js'
+import { RawServer, randomSuffix } from './support/raw-server.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
+import { tempFolder } from './support/temp-folders.js'
 
 const OPTIONS: CatalogReadOptions = { exact: false, sampleRows: 1000, statementTimeoutMs: 30_000 }
 const TABLES = [
@@ -242,6 +248,112 @@ for (const db of TEST_DATABASES) {
       expect(table(catalog, 'orders').rows.exact).toBeUndefined()
     })
 
+    it.skipIf(db.dialect === 'sqlite')('stops at the statement timeout, in one line', async () => {
+      const sleep = db.dialect === 'postgres' ? 'pg_sleep(0.01) IS NOT NULL' : 'SLEEP(0.01) = 0'
+      const read = readSourceCatalog(fixture.url, {
+        ...OPTIONS,
+        exact: true,
+        statementTimeoutMs: 300,
+        target: { table: 'orders', where: sleep },
+      })
+      // Counting 5000 rows that sleep 10 ms each takes 50 s: the 300 ms limit stops it.
+      expect((await refusal(read)).message).toMatch(
+        /a statement ran longer than the 300 ms statement timeout/,
+      )
+    })
+
+    it.skipIf(db.dialect !== 'mysql')(
+      "moves none of its own session's write counters (Handler_*)",
+      async () => {
+        const raw = new RawServer(fixture.url)
+        const session = await raw.session(fixture.name)
+        const handlers = async () =>
+          Object.fromEntries(
+            (
+              await session.execute(
+                "SHOW SESSION STATUS WHERE Variable_name IN ('Handler_write', 'Handler_update', 'Handler_delete')",
+                [],
+              )
+            ).rows.map((r) => [String(r.Variable_name), String(r.Value)]),
+          )
+        try {
+          const before = await handlers()
+          await beginMysqlCatalogRead(session, OPTIONS)
+          const read = await assembleCatalog(await mysqlCatalogSource(session), OPTIONS)
+          await session.execute('ROLLBACK', [])
+          expect(read.tables).toHaveLength(TABLES.length)
+          expect(await handlers()).toEqual(before)
+        } finally {
+          await session.close()
+        }
+      },
+    )
+
+    it.skipIf(db.dialect !== 'postgres')(
+      'reads as a role with only SELECT and USAGE grants, and refuses one without SELECT in one line',
+      async () => {
+        const raw = new RawServer(fixture.url)
+        const reader = `delbench_test_import_ro_${randomSuffix()}`
+        const stranger = `delbench_test_import_none_${randomSuffix()}`
+        const admin = (sql: string) => raw.admin((s) => s.execute(sql, []), fixture.name)
+        const urlAs = (role: string) => {
+          const url = new URL(fixture.url)
+          url.username = role
+          url.password = SECRET
+          return url.href
+        }
+        try {
+          for (const role of [reader, stranger]) {
+            await admin(`CREATE ROLE ${role} LOGIN PASSWORD '${SECRET}' NOSUPERUSER NOCREATEDB NOCREATEROLE`)
+            await admin(`GRANT CONNECT ON DATABASE ${fixture.name} TO ${role}`)
+            await admin(`GRANT USAGE ON SCHEMA public TO ${role}`)
+          }
+          await admin(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${reader}`)
+          const read = await readSourceCatalog(urlAs(reader), OPTIONS)
+          expect(read.tables.map((t) => t.name).sort()).toEqual(TABLES)
+          expect(column(read, 'orders', 'state').stats?.source).toBe('statistics')
+          expect(fk(read, 'refunds', ['order_id', 'line_no']).fanOut).toBeDefined()
+          const refused = await refusal(readSourceCatalog(urlAs(stranger), OPTIONS))
+          expect(refused.message).toMatch(
+            /was refused \(no privilege to read its catalog\): permission denied/,
+          )
+        } finally {
+          for (const role of [reader, stranger]) {
+            await admin(`DROP OWNED BY ${role}`).catch(() => {})
+            await admin(`DROP ROLE IF EXISTS ${role}`)
+          }
+        }
+      },
+    )
+
+    it.skipIf(db.dialect === 'sqlite')(
+      'counts a table the catalog has no estimate for, up to a bound, and says so',
+      async () => {
+        // Last of this block: it adds a table to the source (ANALYZE never ran on it), then drops it.
+        const create =
+          db.dialect === 'postgres'
+            ? 'CREATE TABLE fresh AS SELECT g AS id FROM generate_series(1, 40) AS g'
+            : 'CREATE TABLE fresh ENGINE = MyISAM AS SELECT id FROM orders WHERE id <= 40'
+        await fixture.query(create)
+        try {
+          const read = await readSourceCatalog(fixture.url, { ...OPTIONS, tables: ['fresh'] })
+          const fresh = table(read, 'fresh')
+          if (db.dialect === 'postgres') {
+            expect(fresh.rows.estimate).toBe(40)
+            expect(fresh.notes).toContain(
+              'no row estimate in the catalog (never analysed): counted its 40 rows',
+            )
+            expect(fresh.notes).toContain(
+              'no statistics in the catalog (never analysed): shapes from a sample',
+            )
+          }
+          expect(column(read, 'fresh', 'id').stats).toMatchObject({ source: 'sample', distinct: 40 })
+        } finally {
+          await fixture.query('DROP TABLE fresh')
+        }
+      },
+    )
+
     it('refuses an unknown table, a bad predicate and a missing database in one line', async () => {
       const unknown = await refusal(
         readSourceCatalog(fixture.url, { ...OPTIONS, tables: ['orders', 'nope'] }),
@@ -282,6 +394,14 @@ describe('delbench import refuses sources it cannot read', () => {
     ).toMatch(/names no database/)
     const unreachable = await refusal(readSourceCatalog(`postgres://me:${SECRET}@127.0.0.1:1/shop`, OPTIONS))
     expect(unreachable.message).toMatch(/cannot reach PostgreSQL at 127\.0\.0\.1:1: connection refused/)
+    const notDatabase = path.join(tempFolder('import-refusals'), 'notes.txt')
+    fs.writeFileSync(notDatabase, 'not a database, only text that is long enough to fill a header '.repeat(4))
+    expect((await refusal(readSourceCatalog(notDatabase, OPTIONS))).message).toMatch(
+      /reading SQLite file .*notes\.txt failed: file is not a database/,
+    )
+    expect((await refusal(readSourceCatalog(path.dirname(notDatabase), OPTIONS))).message).toMatch(
+      /is not a file/,
+    )
     const mysqlDown = await refusal(readSourceCatalog(`mariadb://me:${SECRET}@127.0.0.1:1/shop`, OPTIONS))
     expect(mysqlDown.message).toMatch(/cannot reach .*127\.0\.0\.1:1/)
   })

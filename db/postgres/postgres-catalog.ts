@@ -83,6 +83,7 @@ export async function postgresCatalogSource(session: DriverSession): Promise<Cat
     notes: [
       `read schema '${schema}' (the search_path's first existing schema); partitions are folded into their parent`,
     ],
+    keepsStatistics: true,
     query: (sql) => query(sql),
     quote,
     tables: () => readTables(query, schema),

@@ -65,6 +65,7 @@ export async function sqliteCatalogSource(session: DriverSession, file: string):
     notes: [
       'SQLite: row counts are COUNT(*), exact (a local file); samples are ten evenly spaced rowid ranges; no statement timeout (the driver cannot interrupt a statement)',
     ],
+    keepsStatistics: false,
     query: (sql) => query(sql),
     quote,
     tables: () => readTables(query, quote),
