@@ -85,6 +85,10 @@ export interface CatalogColumn {
   readonly name: string
   /** The type as the database spells it, e.g. `character varying(40)`, `enum('a','b')`. */
   readonly nativeType: string
+  /**
+   * Also `uuid` for a char/varchar/text column whose sampled values are all uuids (MariaDB and SQLite
+   * keep uuids as text; the table's notes say so, and `nativeType` keeps the declared type).
+   */
   readonly kind: CatalogColumnKind
   /** Character length for char/varchar. */
   readonly length?: number
@@ -158,7 +162,10 @@ export interface CatalogTarget {
   readonly table: string
   /** The predicate as given: SQL on the target table, literal values only. */
   readonly where: string
-  /** Rows the predicate selects: the planner's estimate, or counted with `--exact`. */
+  /**
+   * Rows the predicate selects: the planner's estimate, or counted with `--exact` (SQLite has no
+   * estimate: always counted, and the catalog's notes say so).
+   */
   readonly rows: number
   readonly method: 'estimate' | 'exact'
 }
