@@ -6,6 +6,7 @@ import { benchOverheadCommand } from './commands/bench-overhead.js'
 import { benchSeedCommand } from './commands/bench-seed.js'
 import { cleanCommand } from './commands/clean.js'
 import { compareCommand } from './commands/compare.js'
+import { importCommand } from './commands/import.js'
 import { listCommand } from './commands/list.js'
 import { mergeCommand } from './commands/merge.js'
 import { probeCommand } from './commands/probe.js'
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .addCommand(compareCommand())
     .addCommand(mergeCommand())
     .addCommand(seedCommand())
+    .addCommand(importCommand())
     .addCommand(probeCommand())
     .addCommand(cleanCommand())
     .addCommand(benchSeedCommand())

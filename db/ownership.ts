@@ -21,12 +21,24 @@ export function assertOwnName(name: string): void {
 }
 
 /** Writes the marker into a database delbench has just created. */
+/**
+ * A label recorded in the marker of every database this process creates, when set: the tests set it
+ * per run, so their teardown drops what that run created and nothing another process made meanwhile.
+ */
+export const CREATED_BY_ENV = 'DELBENCH_CREATED_BY'
+
+/** The purpose written into a new database's marker, with the creator's label where one is set. */
+export function markerPurpose(purpose: string, env: NodeJS.ProcessEnv = process.env): string {
+  const label = env[CREATED_BY_ENV]
+  return label ? `${purpose} (created by ${label})`.slice(0, 200) : purpose
+}
+
 export async function writeMarker(conn: Connection, purpose: string, version: string): Promise<void> {
   await conn.query(
     `CREATE TABLE ${MARKER_TABLE} (marker VARCHAR(64) NOT NULL, purpose VARCHAR(200) NOT NULL, delbench_version VARCHAR(32) NOT NULL, created_at VARCHAR(32) NOT NULL)`,
   )
   await conn.query(
-    `INSERT INTO ${MARKER_TABLE} (marker, purpose, delbench_version, created_at) VALUES ('${MARKER_TEXT}', '${purpose.replaceAll("'", "''")}', '${version}', '${new Date().toISOString()}')`,
+    `INSERT INTO ${MARKER_TABLE} (marker, purpose, delbench_version, created_at) VALUES ('${MARKER_TEXT}', '${markerPurpose(purpose).replaceAll("'", "''")}', '${version}', '${new Date().toISOString()}')`,
   )
 }
 

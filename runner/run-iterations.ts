@@ -236,7 +236,9 @@ class IterationRunner {
   /** Untimed: the traffic stopped, the statements counted, the working copy verified. */
   async #verifyHook(): Promise<void> {
     this.#measured()
-    const { conn, ctx, restore, traffic } = this.#current as Current
+    // No iteration under way: the restore failed, and its error (not this hook's) is the run's.
+    if (!this.#current) return
+    const { conn, ctx, restore, traffic } = this.#current
     this.#current = undefined
     const { prepared, working } = this.#job
     const foreground = traffic ? await this.#traffic?.stop() : undefined

@@ -29,9 +29,10 @@ export function fromIndexAlone(generator: GeneratorSpec, table: string): boolean
   switch (generator.kind) {
     case 'sequence':
     case 'nth-child':
-    // Made from the column's seed and the row index (`uuidAt`): no random stream.
-    case 'uuid':
+    case 'uuid': // made from the column's seed and the row index, as unique text is: no random stream
       return true
+    case 'text':
+      return generator.unique === true
     case 'parent':
       return generator.table !== table && (generator.distribution ?? 'block') === 'block'
     default:

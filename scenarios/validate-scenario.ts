@@ -114,7 +114,7 @@ function foreignKeyProblems(table: ScenarioTable, at: string, names: ScenarioNam
           )
         else if (typeof target.generate !== 'function' && !fromIndexAlone(target.generate, fk.references))
           problems.push(
-            `${where}.references: ${fk.references}.${name} is referenced, so it must be generated from the row index (sequence, nth-child or a block parent), not '${target.generate.kind}'`,
+            `${where}.references: ${fk.references}.${name} is referenced, so it must be generated from the row index (sequence, nth-child, uuid, unique text or a block parent), not '${target.generate.kind}'`,
           )
       })
     }

@@ -81,10 +81,13 @@ function indexLetters(index: number, width: number): string {
 export function compileText(spec: Spec<'text'>): ValueFunction {
   const { minLength, maxLength, distinct, unique } = spec
   if (unique) {
+    // Hashed from the row index and the column's seed, not drawn: a referenced key must be computable
+    // from the index alone (a child finds its parent's key that way).
     return (row) => {
       const width = Math.max(1, Math.ceil(Math.log(Math.max(2, row.count)) / Math.log(26)))
-      const length = row.random.int(minLength, maxLength)
-      const prefix = letters(Math.max(0, length - width), () => row.random.int(0, 0xffffffff))
+      let h = mix32(mix32(row.index) ^ row.seed)
+      const length = minLength + (h % (maxLength - minLength + 1))
+      const prefix = letters(Math.max(0, length - width), () => (h = mix32(h + 0x9e3779b9)))
       return prefix + indexLetters(row.index, width)
     }
   }

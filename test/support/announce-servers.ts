@@ -2,7 +2,7 @@ import type { TestProject } from 'vitest/node'
 import { BROWSER_HINT, chromiumPath } from './browser.js'
 import { IN_CI, SERVER_ENV, serverUrl } from './servers.js'
 import { provideTempRoot } from './temp-folders.js'
-import { dropServerLeftovers } from './server-leftovers.js'
+import { labelServerDatabases } from './server-leftovers.js'
 
 /**
  * The tests' global setup: says, once per test run, which server and browser tests are skipped and
@@ -31,7 +31,7 @@ export default async function announceServers(project: TestProject): Promise<() 
     )
   }
   const removeTempRoot = provideTempRoot(project)
-  const dropLeftovers = await dropServerLeftovers()
+  const dropLeftovers = labelServerDatabases()
   return async () => {
     await dropLeftovers()
     removeTempRoot()

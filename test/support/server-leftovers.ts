@@ -1,35 +1,34 @@
+import { randomBytes } from 'node:crypto'
 import { parseDatabaseSpec } from '../../db/database-url.js'
 import { openServer } from '../../db/open-server.js'
+import { CREATED_BY_ENV, MARKER_TABLE } from '../../db/ownership.js'
 import { serverUrl } from './servers.js'
 
 /**
- * Notes the delbench databases each test server holds before the tests, and returns the teardown that
- * drops the ones the tests created (seeded data the CLI tests leave for reuse, as a user's runs would),
- * so a test run leaves the servers as it found them. Databases that were there before are kept: they
- * may be a developer's own seeded data.
+ * Labels every database this test run creates (through the marker, in every process the run starts)
+ * and returns the teardown that drops those databases: the seeded data the CLI tests keep for reuse, as
+ * a user's runs would. Databases made by anything else on the same servers meanwhile are left alone.
  */
-export async function dropServerLeftovers(): Promise<() => Promise<void>> {
-  const urls = (['postgres', 'mysql'] as const).flatMap((d) => serverUrl(d) ?? [])
-  const before = new Map<string, Set<string>>()
-  for (const url of urls) before.set(url, await ownDatabases(url))
+export function labelServerDatabases(): () => Promise<void> {
+  const label = `test run ${randomBytes(6).toString('hex')}`
+  process.env[CREATED_BY_ENV] = label
   return async () => {
-    for (const url of urls) {
+    for (const url of (['postgres', 'mysql'] as const).flatMap((d) => serverUrl(d) ?? [])) {
       const server = await openServer(parseDatabaseSpec(url))
       try {
-        for (const db of await server.listDatabases())
-          if (db.marked && !before.get(url)?.has(db.name)) await server.dropDatabase(db.name)
+        for (const db of await server.listDatabases()) {
+          if (!db.marked) continue
+          const conn = await server.openDatabase(db.name).catch(() => undefined)
+          if (!conn) continue // dropped meanwhile by its own test
+          const { rows } = await conn
+            .query<{ purpose: string }>(`SELECT purpose FROM ${MARKER_TABLE}`)
+            .finally(() => conn.close())
+          if (rows.some((r) => r.purpose.endsWith(`(created by ${label})`)))
+            await server.dropDatabase(db.name)
+        }
       } finally {
         await server.close()
       }
     }
-  }
-}
-
-async function ownDatabases(url: string): Promise<Set<string>> {
-  const server = await openServer(parseDatabaseSpec(url))
-  try {
-    return new Set((await server.listDatabases()).map((db) => db.name))
-  } finally {
-    await server.close()
   }
 }
