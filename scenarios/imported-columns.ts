@@ -20,7 +20,7 @@ export interface ImportedColumn {
   readonly copied: boolean
 }
 
-type ColumnShape = Omit<JsonColumn, 'name' | 'nullable' | 'nullFraction' | 'generate'>
+export type ColumnShape = Omit<JsonColumn, 'name' | 'nullable' | 'nullFraction' | 'generate'>
 
 /** Element kinds an array column may have in a scenario; others become text elements. */
 const ARRAY_ELEMENTS: ReadonlySet<CatalogColumnKind> = new Set([
@@ -34,7 +34,7 @@ const ARRAY_ELEMENTS: ReadonlySet<CatalogColumnKind> = new Set([
 ])
 
 /** The scenario type nearest the source's, and a note where it is not the same. */
-function shapeOf(column: CatalogColumn): { shape: ColumnShape; note?: string } {
+export function shapeOf(column: CatalogColumn): { shape: ColumnShape; note?: string } {
   const near = (shape: ColumnShape, why: string) => ({
     shape,
     note: `${column.name} (${column.nativeType}) is seeded as ${shape.type}: ${why}`,

@@ -1,5 +1,5 @@
 import type { Catalog, CatalogForeignKey, CatalogTable } from '../db/catalog.js'
-import { importedColumn } from './imported-columns.js'
+import { importedColumn, shapeOf, type ColumnShape } from './imported-columns.js'
 import { keyGenerators } from './imported-keys.js'
 import type {
   ImportedFrom,
@@ -158,7 +158,8 @@ function importedTable(table: CatalogTable, kept: readonly CatalogTable[], conte
     if (!key) columns.push(imported.column)
     else {
       const { nullFraction: _nullFraction, ...rest } = imported.column
-      columns.push({ ...(key.ownNulls ? rest : imported.column), generate: key.generate })
+      const shape = referencedShape(column.name, foreignKeys, kept)
+      columns.push({ ...(key.ownNulls ? rest : imported.column), ...shape, generate: key.generate })
     }
   }
   const fkIndexed = foreignKeys.filter((fk) => fk.indexed).map((fk) => fk.columns.join(','))
@@ -177,6 +178,27 @@ function importedTable(table: CatalogTable, kept: readonly CatalogTable[], conte
     ...(foreignKeys.length > 0 ? { foreignKeys: foreignKeys.map(foreignKeyOf) } : {}),
     ...(indexes.length > 0 ? { indexes } : {}),
   }
+}
+
+/**
+ * An FK column's type is its referenced column's, followed to the key at the end of the chain (a
+ * composite key's column may itself reference another table): MariaDB refuses a foreign key between an
+ * integer and a bigint (SQLite, whose integers are all 64-bit, lets a schema mix them).
+ */
+function referencedShape(
+  column: string,
+  foreignKeys: readonly CatalogForeignKey[],
+  kept: readonly CatalogTable[],
+  depth = 0,
+): ColumnShape | undefined {
+  const fk = foreignKeys.find((f) => f.columns.includes(column))
+  const referenced = fk?.referencedColumns[fk.columns.indexOf(column)]
+  const parent = kept.find((t) => t.name === fk?.references)
+  const parentColumn = parent?.columns.find((c) => c.name === referenced)
+  if (!parent || !parentColumn || referenced === undefined) return undefined
+  const further =
+    depth < kept.length ? referencedShape(referenced, parent.foreignKeys, kept, depth + 1) : undefined
+  return further ?? shapeOf(parentColumn).shape
 }
 
 function rowsOf(table: CatalogTable): number {
