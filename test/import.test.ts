@@ -162,6 +162,26 @@ describe.each(TEST_DATABASES)('delbench import from $dialect', (source) => {
     180_000,
   )
 
+  it.skipIf(skipped(source))(
+    '--check compares the seeded shapes with the source, table by table',
+    async () => {
+      const check = await runCli([
+        'import',
+        '--check',
+        file,
+        '--db',
+        fixture.url,
+        '--seed-db',
+        `sqlite:${path.join(folder, 'check')}`,
+      ])
+      expect(check.code, check.stderr).toBe(0)
+      for (const t of TABLES)
+        expect(check.stdout).toMatch(new RegExp(`^${t} +rows +([\\d,]+) +\\1 +1\\.00$`, 'm'))
+      expect(check.stdout).toMatch(/^posts +target share +0\.3\d+ +0\.3\d+ +(0\.9|1\.0|1\.1)\d$/m)
+      expect(check.stdout).toMatch(/^\d+ of \d+ shapes within tolerance/m)
+    },
+  )
+
   it.skipIf(skipped(source))('refuses in one line and writes nothing', async () => {
     const out = path.join(folder, 'refused.json')
     const cases: [string[], RegExp][] = [

@@ -1,12 +1,15 @@
 import fs from 'node:fs'
 import { Command, Option } from 'commander'
 import { DelbenchError } from '../../core/errors.js'
+import type { CatalogReadOptions } from '../../db/catalog.js'
 import { err, out, shownPath } from '../output.js'
 import { wholeNumber } from '../whole-number.js'
 
 interface ImportFlags {
   readonly db: string
-  readonly out: string
+  readonly out?: string
+  readonly check?: string
+  readonly seedDb: string
   readonly tables?: string
   readonly target?: string
   readonly where?: string
@@ -27,7 +30,16 @@ export function importCommand(): Command {
       '--db <url>',
       'the database to read: postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB, or sqlite:FILE',
     )
-    .requiredOption('--out <file>', 'the scenario file to write (.json)')
+    .option('--out <file>', 'the scenario file to write (.json)')
+    .option(
+      '--check <file>',
+      'instead of importing: seed this imported scenario at scale 1 and compare its shapes with the source --db',
+    )
+    .addOption(
+      new Option('--seed-db <db>', 'with --check: where to seed it (a --db value, as for run)').default(
+        'sqlite',
+      ),
+    )
     .option('--tables <names>', 'only these tables, comma-separated (default: every table)')
     .option('--target <table>', 'the table whose rows the benchmark deletes (with --where)')
     .option('--where <sql>', 'the predicate choosing them, with literal values (with --target)')
@@ -48,50 +60,64 @@ export function importCommand(): Command {
     .option('--force', 'overwrite --out if it exists')
     .action(async (flags: ImportFlags) => {
       const request = checkedRequest(flags)
-      const [{ readSourceCatalog }, { scenarioFromCatalog }, { scenarioFromJson }, { writeFileAtomic }] =
-        await Promise.all([
-          import('../../db/source-catalog.js'),
-          import('../../scenarios/imported-scenario.js'),
-          import('../../scenarios/scenario-file.js'),
-          import('../../reports/write-results.js'),
-        ])
-      const { DELBENCH_VERSION } = await import('../../core/delbench-version.js')
-      const catalog = await readSourceCatalog(flags.db, request)
-      const file = scenarioFromCatalog(catalog, {
-        ...(flags.name === undefined ? {} : { name: flags.name }),
-        copyCommonValues: flags.copyCommonValues ?? false,
-        exact: request.exact,
-        delbenchVersion: DELBENCH_VERSION,
-      })
-      // What is written must be a scenario `run` accepts: a file it would refuse is not written at all.
-      try {
-        scenarioFromJson(file, flags.out, { withoutTarget: true })
-      } catch (error) {
-        throw new DelbenchError(`import could not make a valid scenario: ${(error as Error).message}`)
+      if (flags.check !== undefined) {
+        const { checkImport } = await import('../import-check.js')
+        process.exitCode = await checkImport(flags.check, flags.db, flags.seedDb, request)
+        return
       }
-      writeFileAtomic(flags.out, JSON.stringify(file, null, 2) + '\n')
-      const rows = file.tables.reduce((sum, t) => sum + t.rows, 0)
-      out(
-        `${file.name}: ${file.tables.length} tables, ${rows.toLocaleString('en-US')} rows at scale 1 (${file.imported.rowCounts}) → ${shownPath(flags.out)}`,
-      )
-      const target = file.imported.target
-      if (target)
-        out(
-          `  target ${file.target?.table} where ${file.target?.where}: ${target.rows.toLocaleString('en-US')} of ${target.tableRows.toLocaleString('en-US')} rows (${(target.share * 100).toFixed(2)}%, ${target.method})`,
-        )
-      else
-        err(
-          `  no target: set "target" in ${shownPath(flags.out)} (or import with --target and --where) before running it`,
-        )
-      for (const note of file.imported.notes) err(`  note: ${note}`)
+      await importTo(flags.out as string, flags, request)
     })
 }
 
+/** Reads the source, translates it, proves the scenario valid, writes it atomically and says what it did. */
+async function importTo(outFile: string, flags: ImportFlags, request: CatalogReadOptions): Promise<void> {
+  const [{ readSourceCatalog }, { scenarioFromCatalog }, { scenarioFromJson }, { writeFileAtomic }] =
+    await Promise.all([
+      import('../../db/source-catalog.js'),
+      import('../../scenarios/imported-scenario.js'),
+      import('../../scenarios/scenario-file.js'),
+      import('../../reports/write-results.js'),
+    ])
+  const { DELBENCH_VERSION } = await import('../../core/delbench-version.js')
+  const catalog = await readSourceCatalog(flags.db, request)
+  const file = scenarioFromCatalog(catalog, {
+    ...(flags.name === undefined ? {} : { name: flags.name }),
+    copyCommonValues: flags.copyCommonValues ?? false,
+    exact: request.exact,
+    delbenchVersion: DELBENCH_VERSION,
+  })
+  // What is written must be a scenario `run` accepts: a file it would refuse is not written at all.
+  try {
+    scenarioFromJson(file, outFile, { withoutTarget: true })
+  } catch (error) {
+    throw new DelbenchError(`import could not make a valid scenario: ${(error as Error).message}`)
+  }
+  writeFileAtomic(outFile, JSON.stringify(file, null, 2) + '\n')
+  const rows = file.tables.reduce((sum, t) => sum + t.rows, 0)
+  out(
+    `${file.name}: ${file.tables.length} tables, ${rows.toLocaleString('en-US')} rows at scale 1 (${file.imported.rowCounts}) → ${shownPath(outFile)}`,
+  )
+  const target = file.imported.target
+  if (target)
+    out(
+      `  target ${file.target?.table} where ${file.target?.where}: ${target.rows.toLocaleString('en-US')} of ${target.tableRows.toLocaleString('en-US')} rows (${(target.share * 100).toFixed(2)}%, ${target.method})`,
+    )
+  else
+    err(
+      `  no target: set "target" in ${shownPath(outFile)} (or import with --target and --where) before running it`,
+    )
+  for (const note of file.imported.notes) err(`  note: ${note}`)
+}
+
 /** The flags as the catalog reader wants them, refused in one line where they make no sense. */
-function checkedRequest(flags: ImportFlags) {
-  if (!/\.json$/i.test(flags.out))
+function checkedRequest(flags: ImportFlags): CatalogReadOptions {
+  if ((flags.out === undefined) === (flags.check === undefined))
+    throw new DelbenchError(
+      'give --out FILE to import, or --check FILE to compare an imported scenario with its source',
+    )
+  if (flags.out !== undefined && !/\.json$/i.test(flags.out))
     throw new DelbenchError(`--out ${flags.out}: write the scenario to a .json file`)
-  if (fs.existsSync(flags.out) && !flags.force)
+  if (flags.out !== undefined && fs.existsSync(flags.out) && !flags.force)
     throw new DelbenchError(`--out ${flags.out} exists: choose another file or pass --force to overwrite it`)
   if ((flags.target === undefined) !== (flags.where === undefined))
     throw new DelbenchError(
