@@ -1,4 +1,5 @@
 import type { Catalog, CatalogForeignKey, CatalogTable } from '../db/catalog.js'
+import { MARKER_TABLE } from '../db/ownership.js'
 import { importedColumn, shapeOf, type ColumnShape } from './imported-columns.js'
 import { keyGenerators } from './imported-keys.js'
 import type {
@@ -102,6 +103,12 @@ export function scenarioFromCatalog(catalog: Catalog, options: ImportOptions): J
 function keptTables(tables: readonly CatalogTable[], notes: string[]): CatalogTable[] {
   const kept: CatalogTable[] = []
   for (const table of tables) {
+    // A database delbench made (a seeded copy) carries its bookkeeping (the marker, the seed's record):
+    // the scenario's copy gets its own.
+    if (table.name === MARKER_TABLE || table.name.startsWith('delbench_')) {
+      notes.push(`${table.name}: left out: one of delbench's own bookkeeping tables`)
+      continue
+    }
     const bad = [table.name, ...table.columns.filter((c) => !c.generated).map((c) => c.name)].find(
       (name) => !IDENTIFIER.test(name),
     )

@@ -76,8 +76,11 @@ function rowsOf(table: CatalogTable): number {
 function row(where: string, measure: FidelityRow['measure'], source: number, seeded: number): FidelityRow {
   const ratio = source === 0 ? (seeded === 0 ? 1 : Infinity) : seeded / source
   const tolerance = FIDELITY_TOLERANCE[measure]
-  // Small distinct counts differ by one or two values in a sample: judged on the difference instead.
+  // Small distinct counts differ by one or two values in a sample, small null shares by a point:
+  // judged on the difference instead.
   const within =
-    Math.abs(ratio - 1) <= tolerance || (measure === 'distinct' && Math.abs(seeded - source) <= 2)
+    Math.abs(ratio - 1) <= tolerance ||
+    (measure === 'distinct' && Math.abs(seeded - source) <= 2) ||
+    (measure === 'null fraction' && Math.abs(seeded - source) <= NEGLIGIBLE_NULLS)
   return { where, measure, source, seeded, ratio, within }
 }
