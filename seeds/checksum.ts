@@ -3,10 +3,6 @@ import type { Connection } from '../db/connection.js'
 import type { SqlAdapter } from '../db/dialect.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import type { CellValue, ColumnSpec, TableSpec } from '../core/table-spec.js'
-import { rowBatches } from './row-batches.js'
-import { rowCounts } from '../scenarios/row-counts.js'
-import type { SeedRequest } from './seeder.js'
-import { ValuePools } from './value-pools.js'
 
 /** Rows read per keyset page: a full table is never held in memory. */
 const PAGE_ROWS = 50_000
@@ -83,29 +79,7 @@ export async function tableChecksum(
   return { rows, checksum: hash.digest('hex') }
 }
 
-/**
- * The checksums the seeded tables must have, computed from the generator alone (no database): a
- * database whose read-back checksums equal these holds exactly the generated rows.
- */
-export function generatedChecksums(request: SeedRequest): Record<string, TableChecksum> {
-  const counts = rowCounts(request.scenario, request.scale)
-  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools: new ValuePools(request.seed) }
-  const result: Record<string, TableChecksum> = {}
-  for (const table of request.scenario.tables) {
-    const canon = table.columns.map((c) => canonicalizer(c))
-    const hash = createHash('sha256')
-    let rows = 0
-    for (const batch of rowBatches(table, ctx)) {
-      for (const row of batch)
-        hash.update(row.map((v, i) => (canon[i] as (v: unknown) => string)(v)).join('\t') + '\n')
-      rows += batch.length
-    }
-    result[table.name] = { rows, checksum: hash.digest('hex') }
-  }
-  return result
-}
-
-function canonicalizer(column: ColumnSpec): (value: unknown) => string {
+export function canonicalizer(column: ColumnSpec): (value: unknown) => string {
   const orNull = (fn: (v: unknown) => string) => (v: unknown) =>
     v === null || v === undefined ? '\\N' : fn(v)
   switch (column.type) {
