@@ -8,8 +8,6 @@ export type ProgressPoints = readonly (readonly [number, number])[]
  * would spend it on nothing.
  */
 const HOPELESS_FACTOR = 1.5
-/** How much faster than its best rate so far an unsettled iteration is credited with becoming. */
-const UNSETTLED_CREDIT = 2
 /** The share of the budget an iteration must have run before its rate is trusted. */
 const MIN_BUDGET_SHARE = 0.1
 /** Progress reports needed before the rate is trusted (one every 200 ms at most). */
@@ -37,9 +35,9 @@ function rateBetween(points: ProgressPoints, fromMs: number): number | undefined
 }
 
 /**
- * Whether the iteration in progress is hopeless: enough of the budget run, and at its settled rate (the
- * second half's within 25% of the whole) the one iteration would take more than `HOPELESS_FACTOR`
- * budgets, or, with the rate not settled, it would even at twice the faster of the two. Then waiting for the budget to run out tells nothing more than
+ * Whether the iteration in progress is hopeless: its rate has settled (enough of the budget run, and
+ * the second half's rate within 25% of the whole), and at that rate the one iteration would take
+ * more than `HOPELESS_FACTOR` budgets. Then waiting for the budget to run out tells nothing more than
  * the projection already does. Returns the projection that condemns it, or undefined.
  */
 export function hopeless(
@@ -52,9 +50,6 @@ export function hopeless(
   const whole = projectIteration(last[1], last[0], rowsExpected)
   const recent = rateBetween(points, last[0] / 2)
   if (!whole || recent === undefined) return undefined
-  const settled = Math.abs(recent - whole.rowsPerSecond) <= STABLE_WITHIN * whole.rowsPerSecond
-  // A rate still moving (an fsync-bound per-row run's does) condemns the run only when twice the faster
-  // of its two rates could not finish in time either: a run 50 budgets long need not settle to be hopeless.
-  const credited = settled ? whole.rowsPerSecond : UNSETTLED_CREDIT * Math.max(recent, whole.rowsPerSecond)
-  return (rowsExpected / credited) * 1000 > HOPELESS_FACTOR * budgetMs ? whole : undefined
+  if (Math.abs(recent - whole.rowsPerSecond) > STABLE_WITHIN * whole.rowsPerSecond) return undefined
+  return whole.projectedMs > HOPELESS_FACTOR * budgetMs ? whole : undefined
 }

@@ -82,19 +82,6 @@ describe('projections and early stops', () => {
     expect(hopeless(speeding, 54_000, 30_000)).toBeUndefined()
   })
 
-  it('stops an unsettled run only when twice its faster rate could not finish in time', () => {
-    // 30 then 80 rows/s (fsync-bound per-row): 54,000 rows take ~11 min even at 160 rows/s.
-    const jumpy: [number, number][] = [
-      ...steady(30, 1000),
-      ...steady(80, 1000)
-        .slice(1)
-        .map(([t, r]): [number, number] => [t + 1000, r + 30]),
-    ]
-    expect(hopeless(jumpy, 54_000, 10_000)?.projectedMs).toBeCloseTo((54_000 / 55) * 1000, -3)
-    // The same rates against 1,000 rows: 6 s at 160 rows/s could finish within 1.5 budgets.
-    expect(hopeless(jumpy, 1_000, 10_000)).toBeUndefined()
-  })
-
   it('lets a run that may finish within a few budgets go on', () => {
     // 10 s for the iteration against a 30 s budget: slow, not hopeless.
     expect(hopeless(steady(2900, 5000), 29_000, 30_000)).toBeUndefined()
