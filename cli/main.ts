@@ -1,37 +1,44 @@
-import { Command, CommanderError } from 'commander'
+import { Command, CommanderError, Help } from 'commander'
 import { DELBENCH_VERSION } from '../core/delbench-version.js'
 import { DelbenchError } from '../core/errors.js'
 import { registerEnvironmentSecrets } from '../core/redact.js'
-import { benchOverheadCommand } from './commands/bench-overhead.js'
-import { benchSeedCommand } from './commands/bench-seed.js'
-import { cleanCommand } from './commands/clean.js'
-import { compareCommand } from './commands/compare.js'
-import { importCommand } from './commands/import.js'
-import { listCommand } from './commands/list.js'
-import { mergeCommand } from './commands/merge.js'
-import { probeCommand } from './commands/probe.js'
-import { reportCommand } from './commands/report.js'
-import { runCommand } from './commands/run.js'
-import { seedCommand } from './commands/seed.js'
+import { COMMAND_DESCRIPTIONS, COMMAND_LOADERS, COMMAND_TERMS, isCommandName } from './command-index.js'
 import { err } from './output.js'
 
-/** The `delbench` command: builds the command tree, parses argv, turns errors into one line each. */
-export function buildProgram(): Command {
+/**
+ * The command a command line names (`delbench --verbose run …`, `delbench help run`): the program's own
+ * options take no values, so it is the first word that is not an option.
+ */
+function namedCommand(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'))
+  return words[0] === 'help' ? words[1] : words[0]
+}
+
+/**
+ * The `delbench` command tree: the command the line names is built from its module, the others are
+ * their name and description only (what `delbench --help` and a misspelt command's suggestion need).
+ */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('delbench')
     .description('Benchmark and profile strategies for deleting large sets of rows from relational databases')
     .version(DELBENCH_VERSION)
     .option('--verbose', 'on an error, print its stack too')
-    .addCommand(listCommand())
-    .addCommand(runCommand())
-    .addCommand(reportCommand())
-    .addCommand(compareCommand())
-    .addCommand(mergeCommand())
-    .addCommand(seedCommand())
-    .addCommand(importCommand())
-    .addCommand(probeCommand())
-    .addCommand(cleanCommand())
-    .addCommand(benchSeedCommand())
-    .addCommand(benchOverheadCommand())
+    .configureHelp({
+      // A stub declares no options or arguments: its usage comes from the index (help's own from commander).
+      subcommandTerm: (command) => {
+        const name = command.name()
+        return isCommandName(name) ? COMMAND_TERMS[name] : new Help().subcommandTerm(command)
+      },
+    })
+  const named = namedCommand(argv)
+  for (const name of Object.keys(COMMAND_DESCRIPTIONS)) {
+    if (!isCommandName(name)) continue
+    program.addCommand(
+      name === named
+        ? await COMMAND_LOADERS[name]()
+        : new Command(name).description(COMMAND_DESCRIPTIONS[name]),
+    )
+  }
   // Every command parses strictly: a misspelt option is an error, not silently ignored.
   for (const command of [program, ...program.commands]) {
     command.exitOverride().configureOutput({
@@ -46,7 +53,7 @@ export function buildProgram(): Command {
 
 export async function main(argv: readonly string[]): Promise<number> {
   registerEnvironmentSecrets()
-  const program = buildProgram()
+  const program = await buildProgram(argv)
   try {
     await program.parseAsync([...argv], { from: 'user' })
     // A command may have set its own status (130 after an interrupt).

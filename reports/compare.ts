@@ -99,8 +99,22 @@ function untestedTime(base: RunRecord, head: RunRecord): string | undefined {
 }
 
 /**
+ * The time change that counts between two runs: the threshold, or the two runs' margins of error
+ * combined (√(rme² + rme²)) where that is wider. Two runs of the same code on a busy machine differ
+ * significantly by a few tens of percent when their samples are tight in each run and the load
+ * shifted between them; a change inside what either run could not pin down is no regression.
+ */
+function timeThreshold(
+  base: NonNullable<RunRecord['timing']>,
+  head: NonNullable<RunRecord['timing']>,
+  options: CompareOptions,
+): number {
+  return Math.max(options.threshold, Math.hypot(base.rme, head.rme) / 100)
+}
+
+/**
  * Compares HEAD's runs with BASE's. Exact figures gate exactly; time gates only when the Mann-Whitney
- * U test rejects "same distribution" at `alpha` and the median moved by more than `threshold`; peak
+ * U test rejects "same distribution" at `alpha` and the median moved by more than `timeThreshold`; peak
  * memory by `memoryThreshold`.
  */
 export function compareResults(
@@ -142,7 +156,7 @@ export function compareResults(
           kind: 'note',
           text: `time not tested: ${b.timing.samples.length} against ${h.timing.samples.length} samples cannot reach p < ${options.alpha} (the smallest p possible is ${test.smallestP.toPrecision(2)}; 4 a side can)`,
         })
-      } else if (test.p < options.alpha && Math.abs(change) > options.threshold)
+      } else if (test.p < options.alpha && Math.abs(change) > timeThreshold(b.timing, h.timing, options))
         findings.push({
           kind: change > 0 ? 'regression' : 'improvement',
           text: `time ${percent(change)} (${formatMs(b.timing.median)} → ${formatMs(h.timing.median)}, p = ${test.p.toPrecision(2)})`,
@@ -201,7 +215,7 @@ export function comparisonMarkdown(comparison: Comparison, baseName: string, hea
     '',
     `BASE \`${baseName}\` → HEAD \`${headName}\`: **${comparison.regressions} ${comparison.regressions === 1 ? 'regression' : 'regressions'}**, ${comparison.improvements} ${comparison.improvements === 1 ? 'improvement' : 'improvements'}, ${comparison.runs.length} runs compared.`,
     '',
-    `Statements (by kind), round trips, rows deleted and verdicts gate exactly. Time gates when the two-sided Mann-Whitney U test rejects equal distributions at α = ${options.alpha} and the median moved by more than ${(options.threshold * 100).toFixed(0)}%; peak RSS when it moved by more than ${(options.memoryThreshold * 100).toFixed(0)}%.`,
+    `Statements (by kind), round trips, rows deleted and verdicts gate exactly. Time gates when the two-sided Mann-Whitney U test rejects equal distributions at α = ${options.alpha} and the median moved by more than ${(options.threshold * 100).toFixed(0)}% and more than the two runs' margins of error combined; peak RSS when it moved by more than ${(options.memoryThreshold * 100).toFixed(0)}%.`,
     '',
     '| | run | median BASE → HEAD | Δ | p | statements | findings |',
     '|:---|:---|---:|---:|---:|---:|:---|',

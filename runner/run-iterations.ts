@@ -128,6 +128,8 @@ class IterationRunner {
       beforeEach: () => this.#restoreHook(),
       afterEach: () => this.#verifyHook(),
     })
+    // The traffic process boots (~0.3 s) while the first working copy is restored, not after it.
+    this.#trafficProcess()
     // A failure outside the strategy (the restore, the verification: a server gone, a file unwritable)
     // ends the bench; its message is the run's.
     let harnessError: string | undefined
@@ -172,7 +174,7 @@ class IterationRunner {
     this.#cpuStart = process.cpuUsage()
   }
 
-  /** The run's traffic process, started with the first iteration that needs it. */
+  /** The run's traffic process, started once for all its iterations. */
   #trafficProcess(): TrafficProcess | undefined {
     if (!this.#job.traffic) return undefined
     if (!this.#traffic) {

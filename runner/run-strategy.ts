@@ -7,7 +7,7 @@ import { planDeletion, type DeletionPlan } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import { scenarioTables } from '../scenarios/scenario-tables.js'
-import { seedScenario, type SeedProgress, type SeedRequest } from '../seeds/seeder.js'
+import type { SeedProgress, SeedRequest } from '../seeds/seeder.js'
 import { formatTimestamp } from '../scenarios/timestamps.js'
 import { SignalBus } from '../strategies/signals.js'
 import type { Strategy, StrategyContext, StrategyOptions } from '../strategies/strategy.js'
@@ -72,6 +72,8 @@ export async function seedAndPrepare(
     readonly diskCheck?: boolean
   } = {},
 ): Promise<PreparedScenario> {
+  // Loaded here, not with this module: a run's child process prepares nothing and needs no generator.
+  const { seedScenario } = await import('../seeds/seeder.js')
   const seeded = await seedScenario(server, request, options.seeding ?? (() => {}), {
     ...(options.waiting ? { onWait: options.waiting } : {}),
     diskCheck: options.diskCheck !== false,

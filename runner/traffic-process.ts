@@ -98,13 +98,9 @@ async function trafficOn(
   stopped: Promise<void>,
 ): Promise<TrafficStats[]> {
   const streams = await Promise.all(setting.specs.map((spec) => openStream(setting, working, spec)))
-  let stopping = false
-  void stopped.then(() => (stopping = true))
   send({ type: 'ready' })
   const started = performance.now()
-  await Promise.all(
-    streams.map((stream) => sendOperations(stream, started, setting.generators, () => stopping)),
-  )
+  await Promise.all(streams.map((stream) => sendOperations(stream, started, setting.generators, stopped)))
   const elapsedMs = performance.now() - started
   const stats = streams.map((stream) => statsOf(stream, started, elapsedMs))
   const drained = Promise.allSettled(streams.flatMap((stream) => [...stream.inFlight]))
@@ -152,15 +148,18 @@ async function sendOperations(
   stream: Stream,
   started: number,
   setting: GeneratorSetting,
-  stopping: () => boolean,
+  stopped: Promise<void>,
 ): Promise<void> {
+  let stopping = false
+  void stopped.then(() => (stopping = true))
   const interval = 1000 / stream.spec.rate
-  for (let i = 0; !stopping(); i++) {
+  for (let i = 0; !stopping; i++) {
     const intended = started + i * interval
     // Timers count whole milliseconds: rounding the wait up keeps an operation from starting early.
     const wait = Math.ceil(intended - performance.now())
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-    if (stopping()) break
+    // A stop ends the wait at once: the iteration's verification need not wait out an interval.
+    if (wait > 0) await untilStopped(stopped, wait)
+    if (stopping) break
     stream.intended++
     const index = i
     const values = stream.params.map((p) =>
@@ -180,6 +179,13 @@ async function sendOperations(
       .finally(() => stream.inFlight.delete(op))
     stream.inFlight.add(op)
   }
+}
+
+/** Waits `ms`, or less if the traffic is stopped meanwhile. */
+async function untilStopped(stopped: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([stopped, new Promise((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
 }
 
 /** The stream's latency figures. Operations still waiting (behind a lock, say) count as late as they are now. */

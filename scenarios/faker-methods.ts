@@ -1,4 +1,5 @@
-import { base, en, Faker } from '@faker-js/faker'
+import type { Faker } from '@faker-js/faker'
+import { faker } from '@faker-js/faker/locale/en'
 
 /** Resolves `module.method` (e.g. `person.fullName`) on a faker instance, or says what is wrong. */
 export function fakerMethod(faker: Faker, method: string): () => unknown {
@@ -20,7 +21,7 @@ export function fakerMethod(faker: Faker, method: string): () => unknown {
 /** Whether `method` names a faker method, for validating scenario files. */
 export function isFakerMethod(method: string): boolean {
   try {
-    fakerMethod(new Faker({ locale: [en, base] }), method)
+    fakerMethod(faker, method)
     return true
   } catch {
     return false

@@ -4,14 +4,9 @@ import type { SqlAdapter } from '../db/dialect.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 import { canonicalizer } from './canonical-values.js'
-import { rowBatches } from './row-batches.js'
-import { rowCounts } from '../scenarios/row-counts.js'
-import type { SeedRequest } from './seeder.js'
-import { ValuePools } from './value-pools.js'
-import { primaryKeyOf } from '../scenarios/scenario-keys.js'
 
 /** Moved to `canonical-values.ts` with the other canonical forms; still exported here. */
-export { stableJson } from './canonical-values.js'
+export { canonicalizer, stableJson } from './canonical-values.js'
 
 /** Rows read per keyset page: a full table is never held in memory. */
 const PAGE_ROWS = 50_000
@@ -98,7 +93,7 @@ export async function tableChecksum(
 }
 
 /** The multiset hash: each row's sha256 added up modulo 2^256, so row order does not matter. */
-class BagHash {
+export class BagHash {
   #sum = 0n
   add(line: string): void {
     this.#sum = (this.#sum + BigInt(`0x${createHash('sha256').update(line).digest('hex')}`)) % 2n ** 256n
@@ -135,31 +130,4 @@ async function bagChecksum(
     if (page.rows.length < PAGE_ROWS) break
   }
   return { rows, checksum: bag.digest() }
-}
-
-/**
- * The checksums the seeded tables must have, computed from the generator alone (no database): a
- * database whose read-back checksums equal these holds exactly the generated rows.
- */
-export function generatedChecksums(request: SeedRequest): Record<string, TableChecksum> {
-  const counts = rowCounts(request.scenario, request.scale)
-  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools: new ValuePools(request.seed) }
-  const result: Record<string, TableChecksum> = {}
-  for (const table of request.scenario.tables) {
-    const canon = table.columns.map((c) => canonicalizer(c))
-    const ordered = primaryKeyOf(table).length === 1
-    const hash = createHash('sha256')
-    const bag = new BagHash()
-    let rows = 0
-    for (const batch of rowBatches(table, ctx)) {
-      for (const row of batch) {
-        const line = row.map((v, i) => (canon[i] as (v: unknown) => string)(v)).join('\t')
-        if (ordered) hash.update(line + '\n')
-        else bag.add(line)
-      }
-      rows += batch.length
-    }
-    result[table.name] = { rows, checksum: ordered ? hash.digest('hex') : bag.digest() }
-  }
-  return result
 }

@@ -23,6 +23,8 @@ function save(doc: ResultsDocument, name: string): string {
 }
 
 /** Gives a run these timing samples (median and mean recomputed), keeping it valid. */
+type Timing = NonNullable<RunRecord['timing']>
+
 function withSamples(run: RunRecord, samples: number[]): void {
   const sorted = [...samples].sort((a, b) => a - b)
   run.timing = {
@@ -128,6 +130,19 @@ describe('delbench compare', () => {
     const result = await compare(save(base, 'base.json'), save(head, 'head.json'))
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(/regression: time \+30\.4% \(102 ms → 133 ms, p = 0\.0079\)/)
+  })
+
+  it("does not gate a significant change smaller than the two runs' margins of error combined", async () => {
+    const base = fixture()
+    const head = fixture()
+    withSamples(batched(base), [100, 101, 102, 103, 104])
+    withSamples(batched(head), [130, 131, 133, 134, 135])
+    // Each run could pin its mean down to ±25% only: √(25² + 25²) ≈ 35% > the 30% change.
+    for (const doc of [base, head]) batched(doc).timing = { ...(batched(doc).timing as Timing), rme: 25 }
+    const result = await compare(save(base, 'base.json'), save(head, 'head.json'))
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('+30.4%')
+    expect(result.stdout).not.toMatch(/regression: time/)
   })
 
   it('does not gate a 30% slower median on 3 overlapping noisy samples, and warns', async () => {

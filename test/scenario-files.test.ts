@@ -5,7 +5,7 @@ import { BUILTIN_SCENARIOS } from '../scenarios/builtins/index.js'
 import { resolveScenario } from '../scenarios/registry.js'
 import { loadScenarioFile, ScenarioFileError } from '../scenarios/scenario-file.js'
 import { scenarioProblems } from '../scenarios/validate-scenario.js'
-import { generatedChecksums } from '../seeds/checksum.js'
+import { generatedChecksums } from '../seeds/generated-checksums.js'
 import { tempFolder } from './support/test-server.js'
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'shop.json')

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
-import { generatedChecksums } from '../seeds/checksum.js'
+import { generatedChecksums } from '../seeds/generated-checksums.js'
 import { lines, runCli } from './support/run-cli.js'
 import { tempFolder } from './support/test-server.js'
 

@@ -29,7 +29,6 @@ const HEAVY = [
   '@napi-rs/canvas',
   'testcontainers',
   'tinybench',
-  '@stdlib/stats-base-dists-t-quantile',
   'cli-progress',
 ]
 

@@ -1,13 +1,12 @@
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { DelbenchError } from '../../core/errors.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { out } from '../output.js'
 
 export function benchOverheadCommand(): Command {
   const command = new Command('bench-overhead')
-    .description(
-      "measure the harness's own cost: batched on bookstore through the runner vs the same statements on the bare driver",
-    )
+    .description(COMMAND_DESCRIPTIONS['bench-overhead'])
     .option('--scale <factor>', 'bookstore scale', '1')
     .option('--iterations <n>', 'pairs of processes (runner, plain script), alternating', '5')
   return addDatabaseOptions(command).action(

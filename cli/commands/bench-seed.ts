@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { DelbenchError } from '../../core/errors.js'
 import type { PgbenchMeasurement, SeedMeasurement } from '../../runner/seed-benchmark.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
@@ -9,9 +10,7 @@ const num = (n: number) => Math.round(n).toLocaleString('en-US')
 
 export function benchSeedCommand(): Command {
   const command = new Command('bench-seed')
-    .description(
-      'benchmark seeding: rows/s and peak RSS per database (each seed in its own process), restore time against seed time, and pgbench -i for the same row count where pgbench is installed',
-    )
+    .description(COMMAND_DESCRIPTIONS['bench-seed'])
     .option('--scenario <names>', 'comma list of scenarios', 'job-history,error-log')
     .option('--scales <list>', 'comma list of scales', '1')
     .option('--seed <integer>', 'generator seed', '42')

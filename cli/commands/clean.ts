@@ -1,11 +1,10 @@
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { out } from '../output.js'
 
 export function cleanCommand(): Command {
-  const command = new Command('clean').description(
-    'drop every database delbench created on each --db (seeded data and leftovers); databases without its marker are listed and left alone',
-  )
+  const command = new Command('clean').description(COMMAND_DESCRIPTIONS['clean'])
   return addDatabaseOptions(command).action(async (flags: Partial<DatabaseFlags>) => {
     const { specs, open } = databaseSelection(flags)
     const { openServer } = await import('../../db/open-server.js')

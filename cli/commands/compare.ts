@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { DelbenchError } from '../../core/errors.js'
 import { DEFAULT_COMPARE } from '../../reports/compare-options.js'
 import { out } from '../output.js'
@@ -16,9 +17,7 @@ function fraction(value: string, flag: string, max: number): number {
 
 export function compareCommand(): Command {
   return new Command('compare')
-    .description(
-      'compare two results files: a delta table (Markdown), exit 1 on a regression (exact figures exactly, time by significance and threshold)',
-    )
+    .description(COMMAND_DESCRIPTIONS['compare'])
     .argument('<base.json>', 'results of the base (e.g. the main branch)')
     .argument('<head.json>', 'results of the change')
     .option(

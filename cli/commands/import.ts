@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { Command, Option } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { DelbenchError } from '../../core/errors.js'
 import type { CatalogReadOptions } from '../../db/catalog.js'
 import { err, out, shownPath } from '../output.js'
@@ -23,9 +24,7 @@ interface ImportFlags {
 
 export function importCommand(): Command {
   return new Command('import')
-    .description(
-      "turn a live database's tables, keys and statistics into a scenario file (reads only; copies no data values unless asked)",
-    )
+    .description(COMMAND_DESCRIPTIONS['import'])
     .requiredOption(
       '--db <url>',
       'the database to read: postgres://USER@HOST:PORT/DB, mysql://USER@HOST:PORT/DB, or sqlite:FILE',

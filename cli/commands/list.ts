@@ -1,9 +1,10 @@
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { out } from '../output.js'
 
 export function listCommand(): Command {
   return new Command('list')
-    .description('list the database kinds, scenarios and strategies delbench knows')
+    .description(COMMAND_DESCRIPTIONS['list'])
     .option('--json', 'print a JSON document instead of text')
     .action(async (flags: { json?: boolean }) => {
       const [

@@ -1,13 +1,12 @@
 import path from 'node:path'
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { assertWritableDirectory, writeResults } from '../../reports/write-results.js'
 import { err, out } from '../output.js'
 
 export function mergeCommand(): Command {
   return new Command('merge')
-    .description(
-      'join the results files of shards (delbench run --shard K/N) into one, each run keeping its machine',
-    )
+    .description(COMMAND_DESCRIPTIONS['merge'])
     .argument('<results...>', 'the shards’ results.json files')
     .requiredOption('--out <file>', 'the merged results file to write')
     .action(async (files: string[], flags: { out: string }) => {

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import type { ServerDescription } from '../../db/database-server.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { out } from '../output.js'
@@ -9,9 +10,7 @@ interface ProbeReport extends ServerDescription {
 
 export function probeCommand(): Command {
   const command = new Command('probe')
-    .description(
-      'connect to each --db, create and drop a marked scratch database, and report the product, version, durability settings and capabilities found',
-    )
+    .description(COMMAND_DESCRIPTIONS['probe'])
     .option('--json', 'print a JSON document instead of text')
   return addDatabaseOptions(command).action(async (flags: Partial<DatabaseFlags> & { json?: boolean }) => {
     const { specs, open } = databaseSelection(flags)

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { DelbenchError } from '../../core/errors.js'
 import { EXPORT_FILES, EXPORT_FORMATS, type ExportFormat } from '../../reports/export-formats.js'
 import type { ResultsDocument } from '../../core/results-schema.js'
@@ -49,9 +50,7 @@ function resultsFiles(inputs: readonly string[]): string[] {
 
 export function reportCommand(): Command {
   return new Command('report')
-    .description(
-      'render report.md, report.html and charts/*.png again from a saved results.json (and export it for dashboards)',
-    )
+    .description(COMMAND_DESCRIPTIONS['report'])
     .argument(
       '<results...>',
       'a results.json written by delbench run; several files (or folders of runs) add a history of each figure',

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { DelbenchError } from '../../core/errors.js'
 import type { ResultsDocument } from '../../core/results-schema.js'
 import {
@@ -74,9 +75,7 @@ function outputDirectory(flag: string | undefined): { dir: string; latestBase?: 
 
 export function runCommand(): Command {
   const command = new Command('run')
-    .description(
-      'run the matrix: databases × scenarios × strategies (× swept values); verify each run; write results.json, report.md, report.html and charts; print a summary',
-    )
+    .description(COMMAND_DESCRIPTIONS['run'])
     .option(
       '--strategy <name|file>',
       'strategy name or .js module; comma list or repeatable (default: all built-ins)',

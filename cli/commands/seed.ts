@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import type { DatabaseServer } from '../../db/database-server.js'
 import type { Scenario } from '../../scenarios/scenario.js'
 import type { SchemaKnobs } from '../../scenarios/scenario-tables.js'
@@ -25,9 +26,7 @@ interface SeedReport {
 
 export function seedCommand(): Command {
   const command = new Command('seed')
-    .description(
-      'seed scenarios into delbench databases (reused by later runs), verify row counts, and report them',
-    )
+    .description(COMMAND_DESCRIPTIONS['seed'])
     .option(
       '--json',
       'print each table’s row count and content checksum as JSON (identical across databases)',
