@@ -18,6 +18,7 @@ import { costBaseline, databaseCost, type CostBaseline, type DatabaseCost } from
 import { errorLine } from './error-line.js'
 import { startTrafficProcess, type TrafficProcess } from './foreground-traffic.js'
 import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
+import { profileRecord } from './profile-record.js'
 import type { Iteration, IterationFigures } from './run-record.js'
 import {
   strategyContext,
@@ -242,11 +243,13 @@ class IterationRunner {
     const foreground = traffic ? await this.#traffic?.stop() : undefined
     await ctx.closeConnections()
     const counters = conn.counters()
+    const profile = profileRecord(conn.profile(), this.#samples.at(-1) ?? 0)
     await conn.close()
     const verdict = await verifyWorkingCopy(prepared, working, ctx.deletedAt)
     this.#iterations.push({
       ...(foreground ? { foreground } : {}),
       counters,
+      profile,
       verdict,
       signals: ctx.signals.counts(),
       figures: ctx.figures(),

@@ -7,6 +7,7 @@ import type { Counters } from '../db/instrumented-connection.js'
 import type { RestoreResult } from '../seeds/restore-working-copy.js'
 import type { DatabaseCost } from './database-cost.js'
 import type { MemoryPeaks } from './memory-sampler.js'
+import type { StatementProfileRecord } from './profile-record.js'
 import { relativeMarginOfError } from './iteration-policy.js'
 import { mean, median } from './statistics.js'
 import type { TrafficStats } from './traffic-protocol.js'
@@ -18,6 +19,8 @@ export interface Iteration {
   readonly foreground?: readonly TrafficStats[]
   /** The statements of the strategy's connections while it ran. */
   readonly counters: Counters
+  /** The same statements by template, with their time. */
+  readonly profile: StatementProfileRecord
   readonly verdict: Verdict
   readonly signals: { readonly sent: number; readonly delivered: number }
   /** Figures the strategy recorded (`ctx.record`). */
@@ -79,6 +82,7 @@ export function runRecordOf(
     roundTrips: first.counters.roundTrips,
     statementsStable: iterations.every((i) => JSON.stringify(i.counters) === JSON.stringify(first.counters)),
     rowsDeleted: first.verdict.rowsDeleted,
+    profile: first.profile,
     clientCpuMs: figures.clientCpuMs.slice(0, iterations.length).map((v) => Math.round(v * 10) / 10),
     memory: { ...figures.memory, note: memoryNote },
     signals: first.signals,
