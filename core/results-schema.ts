@@ -99,6 +99,23 @@ export const runSchema = z.object({
   statementsStable: z.boolean().optional().describe('identical counts in every iteration'),
   rowsDeleted: z.record(z.string(), z.number().int()).optional(),
   profile: statementProfile.optional(),
+  work: z
+    .object({
+      scope: z
+        .enum(['sessions', 'database'])
+        .describe('summed over the strategy’s sessions, or the whole working database'),
+      counters: z
+        .record(z.string(), z.number())
+        .nullable()
+        .describe('the server’s counters after the first iteration minus before it; null where unavailable'),
+      deterministic: z
+        .array(z.string())
+        .describe('counters that are the same run after run for the same strategy, data and server version'),
+      stable: z.boolean().optional().describe('the deterministic counters were identical in every iteration'),
+      note: z.string().describe('what the counters cover, or why there are none'),
+    })
+    .optional()
+    .describe('the database’s own count of the deletion’s work'),
   clientCpuMs: z
     .array(z.number().min(0))
     .optional()

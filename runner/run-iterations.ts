@@ -27,6 +27,7 @@ import {
   type PreparedScenario,
 } from './run-strategy.js'
 import type { TrafficJob } from './traffic-protocol.js'
+import { WorkMeter } from './work-meter.js'
 
 /** What a run's iterations need: the prepared scenario, the strategy and where it works. */
 export interface IterationJob {
@@ -84,6 +85,8 @@ interface Current {
   readonly conn: InstrumentedConnection
   readonly ctx: HarnessContext
   readonly restore: RestoreResult
+  /** The database's work counters over the iteration. */
+  readonly work: WorkMeter
   /** Whether the traffic was begun on this iteration's copy. */
   readonly traffic: boolean
 }
@@ -159,11 +162,15 @@ class IterationRunner {
     const restore = await restoreWorkingCopy(server, prepared.pristine, working, prepared.tables)
     const conn = await server.openDatabase(working, logger ? { logger } : {})
     await this.#hooks.connection?.(conn, true)
-    const ctx = this.#context(conn)
+    const work = new WorkMeter(server.dialect.work)
+    const ctx = this.#context(conn, work)
     if (!this.#cost) this.#baseline = await costBaseline(server, working, prepared.plan)
     const traffic = this.#trafficProcess()
     await traffic?.begin(working)
-    this.#current = { conn, ctx, restore, traffic: traffic !== undefined }
+    // Last before the clock: the harness's own sessions on the working copy have closed (and published
+    // their statistics).
+    await work.start(conn)
+    this.#current = { conn, ctx, restore, work, traffic: traffic !== undefined }
     conn.resetCounters()
     // The last verification read whole tables: its garbage is collected now, not on the clock.
     collectGarbage()
@@ -184,14 +191,17 @@ class IterationRunner {
   }
 
   /** The strategy's context for the iteration starting, reporting its progress and connections. */
-  #context(conn: InstrumentedConnection): HarnessContext {
+  #context(conn: InstrumentedConnection, work: WorkMeter): HarnessContext {
     const { prepared, working, options, logger } = this.#job
     const hooks = this.#hooks
     const index = this.#iterations.length
     const started = performance.now()
     return strategyContext(prepared, conn, working, options, this.#stop.signal, {
       onProgress: (rows) => hooks.progress?.(index, rows, performance.now() - started, this.#memoryNow()),
-      onConnection: async (opened) => hooks.connection?.(opened, false),
+      onConnection: async (opened) => {
+        await hooks.connection?.(opened, false)
+        await work.attach(opened)
+      },
       ...(logger ? { logger } : {}),
     })
   }
@@ -237,7 +247,7 @@ class IterationRunner {
   /** Untimed: the traffic stopped, the statements counted, the working copy verified. */
   async #verifyHook(): Promise<void> {
     this.#measured()
-    const { conn, ctx, restore, traffic } = this.#current as Current
+    const { conn, ctx, restore, work, traffic } = this.#current as Current
     this.#current = undefined
     const { prepared, working } = this.#job
     const foreground = traffic ? await this.#traffic?.stop() : undefined
@@ -250,6 +260,7 @@ class IterationRunner {
       ...(foreground ? { foreground } : {}),
       counters,
       profile,
+      work: work.record(),
       verdict,
       signals: ctx.signals.counts(),
       figures: ctx.figures(),

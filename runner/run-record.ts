@@ -12,6 +12,7 @@ import { relativeMarginOfError } from './iteration-policy.js'
 import { mean, median } from './statistics.js'
 import type { TrafficStats } from './traffic-protocol.js'
 import type { Verdict } from './verifier.js'
+import { sameDeterministicWork, type WorkRecord } from './work-meter.js'
 
 /** What one iteration left: its statements, its verdict, what the strategy recorded. */
 export interface Iteration {
@@ -21,6 +22,8 @@ export interface Iteration {
   readonly counters: Counters
   /** The same statements by template, with their time. */
   readonly profile: StatementProfileRecord
+  /** The database's own work counters over the iteration. */
+  readonly work: WorkRecord
   readonly verdict: Verdict
   readonly signals: { readonly sent: number; readonly delivered: number }
   /** Figures the strategy recorded (`ctx.record`). */
@@ -83,6 +86,12 @@ export function runRecordOf(
     statementsStable: iterations.every((i) => JSON.stringify(i.counters) === JSON.stringify(first.counters)),
     rowsDeleted: first.verdict.rowsDeleted,
     profile: first.profile,
+    work: {
+      ...first.work,
+      ...(first.work.counters
+        ? { stable: iterations.every((i) => sameDeterministicWork(first.work, i.work)) }
+        : {}),
+    },
     clientCpuMs: figures.clientCpuMs.slice(0, iterations.length).map((v) => Math.round(v * 10) / 10),
     memory: { ...figures.memory, note: memoryNote },
     signals: first.signals,

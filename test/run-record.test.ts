@@ -22,6 +22,7 @@ const counts = (del: number, select = 1): Counters => ({
 const iteration = (over: Partial<Iteration> = {}): Iteration => ({
   counters: counts(5),
   profile: profileRecord([], 10),
+  work: { scope: 'database', counters: null, deterministic: [], note: 'unavailable' },
   verdict: { ok: true, problems: [], rowsDeleted: { books: 500 } },
   signals: { sent: 0, delivered: 0 },
   figures: {},
@@ -77,6 +78,7 @@ describe('the run record of a strategy’s iterations', () => {
       signals: { sent: 0, delivered: 0 },
       restore: { method: 'clone', seconds: [0.25, 0.25] },
       verification: { ok: true, problems: [] },
+      work: { scope: 'database', counters: null, deterministic: [], note: 'unavailable' },
     })
   })
 
