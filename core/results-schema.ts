@@ -99,6 +99,26 @@ export const runSchema = z.object({
   statementsStable: z.boolean().optional().describe('identical counts in every iteration'),
   rowsDeleted: z.record(z.string(), z.number().int()).optional(),
   profile: statementProfile.optional(),
+  plans: z
+    .array(
+      z.object({
+        template: z.string(),
+        plan: z.string().describe('the database’s plan, not executed (EXPLAIN / EXPLAIN QUERY PLAN)'),
+        flags: z.array(
+          z.object({
+            kind: z.enum(['repeated-full-scan', 'unindexed-foreign-key']),
+            table: z.string(),
+            column: z.string().nullable(),
+            fix: z.string().describe('the index that would fix it'),
+            message: z.string(),
+          }),
+        ),
+      }),
+    )
+    .optional()
+    .describe(
+      'each statement template of the first iteration explained once, with what a reviewer should act on',
+    ),
   work: z
     .object({
       scope: z

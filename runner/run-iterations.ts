@@ -19,6 +19,7 @@ import { errorLine } from './error-line.js'
 import { startTrafficProcess, type TrafficProcess } from './foreground-traffic.js'
 import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
 import { profileRecord } from './profile-record.js'
+import { explainTemplates } from './query-plans.js'
 import type { Iteration, IterationFigures } from './run-record.js'
 import {
   strategyContext,
@@ -253,13 +254,18 @@ class IterationRunner {
     const foreground = traffic ? await this.#traffic?.stop() : undefined
     await ctx.closeConnections()
     const counters = conn.counters()
-    const profile = profileRecord(conn.profile(), this.#samples.at(-1) ?? 0)
+    const templates = conn.profile()
+    const profile = profileRecord(templates, this.#samples.at(-1) ?? 0)
     await conn.close()
     const verdict = await verifyWorkingCopy(prepared, working, ctx.deletedAt)
+    // Once, before the space is reclaimed: plans are asked of the statistics the deletion ran with.
+    const plans =
+      this.#iterations.length === 0 ? await explainTemplates(prepared, working, templates) : undefined
     this.#iterations.push({
       ...(foreground ? { foreground } : {}),
       counters,
       profile,
+      ...(plans ? { plans } : {}),
       work: work.record(),
       verdict,
       signals: ctx.signals.counts(),

@@ -8,6 +8,7 @@ import type { RestoreResult } from '../seeds/restore-working-copy.js'
 import type { DatabaseCost } from './database-cost.js'
 import type { MemoryPeaks } from './memory-sampler.js'
 import type { StatementProfileRecord } from './profile-record.js'
+import type { PlanRecord } from './plan-flags.js'
 import { relativeMarginOfError } from './iteration-policy.js'
 import { mean, median } from './statistics.js'
 import type { TrafficStats } from './traffic-protocol.js'
@@ -22,6 +23,8 @@ export interface Iteration {
   readonly counters: Counters
   /** The same statements by template, with their time. */
   readonly profile: StatementProfileRecord
+  /** The plans of its statement templates (the first iteration's only). */
+  readonly plans?: readonly PlanRecord[]
   /** The database's own work counters over the iteration. */
   readonly work: WorkRecord
   readonly verdict: Verdict
@@ -86,6 +89,7 @@ export function runRecordOf(
     statementsStable: iterations.every((i) => JSON.stringify(i.counters) === JSON.stringify(first.counters)),
     rowsDeleted: first.verdict.rowsDeleted,
     profile: first.profile,
+    ...(first.plans ? { plans: [...first.plans] } : {}),
     work: {
       ...first.work,
       ...(first.work.counters

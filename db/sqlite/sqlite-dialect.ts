@@ -8,6 +8,7 @@ import { isSqliteRetryable } from './sqlite-locks.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 import { sqliteCost } from './sqlite-cost.js'
 import { sqliteWorkCounters } from './sqlite-work-counters.js'
+import { sqlitePlans } from './sqlite-plans.js'
 import { sqliteLoadTable } from './sqlite-bulk-load.js'
 import { sqliteSchema } from './sqlite-schema.js'
 import type { SqliteOptions } from './sqlite-options.js'
@@ -27,6 +28,7 @@ export class SqliteDialect implements Dialect {
   readonly loadTable = sqliteLoadTable
   readonly cost = sqliteCost
   readonly work = sqliteWorkCounters
+  readonly plans = sqlitePlans
   readonly loadConnections = 1
   readonly tableSwap = sqliteTableSwap
   readonly memoryNote = 'client process, SQLite engine included'
