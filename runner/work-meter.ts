@@ -28,20 +28,28 @@ export class WorkMeter {
   async start(main: InstrumentedConnection): Promise<void> {
     if (this.#probe.unavailable !== undefined) return
     // Database-wide counters are read on the main session, after every other session has flushed.
-    await this.#attach(main, true)
+    await this.#attach(main, true).catch((e: unknown) => {
+      this.#failure ??= errorLine(e)
+    })
   }
 
   /** A session the strategy opened (a worker). */
   async attach(worker: InstrumentedConnection): Promise<void> {
     if (this.#probe.unavailable !== undefined) return
     this.#workers++
-    await this.#attach(worker, false)
+    await this.#attach(worker, false).catch((e: unknown) => {
+      this.#failure ??= errorLine(e)
+    })
   }
 
   async #attach(conn: InstrumentedConnection, main: boolean): Promise<void> {
     const probe = this.#probe
     if (probe.scope === 'database' && !main) {
-      conn.beforeClose(async () => probe.flush?.(conn))
+      conn.beforeClose(async () => {
+        await probe.flush?.(conn).catch((e: unknown) => {
+          this.#failure ??= errorLine(e)
+        })
+      })
       return
     }
     await probe.flush?.(conn)
