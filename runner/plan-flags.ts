@@ -79,7 +79,7 @@ export function flagsOf(
         table: table.name,
         column: fk.column,
         fix: fixFor(table.name, fk.column),
-        message: `a DELETE from ${deleted} ${ACTION_WORDS[fk.onDelete]} ${table.name}.${fk.column} (ON DELETE ${fk.onDelete}), which no index serves: each ${deleted} row deleted searches ${table.name} (${context.rows[table.name] ?? '?'} rows) whole; this statement ran ${figures.calls} times`,
+        message: `a DELETE from ${deleted} ${ACTION_WORDS[fk.onDelete]} ${table.name}.${fk.column} (ON DELETE ${fk.onDelete}), which no index serves: each ${deleted} row deleted searches ${table.name} (${context.rows[table.name] ?? '?'} rows) whole; this statement ran ${figures.calls === 1 ? 'once' : `${figures.calls} times`}`,
       })
     }
   }
