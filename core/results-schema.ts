@@ -36,6 +36,45 @@ const database = z.object({
   settings: z.record(z.string(), z.string()).describe('durability and isolation settings in force'),
 })
 
+const statementKind = z.enum(['select', 'insert', 'update', 'delete', 'begin', 'commit', 'rollback', 'other'])
+
+const statementProfile = z
+  .object({
+    covers: z.literal('first-iteration').describe('the iteration the profile measured'),
+    iterationMs: z.number().min(0).describe('the strategy’s time in that iteration'),
+    statementsMs: z.number().min(0).describe('time inside statements, summed over every connection'),
+    outsideStatementsMs: z
+      .number()
+      .min(0)
+      .describe(
+        'the iteration’s time outside statements: client work, sleeps, waiting (0 where parallel statements overlap)',
+      ),
+    templates: z.array(
+      z.object({
+        template: z.string().describe('the statement with literals, placeholders and value lists collapsed'),
+        kind: statementKind,
+        calls: z.number().int().min(0),
+        totalMs: z.number().min(0),
+        meanMs: z.number().min(0),
+        p95Ms: z.number().min(0),
+        maxMs: z.number().min(0),
+        rows: z.number().int().min(0).describe('affected (writes) or returned (reads), summed'),
+        share: z.number().min(0).describe('totalMs over the iteration’s time'),
+      }),
+    ),
+    omitted: z
+      .object({
+        templates: z.number().int().min(0),
+        calls: z.number().int().min(0),
+        totalMs: z.number().min(0),
+      })
+      .optional()
+      .describe('templates beyond the 50 with most time, summed'),
+  })
+  .describe(
+    'statements of the strategy’s connections grouped by template, most time first, timed on the client',
+  )
+
 export const runSchema = z.object({
   database: z.object({ kind: database.shape.kind, url: z.string() }),
   scenario: z.string(),
@@ -59,6 +98,44 @@ export const runSchema = z.object({
   roundTrips: z.number().int().min(0).optional(),
   statementsStable: z.boolean().optional().describe('identical counts in every iteration'),
   rowsDeleted: z.record(z.string(), z.number().int()).optional(),
+  profile: statementProfile.optional(),
+  plans: z
+    .array(
+      z.object({
+        template: z.string(),
+        plan: z.string().describe('the database’s plan, not executed (EXPLAIN / EXPLAIN QUERY PLAN)'),
+        flags: z.array(
+          z.object({
+            kind: z.enum(['repeated-full-scan', 'unindexed-foreign-key']),
+            table: z.string(),
+            column: z.string().nullable(),
+            fix: z.string().describe('the index that would fix it'),
+            message: z.string(),
+          }),
+        ),
+      }),
+    )
+    .optional()
+    .describe(
+      'each statement template of the first iteration explained once, with what a reviewer should act on',
+    ),
+  work: z
+    .object({
+      scope: z
+        .enum(['sessions', 'database'])
+        .describe('summed over the strategy’s sessions, or the whole working database'),
+      counters: z
+        .record(z.string(), z.number())
+        .nullable()
+        .describe('the server’s counters after the first iteration minus before it; null where unavailable'),
+      deterministic: z
+        .array(z.string())
+        .describe('counters that are the same run after run for the same strategy, data and server version'),
+      stable: z.boolean().optional().describe('the deterministic counters were identical in every iteration'),
+      note: z.string().describe('what the counters cover, or why there are none'),
+    })
+    .optional()
+    .describe('the database’s own count of the deletion’s work'),
   clientCpuMs: z
     .array(z.number().min(0))
     .optional()

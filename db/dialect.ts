@@ -1,6 +1,8 @@
 import type { Connection, DriverSession } from './connection.js'
 import type { InstrumentedConnection } from './instrumented-connection.js'
 import type { CostProbe } from './cost.js'
+import type { WorkCounterProbe } from './work-counters.js'
+import type { QueryPlanner } from './query-plans.js'
 import type { ServerAddress } from './database-url.js'
 import type { AdvisoryLockSql } from './advisory-lock.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
@@ -219,6 +221,10 @@ export interface Dialect {
   isRetryable(error: unknown): boolean
   /** Log bytes and table sizes, to report what a deletion costs the database. */
   readonly cost: CostProbe
+  /** The database's own work counters around a deletion (handler reads, tuples, blocks, WAL). */
+  readonly work: WorkCounterProbe
+  /** A statement's plan without running it, and the tables it reads whole. */
+  readonly plans: QueryPlanner
   /** A query returning this session's server-side id in its first column (none for SQLite). */
   readonly sessionIdSql?: string
   /** Ends another session's work (a timed-out run whose client was killed); `?` is the session id. */

@@ -1,5 +1,6 @@
 import type { Connection, DriverSession, QueryResult, Row } from './connection.js'
 import { classifyStatement, STATEMENT_KINDS, type StatementKind } from './statement-kind.js'
+import { StatementProfile, type TemplateFigures } from './statement-profile.js'
 
 /** Exact statement counts by kind, with their total (results file field `statements`). */
 export type StatementCounts = Readonly<Record<StatementKind | 'total', number>>
@@ -34,6 +35,7 @@ export class TransactionNestingError extends Error {
 interface Tally {
   counts: Record<StatementKind | 'total', number>
   roundTrips: number
+  profile: StatementProfile
 }
 
 function zeroCounts(): Record<StatementKind | 'total', number> {
@@ -51,9 +53,11 @@ export class InstrumentedConnection implements Connection {
   readonly #session: DriverSession
   readonly #logger: SqlLogger | undefined
   /** Shared with the connections that count into this one (`countInto`). */
-  #tally: Tally = { counts: zeroCounts(), roundTrips: 0 }
+  #tally: Tally = { counts: zeroCounts(), roundTrips: 0, profile: new StatementProfile() }
   #inTransaction = false
   #closed = false
+  /** Run before the session closes, whoever closes it (the harness reads session counters there). */
+  readonly #beforeClose: (() => Promise<void>)[] = []
 
   readonly #beginSql: string
   constructor(session: DriverSession, logger?: SqlLogger, beginSql = 'BEGIN') {
@@ -92,12 +96,31 @@ export class InstrumentedConnection implements Connection {
     const started = performance.now()
     try {
       const result = await run()
-      this.#log(sql, params, kind, started, result.affected, result.rows.length)
+      const ms = performance.now() - started
+      // A DELETE ... RETURNING both affects and returns its rows: they are counted once.
+      this.#tally.profile.add(sql, params, kind, ms, Math.max(result.affected, result.rows.length))
+      this.#log(sql, params, kind, ms, result.affected, result.rows.length)
       return result
     } catch (error) {
-      this.#log(sql, params, kind, started, 0, 0, error instanceof Error ? error.message : String(error))
+      const ms = performance.now() - started
+      this.#tally.profile.add(sql, params, kind, ms, 0)
+      this.#log(sql, params, kind, ms, 0, 0, error instanceof Error ? error.message : String(error))
       throw error
     }
+  }
+
+  /**
+   * Runs a statement of the harness's own on this session (reading its status counters, flushing its
+   * statistics), outside every count and profile: it is not the strategy's work.
+   */
+  async probe<R = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+    if (this.#closed) throw new Error('query on a closed connection')
+    return (await this.#session.execute(sql, params)) as QueryResult<R>
+  }
+
+  /** Runs `fn` just before the session closes, whether the strategy or the harness closes it. */
+  beforeClose(fn: () => Promise<void>): void {
+    this.#beforeClose.push(fn)
   }
 
   async transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
@@ -124,10 +147,16 @@ export class InstrumentedConnection implements Connection {
     return { statements: Object.freeze({ ...this.#tally.counts }), roundTrips: this.#tally.roundTrips }
   }
 
+  /** The statements so far grouped by template, most total time first (shared ones included). */
+  profile(): TemplateFigures[] {
+    return this.#tally.profile.figures()
+  }
+
   /** Starts counting from zero (e.g. after setup, before the timed strategy), shared counts included. */
   resetCounters(): void {
     this.#tally.counts = zeroCounts()
     this.#tally.roundTrips = 0
+    this.#tally.profile = new StatementProfile()
   }
 
   /**
@@ -144,21 +173,24 @@ export class InstrumentedConnection implements Connection {
 
   async close(): Promise<void> {
     if (this.#closed) return
-    this.#closed = true
-    await this.#session.close()
+    try {
+      for (const fn of this.#beforeClose.splice(0)) await fn()
+    } finally {
+      this.#closed = true
+      await this.#session.close()
+    }
   }
 
   #log(
     sql: string,
     params: readonly unknown[],
     kind: StatementKind,
-    started: number,
+    ms: number,
     affected: number,
     rows: number,
     error?: string,
   ): void {
     if (!this.#logger) return
-    const ms = performance.now() - started
     this.#logger(
       error === undefined
         ? { sql, params, kind, ms, affected, rows }

@@ -4,6 +4,7 @@ import { runIdentity } from './report-model.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
 import { DEFAULT_COMPARE, type CompareOptions } from './compare-options.js'
+import { workFindings } from './compare-work.js'
 
 export { DEFAULT_COMPARE, type CompareOptions } from './compare-options.js'
 
@@ -144,7 +145,7 @@ export function compareResults(
       })
       continue
     }
-    const findings = exactFindings(b, h)
+    const findings = [...exactFindings(b, h), ...workFindings(b, h, options.workTolerance)]
     let time: RunComparison['time']
     if (b.status === 'ok' && h.status === 'ok' && b.timing && h.timing) {
       const test = mannWhitney(h.timing.samples, b.timing.samples)
@@ -215,7 +216,7 @@ export function comparisonMarkdown(comparison: Comparison, baseName: string, hea
     '',
     `BASE \`${baseName}\` → HEAD \`${headName}\`: **${comparison.regressions} ${comparison.regressions === 1 ? 'regression' : 'regressions'}**, ${comparison.improvements} ${comparison.improvements === 1 ? 'improvement' : 'improvements'}, ${comparison.runs.length} runs compared.`,
     '',
-    `Statements (by kind), round trips, rows deleted and verdicts gate exactly. Time gates when the two-sided Mann-Whitney U test rejects equal distributions at α = ${options.alpha} and the median moved by more than ${(options.threshold * 100).toFixed(0)}% and more than the two runs' margins of error combined; peak RSS when it moved by more than ${(options.memoryThreshold * 100).toFixed(0)}%.`,
+    `Statements (by kind), round trips, rows deleted and verdicts gate exactly. Time gates when the two-sided Mann-Whitney U test rejects equal distributions at α = ${options.alpha} and the median moved by more than ${(options.threshold * 100).toFixed(0)}% and more than the two runs' margins of error combined; peak RSS when it moved by more than ${(options.memoryThreshold * 100).toFixed(0)}%; the database’s deterministic work counters when one moved by more than ${(options.workTolerance * 100).toFixed(0)}%.`,
     '',
     '| | run | median BASE → HEAD | Δ | p | statements | findings |',
     '|:---|:---|---:|---:|---:|---:|:---|',

@@ -13,6 +13,7 @@ import {
   strategyFigures,
   trafficProblems,
 } from './report-prose.js'
+import { planWarnings, topTemplates, workFigures } from './profile-prose.js'
 import type { ResultsDocument } from '../core/results-schema.js'
 
 /** chart.js's browser build, read from the installed package so the page needs no network. */
@@ -108,6 +109,9 @@ const canvas = (c: ChartSpec) =>
 const list = (cls: string, items: readonly string[]) =>
   items.length ? `<ul class="${cls}">${items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>` : ''
 
+const heading = (text: string, items: readonly string[]) =>
+  items.length ? `<h3>${escapeHtml(text)}</h3>` : ''
+
 const isHistory = (c: ChartSpec) => c.group.startsWith('history-')
 
 /** The links to each group (and to the history), shown when there is more than one place to go. */
@@ -131,6 +135,9 @@ function groupSection(group: ReportGroup, charts: readonly ChartSpec[]): string 
 ${htmlTable(group)}
 ${list('problems', trafficProblems(group))}
 ${list('figures', strategyFigures(group))}
+${heading('Warnings', planWarnings(group))}${list('warnings', planWarnings(group))}
+${heading('Top statements by time (first iteration)', topTemplates(group))}${list('templates', topTemplates(group))}
+${heading('Database work (deterministic counters)', workFigures(group))}${list('work', workFigures(group))}
 ${list('margins', marginShortfalls(group))}
 <div class="charts">
 ${figures}

@@ -10,6 +10,7 @@ import {
   trafficProblems,
 } from './report-prose.js'
 import type { ResultsDocument } from '../core/results-schema.js'
+import { planWarnings, topTemplates, workFigures } from './profile-prose.js'
 
 /** A table cell: pipes escaped and line breaks flattened, so one cell never breaks the table. */
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
@@ -48,6 +49,12 @@ export function markdownReport(
     if (problems.length) lines.push('Foreground errors:', '', ...problems, '')
     const figures = strategyFigures(group).map((f) => `- ${f}`)
     if (figures.length) lines.push('Strategy figures:', '', ...figures, '')
+    const warnings = planWarnings(group).map((w) => `- ${w}`)
+    if (warnings.length) lines.push('Warnings:', '', ...warnings, '')
+    const templates = topTemplates(group).map((t) => `- ${t}`)
+    if (templates.length) lines.push('Top statements by time (first iteration):', '', ...templates, '')
+    const work = workFigures(group).map((w) => `- ${w}`)
+    if (work.length) lines.push('Database work (deterministic counters):', '', ...work, '')
     const margins = marginShortfalls(group).map((m) => `- ${m}`)
     if (margins.length) lines.push('Margins short of their target:', '', ...margins, '')
     for (const chart of charts.filter((c) => c.group === group.id))

@@ -18,6 +18,8 @@ import { costBaseline, databaseCost, type CostBaseline, type DatabaseCost } from
 import { errorLine } from './error-line.js'
 import { startTrafficProcess, type TrafficProcess } from './foreground-traffic.js'
 import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
+import { profileRecord } from './profile-record.js'
+import { explainTemplates } from './query-plans.js'
 import type { Iteration, IterationFigures } from './run-record.js'
 import {
   strategyContext,
@@ -26,6 +28,7 @@ import {
   type PreparedScenario,
 } from './run-strategy.js'
 import type { TrafficJob } from './traffic-protocol.js'
+import { WorkMeter } from './work-meter.js'
 
 /** What a run's iterations need: the prepared scenario, the strategy and where it works. */
 export interface IterationJob {
@@ -83,6 +86,8 @@ interface Current {
   readonly conn: InstrumentedConnection
   readonly ctx: HarnessContext
   readonly restore: RestoreResult
+  /** The database's work counters over the iteration. */
+  readonly work: WorkMeter
   /** Whether the traffic was begun on this iteration's copy. */
   readonly traffic: boolean
 }
@@ -160,11 +165,15 @@ class IterationRunner {
     const restore = await restoreWorkingCopy(server, prepared.pristine, working, prepared.tables)
     const conn = await server.openDatabase(working, logger ? { logger } : {})
     await this.#hooks.connection?.(conn, true)
-    const ctx = this.#context(conn)
+    const work = new WorkMeter(server.dialect.work)
+    const ctx = this.#context(conn, work)
     if (!this.#cost) this.#baseline = await costBaseline(server, working, prepared.plan)
     const traffic = this.#trafficProcess()
     await traffic?.begin(working)
-    this.#current = { conn, ctx, restore, traffic: traffic !== undefined }
+    // Last before the clock: the harness's own sessions on the working copy have closed (and published
+    // their statistics).
+    await work.start(conn)
+    this.#current = { conn, ctx, restore, work, traffic: traffic !== undefined }
     conn.resetCounters()
     // The last verification read whole tables: its garbage is collected now, not on the clock.
     collectGarbage()
@@ -185,14 +194,17 @@ class IterationRunner {
   }
 
   /** The strategy's context for the iteration starting, reporting its progress and connections. */
-  #context(conn: InstrumentedConnection): HarnessContext {
+  #context(conn: InstrumentedConnection, work: WorkMeter): HarnessContext {
     const { prepared, working, options, logger } = this.#job
     const hooks = this.#hooks
     const index = this.#iterations.length
     const started = performance.now()
     return strategyContext(prepared, conn, working, options, this.#stop.signal, {
       onProgress: (rows) => hooks.progress?.(index, rows, performance.now() - started, this.#memoryNow()),
-      onConnection: async (opened) => hooks.connection?.(opened, false),
+      onConnection: async (opened) => {
+        await hooks.connection?.(opened, false)
+        await work.attach(opened)
+      },
       ...(logger ? { logger } : {}),
     })
   }
@@ -240,17 +252,25 @@ class IterationRunner {
     this.#measured()
     // No iteration under way: the restore failed, and its error (not this hook's) is the run's.
     if (!this.#current) return
-    const { conn, ctx, restore, traffic } = this.#current
+    const { conn, ctx, restore, work, traffic } = this.#current
     this.#current = undefined
     const { prepared, working } = this.#job
     const foreground = traffic ? await this.#traffic?.stop() : undefined
     await ctx.closeConnections()
     const counters = conn.counters()
+    const templates = conn.profile()
+    const profile = profileRecord(templates, this.#samples.at(-1) ?? 0)
     await conn.close()
     const verdict = await verifyWorkingCopy(prepared, working, ctx.deletedAt)
+    // Once, before the space is reclaimed: plans are asked of the statistics the deletion ran with.
+    const plans =
+      this.#iterations.length === 0 ? await explainTemplates(prepared, working, templates) : undefined
     this.#iterations.push({
       ...(foreground ? { foreground } : {}),
       counters,
+      profile,
+      ...(plans ? { plans } : {}),
+      work: work.record(),
       verdict,
       signals: ctx.signals.counts(),
       figures: ctx.figures(),

@@ -7,10 +7,13 @@ import type { Counters } from '../db/instrumented-connection.js'
 import type { RestoreResult } from '../seeds/restore-working-copy.js'
 import type { DatabaseCost } from './database-cost.js'
 import type { MemoryPeaks } from './memory-sampler.js'
+import type { StatementProfileRecord } from './profile-record.js'
+import type { PlanRecord } from './plan-flags.js'
 import { relativeMarginOfError } from './iteration-policy.js'
 import { mean, median } from './statistics.js'
 import type { TrafficStats } from './traffic-protocol.js'
 import type { Verdict } from './verifier.js'
+import { sameDeterministicWork, type WorkRecord } from './work-meter.js'
 
 /** What one iteration left: its statements, its verdict, what the strategy recorded. */
 export interface Iteration {
@@ -18,6 +21,12 @@ export interface Iteration {
   readonly foreground?: readonly TrafficStats[]
   /** The statements of the strategy's connections while it ran. */
   readonly counters: Counters
+  /** The same statements by template, with their time. */
+  readonly profile: StatementProfileRecord
+  /** The plans of its statement templates (the first iteration's only). */
+  readonly plans?: readonly PlanRecord[]
+  /** The database's own work counters over the iteration. */
+  readonly work: WorkRecord
   readonly verdict: Verdict
   readonly signals: { readonly sent: number; readonly delivered: number }
   /** Figures the strategy recorded (`ctx.record`). */
@@ -79,6 +88,14 @@ export function runRecordOf(
     roundTrips: first.counters.roundTrips,
     statementsStable: iterations.every((i) => JSON.stringify(i.counters) === JSON.stringify(first.counters)),
     rowsDeleted: first.verdict.rowsDeleted,
+    profile: first.profile,
+    ...(first.plans ? { plans: [...first.plans] } : {}),
+    work: {
+      ...first.work,
+      ...(first.work.counters
+        ? { stable: iterations.every((i) => sameDeterministicWork(first.work, i.work)) }
+        : {}),
+    },
     clientCpuMs: figures.clientCpuMs.slice(0, iterations.length).map((v) => Math.round(v * 10) / 10),
     memory: { ...figures.memory, note: memoryNote },
     signals: first.signals,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Counters } from '../db/instrumented-connection.js'
 import { runRecordOf, statusOf, type Iteration, type IterationFigures } from '../runner/run-record.js'
+import { profileRecord } from '../runner/profile-record.js'
 import type { TrafficStats } from '../runner/traffic-protocol.js'
 
 const counts = (del: number, select = 1): Counters => ({
@@ -20,6 +21,8 @@ const counts = (del: number, select = 1): Counters => ({
 
 const iteration = (over: Partial<Iteration> = {}): Iteration => ({
   counters: counts(5),
+  profile: profileRecord([], 10),
+  work: { scope: 'database', counters: null, deterministic: [], note: 'unavailable' },
   verdict: { ok: true, problems: [], rowsDeleted: { books: 500 } },
   signals: { sent: 0, delivered: 0 },
   figures: {},
@@ -62,12 +65,20 @@ describe('the run record of a strategy’s iterations', () => {
       roundTrips: 6,
       statementsStable: true,
       rowsDeleted: { books: 500 },
+      profile: {
+        covers: 'first-iteration',
+        iterationMs: 10,
+        statementsMs: 0,
+        outsideStatementsMs: 10,
+        templates: [],
+      },
       // One per iteration that finished, to a tenth of a millisecond.
       clientCpuMs: [3.1, 3],
       memory: { peakRssBytes: 1000, peakHeapBytes: 400, note: 'client process only' },
       signals: { sent: 0, delivered: 0 },
       restore: { method: 'clone', seconds: [0.25, 0.25] },
       verification: { ok: true, problems: [] },
+      work: { scope: 'database', counters: null, deterministic: [], note: 'unavailable' },
     })
   })
 

@@ -27,17 +27,29 @@ export function compareCommand(): Command {
     )
     .option('--threshold <fraction>', 'median time change that counts, e.g. 0.1 or 10%', '10%')
     .option('--memory-threshold <fraction>', 'peak RSS change that counts', '10%')
+    .option(
+      '--work-tolerance <fraction>',
+      'change of a deterministic database work counter that counts',
+      '1%',
+    )
     .option('--json', 'print the comparison as JSON instead of Markdown')
     .action(
       async (
         baseFile: string,
         headFile: string,
-        flags: { alpha: string; threshold: string; memoryThreshold: string; json?: boolean },
+        flags: {
+          alpha: string
+          threshold: string
+          memoryThreshold: string
+          workTolerance: string
+          json?: boolean
+        },
       ) => {
         const options = {
           alpha: fraction(flags.alpha, '--alpha', 0.5),
           threshold: fraction(flags.threshold, '--threshold', 10),
           memoryThreshold: fraction(flags.memoryThreshold, '--memory-threshold', 10),
+          workTolerance: fraction(flags.workTolerance, '--work-tolerance', 10),
         }
         const [{ readResults }, { compareResults, comparisonMarkdown, incomparable }] = await Promise.all([
           import('../../reports/read-results.js'),

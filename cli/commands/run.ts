@@ -32,6 +32,7 @@ interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags, IterationFlags
   readonly dryRun?: boolean
   readonly traffic: boolean
   readonly json?: boolean
+  readonly profile?: boolean
   readonly shard?: string
 }
 
@@ -103,6 +104,10 @@ export function runCommand(): Command {
       'print the statements each strategy would issue for the first few target rows; change nothing',
     )
     .option('--json', 'print the results document on stdout instead of the summary table')
+    .option(
+      '--profile',
+      'after the summary, print each run’s full statement profile, database work counters and plan warnings',
+    )
     .option(
       '--shard <K/N>',
       'run only the K-th of N slices of the matrix (each machine of a CI matrix its own; delbench merge joins them)',
@@ -210,6 +215,10 @@ async function runMatrix(plan: MatrixPlan, flags: RunFlags): Promise<void> {
     const shown = (name: string) => shownPath(path.join(dir, name))
     out(`results: ${shown('results.json')}`)
     out(`report: ${shown(reports.markdown)}, ${shown(reports.html)} (${reports.charts.length} charts)`)
+    if (flags.profile) {
+      const { fullProfiles } = await import('../../reports/profile-prose.js')
+      out(fullProfiles(document.runs))
+    }
   }
   if (document.environment.interrupted) {
     err('delbench: interrupted; the runs that finished are in the results file')

@@ -8,6 +8,8 @@ import { isMysqlRetryable, MYSQL_LOCK_NAME_MAX, mysqlLockSql } from './mysql-loc
 import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { mysqlCost } from './mysql-cost.js'
+import { mysqlWorkCounters } from './mysql-work-counters.js'
+import { mysqlPlans } from './mysql-plans.js'
 import { mysqlLoadTable } from './mysql-bulk-load.js'
 import { mysqlSchema } from './mysql-schema.js'
 import { MYSQL_KILL_SESSION_SQL, MYSQL_SESSION_ID_SQL } from './mysql-session.js'
@@ -40,6 +42,8 @@ export class MysqlDialect implements Dialect {
   }
   readonly loadTable = mysqlLoadTable
   readonly cost = mysqlCost
+  readonly work = mysqlWorkCounters
+  readonly plans = mysqlPlans
   readonly sessionIdSql = MYSQL_SESSION_ID_SQL
   readonly killSessionSql = MYSQL_KILL_SESSION_SQL
   readonly loadConnections = 2

@@ -9,6 +9,8 @@ import { isPostgresRetryable, postgresLockSql } from './postgres-locks.js'
 import { detectPostgresProduct } from '../server-version.js'
 import { postgresAdapter } from './postgres-adapter.js'
 import { postgresCost } from './postgres-cost.js'
+import { postgresWorkCounters } from './postgres-work-counters.js'
+import { postgresPlans } from './postgres-plans.js'
 import { postgresLoadTable } from './postgres-bulk-load.js'
 import { postgresSchema } from './postgres-schema.js'
 import { pgbenchLoader } from './postgres-reference-loader.js'
@@ -45,6 +47,8 @@ export class PostgresDialect implements Dialect {
   }
   readonly loadTable = postgresLoadTable
   readonly cost = postgresCost
+  readonly work = postgresWorkCounters
+  readonly plans = postgresPlans
   readonly sessionIdSql = 'SELECT pg_backend_pid()'
   readonly killSessionSql = 'SELECT pg_terminate_backend($1)'
   readonly loadConnections = 2

@@ -7,6 +7,8 @@ import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
 import { isSqliteRetryable } from './sqlite-locks.js'
 import { sqliteAdapter } from './sqlite-adapter.js'
 import { sqliteCost } from './sqlite-cost.js'
+import { sqliteWorkCounters } from './sqlite-work-counters.js'
+import { sqlitePlans } from './sqlite-plans.js'
 import { sqliteLoadTable } from './sqlite-bulk-load.js'
 import { sqliteSchema } from './sqlite-schema.js'
 import type { SqliteOptions } from './sqlite-options.js'
@@ -25,6 +27,8 @@ export class SqliteDialect implements Dialect {
   readonly loadSession = { before: ['PRAGMA foreign_keys = OFF'], after: ['PRAGMA foreign_keys = ON'] }
   readonly loadTable = sqliteLoadTable
   readonly cost = sqliteCost
+  readonly work = sqliteWorkCounters
+  readonly plans = sqlitePlans
   readonly loadConnections = 1
   readonly tableSwap = sqliteTableSwap
   readonly memoryNote = 'client process, SQLite engine included'

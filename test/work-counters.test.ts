@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import { bookstore } from '../scenarios/builtins/bookstore.js'
+import { jobHistory } from '../scenarios/builtins/job-history.js'
+import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
+import type { Strategy } from '../strategies/strategy.js'
+import { DEFAULT_COMPARE } from '../reports/compare-options.js'
+import { SMALL_SCALE } from './support/seeded.js'
+import { skipped, TEST_DATABASES } from './support/servers.js'
+import { DEFAULT_OPTIONS, runOnce, useStrategyServer, type IterationResult } from './support/strategy-run.js'
+
+const strategy = (name: string): Strategy => BUILTIN_STRATEGIES.find((s) => s.name === name) as Strategy
+
+function workOf(result: IterationResult) {
+  if (result.status !== 'ok') throw new Error(`${result.status}: ${result.error ?? ''}`)
+  return result.work
+}
+
+/** The deterministic counters of a work record, by name. */
+function deterministic(work: ReturnType<typeof workOf>): Record<string, number | undefined> {
+  return Object.fromEntries(work.deterministic.map((name) => [name, work.counters?.[name]]))
+}
+
+/** The largest relative difference between the deterministic counters of two records. */
+function largestDrift(a: ReturnType<typeof workOf>, b: ReturnType<typeof workOf>): number {
+  return Math.max(
+    0,
+    ...a.deterministic.map((name) => {
+      const x = a.counters?.[name] ?? 0
+      const y = b.counters?.[name] ?? 0
+      return x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y))
+    }),
+  )
+}
+
+const total = (work: ReturnType<typeof workOf>): number =>
+  work.deterministic.reduce((sum, name) => sum + (work.counters?.[name] ?? 0), 0)
+
+for (const db of TEST_DATABASES) {
+  describe.skipIf(skipped(db))(`the database’s work counters on ${db.dialect}`, () => {
+    const tests = useStrategyServer(db, 172)
+    const options = { ...DEFAULT_OPTIONS, batchSize: 100 }
+
+    it('are identical in two runs of a one-session strategy on the same data', async () => {
+      const prepared = await tests.prepare(jobHistory, SMALL_SCALE['job-history'] ?? 0.01)
+      const first = workOf(await runOnce(prepared, strategy('batched'), options))
+      const second = workOf(await runOnce(prepared, strategy('batched'), options))
+      if (db.dialect === 'sqlite') {
+        expect(first.counters).toBeNull()
+        expect(first.note).toMatch(/better-sqlite3/)
+        return
+      }
+      expect(first.deterministic.length).toBeGreaterThan(5)
+      expect(deterministic(second)).toEqual(deterministic(first))
+    })
+
+    it.skipIf(db.dialect === 'sqlite')(
+      'stay within the compare tolerance for parallel workers, whose interleaving varies',
+      async () => {
+        const prepared = await tests.prepare(jobHistory, SMALL_SCALE['job-history'] ?? 0.01)
+        const first = workOf(await runOnce(prepared, strategy('parallel-batched'), options))
+        const second = workOf(await runOnce(prepared, strategy('parallel-batched'), options))
+        // Every worker's session is counted: all the rows deleted are there.
+        const deleted = prepared.expectation.tables
+        const rows = Object.values(deleted).reduce((sum, t) => sum + t.deleted, 0)
+        expect(first.counters?.n_tup_del ?? first.counters?.Handler_delete).toBe(rows)
+        expect(largestDrift(first, second)).toBeLessThanOrEqual(DEFAULT_COMPARE.workTolerance)
+      },
+    )
+
+    it.skipIf(db.dialect === 'sqlite')('count more work for per-row than for one DELETE', async () => {
+      const prepared = await tests.prepare(bookstore, SMALL_SCALE.bookstore ?? 0.01)
+      const perRow = workOf(await runOnce(prepared, strategy('per-row')))
+      const bulk = workOf(await runOnce(prepared, strategy('naive-bulk')))
+      expect(total(perRow)).toBeGreaterThan(total(bulk))
+    })
+  })
+}
