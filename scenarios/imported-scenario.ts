@@ -58,6 +58,11 @@ export function scenarioFromCatalog(catalog: Catalog, options: ImportOptions): J
       notes.push(
         `${table.name}: the source runs DELETE triggers (${table.deleteTriggers.join(', ')}); their per-row work is not reproduced`,
       )
+    const parts = table.partitioning
+    if (parts)
+      notes.push(
+        `${table.name}: ${parts.method}-partitioned in the source (${parts.partitions} partitions${parts.columns.length ? ` on ${parts.columns.join(', ')}` : ''}); seeded as one table (\`--partitions month\` partitions scenarios that declare a partition column)`,
+      )
     return translated
   })
   const target = catalog.target
