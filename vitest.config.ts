@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Vitest's default is one worker per core but one: a single worker on a 2-core CI machine. Most
+    // tests wait on servers and child processes, not the CPU, so two files at a time halve the wait.
+    maxWorkers: 2,
   },
 })
