@@ -230,11 +230,18 @@ async function load(
         for (let table = queue.shift(); table; table = queue.shift()) await loadOne(lane, table)
       }),
     )
-    // Foreign keys once every key exists; validating them scans each child, so the lanes share them.
+    // Foreign keys once every key exists; validating them scans each child, so the lanes share them
+    // unless tables reference each other in a cycle: adding A→B locks A then B, B→A locks B then A, and
+    // two lanes doing both at once deadlock. Then one lane adds them all.
     const constraints = order.flatMap((table) => dialect.schema.constrainTable(table))
+    const constraintLanes = hasForeignKeyCycle(order) ? lanes.slice(0, 1) : lanes
+    await Promise.all(
+      constraintLanes.map(async (lane) => {
+        for (let sql = constraints.shift(); sql; sql = constraints.shift()) await lane.query(sql)
+      }),
+    )
     await Promise.all(
       lanes.map(async (lane) => {
-        for (let sql = constraints.shift(); sql; sql = constraints.shift()) await lane.query(sql)
         for (const sql of dialect.loadSession.after) await lane.query(sql)
       }),
     )
@@ -242,6 +249,23 @@ async function load(
     for (const lane of lanes.slice(1)) await lane.close()
   }
   await verifyForeignKeys(conn, server, order)
+}
+
+/** Whether tables reference each other in a cycle of two or more tables (a self-reference is one ALTER). */
+function hasForeignKeyCycle(tables: readonly TableSpec[]): boolean {
+  const parents = new Map(
+    tables.map((t) => [t.name, t.foreignKeys.map((fk) => fk.references).filter((p) => p !== t.name)]),
+  )
+  const state = new Map<string, 'open' | 'done'>()
+  const visit = (name: string): boolean => {
+    if (state.get(name) === 'done') return false
+    if (state.get(name) === 'open') return true
+    state.set(name, 'open')
+    const cyclic = (parents.get(name) ?? []).some(visit)
+    state.set(name, 'done')
+    return cyclic
+  }
+  return tables.some((t) => visit(t.name))
 }
 
 /**
