@@ -1,5 +1,4 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import type { CatalogReadOptions } from '../db/catalog.js'
 import { DelbenchError } from '../core/errors.js'
 import { out } from './output.js'
@@ -19,7 +18,7 @@ export async function checkImport(
   const [
     { loadScenarioFile },
     { readSourceCatalog },
-    { parseDatabaseSpec },
+    { ownDatabaseLocation, parseDatabaseSpec },
     { openServer },
     { seedScenario },
   ] = await Promise.all([
@@ -45,7 +44,7 @@ export async function checkImport(
   let seededUrl: string
   try {
     const seeded = await seedScenario(server, { scenario, scale: 1, seed: 42 })
-    seededUrl = databaseUrl(spec, seedDb, seeded.database)
+    seededUrl = ownDatabaseLocation(spec, seedDb, seeded.database)
   } finally {
     await server.close()
   }
@@ -61,14 +60,6 @@ export async function checkImport(
   const within = rows.filter((r) => r.within).length
   out(`${within} of ${rows.length} shapes within tolerance (seeded at scale 1 on ${spec.display})`)
   return rows.some((r) => !r.within && (r.measure === 'rows' || r.measure === 'target share')) ? 1 : 0
-}
-
-/** The URL (or SQLite file) of one of delbench's databases on the server `seedDb` names. */
-function databaseUrl(spec: { kind: string; directory?: string }, seedDb: string, database: string): string {
-  if (spec.kind === 'sqlite' && spec.directory) return path.join(spec.directory, `${database}.sqlite`)
-  const url = new URL(seedDb)
-  url.pathname = `/${database}`
-  return url.href
 }
 
 function figure(n: number): string {

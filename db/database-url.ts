@@ -6,6 +6,9 @@ import { redact, registerSecret } from '../core/redact.js'
 /** Where SQLite databases live when `--db sqlite` names no path: a folder in the working directory. */
 export const DEFAULT_SQLITE_DIRECTORY = '.delbench'
 
+/** The extension of delbench's SQLite database files. */
+export const SQLITE_EXTENSION = '.sqlite'
+
 /** A server reached over the network, as parsed from a URL. */
 export interface ServerAddress {
   readonly host: string
@@ -146,4 +149,15 @@ function decode(part: string, what: string): string {
 function registerPasswordOf(text: string): void {
   const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(text)
   registerSecret(match?.[1])
+}
+
+/**
+ * Where one of delbench's own databases on the server `spec` names can be read as a source (`delbench
+ * import`): a SQLite database's file in its folder, or the server's URL naming that database.
+ */
+export function ownDatabaseLocation(spec: DatabaseSpec, url: string, database: string): string {
+  if (spec.kind === 'sqlite') return path.join(spec.directory, database + SQLITE_EXTENSION)
+  const located = new URL(url)
+  located.pathname = `/${database}`
+  return located.href
 }

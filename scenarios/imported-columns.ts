@@ -1,4 +1,5 @@
-import type { CatalogColumn, CatalogColumnKind, ColumnStats } from '../db/catalog.js'
+import { ARRAY_ELEMENT_TYPES } from '../core/table-spec.js'
+import type { CatalogColumn, ColumnStats } from '../db/catalog.js'
 import type { JsonCell, JsonColumn, JsonGenerator } from './imported-json.js'
 
 /** What translating one column needs to know beyond the column itself. */
@@ -23,15 +24,7 @@ export interface ImportedColumn {
 export type ColumnShape = Omit<JsonColumn, 'name' | 'nullable' | 'nullFraction' | 'generate'>
 
 /** Element kinds an array column may have in a scenario; others become text elements. */
-const ARRAY_ELEMENTS: ReadonlySet<CatalogColumnKind> = new Set([
-  'integer',
-  'bigint',
-  'text',
-  'varchar',
-  'numeric',
-  'boolean',
-  'uuid',
-])
+const ARRAY_ELEMENTS: ReadonlySet<string> = new Set(ARRAY_ELEMENT_TYPES)
 
 /** The scenario type nearest the source's, and a note where it is not the same. */
 export function shapeOf(column: CatalogColumn): { shape: ColumnShape; note?: string } {

@@ -1,17 +1,10 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { ownDatabaseLocation, parseDatabaseSpec } from '../db/database-url.js'
 import { BUILTIN_SCENARIOS } from '../scenarios/builtins/index.js'
 import { runCli } from './support/run-cli.js'
-import { skipped, TEST_DATABASES, type TestDatabase } from './support/servers.js'
+import { skipped, TEST_DATABASES } from './support/servers.js'
 import { tempFolder } from './support/temp-folders.js'
-
-/** The URL `delbench import` reads one of delbench's own databases by. */
-function databaseUrl(db: TestDatabase, folder: string, database: string): string {
-  if (db.dialect === 'sqlite') return path.join(folder, `${database}.sqlite`)
-  const url = new URL(db.url as string)
-  url.pathname = `/${database}`
-  return url.href
-}
 
 /**
  * Each built-in scenario seeded, imported back from the seeded database, and reseeded from the import:
@@ -27,7 +20,7 @@ describe.each(TEST_DATABASES)('import round trip on $dialect', (db) => {
       const seeded = await runCli(['seed', '--db', dbArg, '--scenario', name, '--scale', '0.01', '--json'])
       expect(seeded.code, seeded.stderr).toBe(0)
       const [report] = JSON.parse(seeded.stdout) as { seededDatabase: string }[]
-      const source = databaseUrl(db, folder, report?.seededDatabase ?? '')
+      const source = ownDatabaseLocation(parseDatabaseSpec(dbArg), dbArg, report?.seededDatabase ?? '')
       const file = path.join(folder, `${name}.json`)
       const imported = await runCli(['import', '--db', source, '--out', file, '--name', `${name}-copy`])
       expect(imported.code, imported.stderr).toBe(0)

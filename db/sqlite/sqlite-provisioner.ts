@@ -6,8 +6,9 @@ import { DelbenchError } from '../../core/errors.js'
 import { openSqliteSession } from './sqlite-driver.js'
 import { tryLockFile } from '../lock-file.js'
 import { freeBytesAt } from '../free-space.js'
+import { SQLITE_EXTENSION } from '../database-url.js'
 
-const EXTENSION = '.sqlite'
+const EXTENSION = SQLITE_EXTENSION
 const SIDE_FILES = ['-wal', '-shm', '-journal']
 
 /**
