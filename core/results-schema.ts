@@ -25,7 +25,18 @@ const timing = z.object({
   median: z.number().min(0),
   mean: z.number().min(0),
   max: z.number().min(0),
-  rme: z.number().min(0).describe('relative margin of error of the mean, percent'),
+  rme: z
+    .number()
+    .min(0)
+    .describe('relative margin of error of the mean (95%), percent, upper outliers set aside like the mean'),
+  outliers: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      "samples above Tukey's upper fence (Q3 + 1.5 IQR), left out of mean and rme (median, min and max keep them)",
+    ),
 })
 
 const database = z.object({

@@ -100,6 +100,20 @@ function untestedTime(base: RunRecord, head: RunRecord): string | undefined {
 }
 
 /**
+ * Why a run has too few samples where its budget, not the iteration settings, held it to them: said on
+ * the run, and not counted among the runs whose settings make the time test blind.
+ */
+function budgetLimited(base: RunRecord, head: RunRecord): string | undefined {
+  const sides = [
+    ['BASE', base],
+    ['HEAD', head],
+  ] as const
+  const limited = sides.filter(([, run]) => run.iterationStop?.reason === 'budget')
+  if (limited.length === 0) return undefined
+  return `: the budget held ${limited.map(([side, run]) => `${side} to ${run.iterations}`).join(' and ')} (raise --timeout to test it)`
+}
+
+/**
  * The time change that counts between two runs: the threshold, or the two runs' margins of error
  * combined (√(rme² + rme²)) where that is wider. Two runs of the same code on a busy machine differ
  * significantly by a few tens of percent when their samples are tight in each run and the load
@@ -152,10 +166,11 @@ export function compareResults(
       const change = h.timing.median / b.timing.median - 1
       time = { baseMedian: b.timing.median, headMedian: h.timing.median, change, test }
       if (test.smallestP > options.alpha) {
-        blind++
+        const budgeted = budgetLimited(b, h)
+        if (!budgeted) blind++
         findings.push({
           kind: 'note',
-          text: `time not tested: ${b.timing.samples.length} against ${h.timing.samples.length} samples cannot reach p < ${options.alpha} (the smallest p possible is ${test.smallestP.toPrecision(2)}; 4 a side can)`,
+          text: `time not tested: ${b.timing.samples.length} against ${h.timing.samples.length} samples cannot reach p < ${options.alpha} (the smallest p possible is ${test.smallestP.toPrecision(2)}; 4 a side can)${budgeted ?? ''}`,
         })
       } else if (test.p < options.alpha && Math.abs(change) > timeThreshold(b.timing, h.timing, options))
         findings.push({

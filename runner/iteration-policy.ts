@@ -1,4 +1,4 @@
-import { meanInterval } from './statistics.js'
+import { meanInterval, setAsideUpperOutliers } from './statistics.js'
 
 /**
  * How many timed iterations a run takes. `exact` is `--iterations N`: exactly N (a budget may still
@@ -29,11 +29,13 @@ export function maxIterations(policy: IterationPolicy): number {
 
 /**
  * The relative margin of error of the mean at 95%, in percent: the half-width of Student's t interval
- * over the mean (tinybench's `rme`). Infinite with fewer than two samples: nothing is known yet.
+ * over the mean (tinybench's `rme`), taken over the samples without their upper outliers (see
+ * `setAsideUpperOutliers`). Infinite with fewer than two samples: nothing is known yet.
  */
 export function relativeMarginOfError(samples: readonly number[]): number {
-  if (samples.length < 2) return Number.POSITIVE_INFINITY
-  const { mean, high } = meanInterval(samples)
+  const { kept } = setAsideUpperOutliers(samples)
+  if (kept.length < 2) return Number.POSITIVE_INFINITY
+  const { mean, high } = meanInterval(kept)
   return mean === 0 ? Number.POSITIVE_INFINITY : ((high - mean) / Math.abs(mean)) * 100
 }
 
@@ -81,8 +83,11 @@ export function stopDetail(
 ): string {
   const n = samples.length
   const rme = relativeMarginOfError(samples)
+  const outliers = setAsideUpperOutliers(samples).outliers.length
+  const aside =
+    outliers === 0 ? '' : ` (${outliers} upper ${outliers === 1 ? 'outlier' : 'outliers'} set aside)`
   const margin = Number.isFinite(rme)
-    ? `margin of error ${rme.toFixed(1)}%`
+    ? `margin of error ${rme.toFixed(1)}%${aside}`
     : 'no margin of error from 1 sample'
   const target = policy.kind === 'target' ? ` (target ${policy.targetRme}%)` : ''
   const iterations = `${n} ${n === 1 ? 'iteration' : 'iterations'}`

@@ -9,7 +9,6 @@
  * cannot hold (the bench is stopped after the last one, keeping every finished sample).
  */
 import { Bench } from 'tinybench'
-import type { RunRecord } from '../core/results-schema.js'
 import type { InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
 import { restoreWorkingCopy, type RestoreResult } from '../seeds/restore-working-copy.js'
 import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
@@ -20,7 +19,7 @@ import { startTrafficProcess, type TrafficProcess } from './foreground-traffic.j
 import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
 import { profileRecord } from './profile-record.js'
 import { explainTemplates } from './query-plans.js'
-import type { Iteration, IterationFigures } from './run-record.js'
+import { timingOfSamples, type Iteration, type IterationFigures } from './run-record.js'
 import {
   strategyContext,
   verifyWorkingCopy,
@@ -142,7 +141,7 @@ class IterationRunner {
       harnessError = errorLine(e)
     })
     await this.#traffic?.kill()
-    const timing = timingOf(bench)
+    const timing = this.#samples.length > 0 ? timingOfSamples(this.#samples) : undefined
     return {
       iterations: this.#iterations,
       stopReason: this.#stopReason,
@@ -304,20 +303,5 @@ function maxPeaks(a: MemoryPeaks, b: MemoryPeaks): MemoryPeaks {
   return {
     peakRssBytes: Math.max(a.peakRssBytes, b.peakRssBytes),
     peakHeapBytes: Math.max(a.peakHeapBytes, b.peakHeapBytes),
-  }
-}
-
-/** The timed iterations' latency as tinybench measured it. */
-function timingOf(bench: Bench): RunRecord['timing'] {
-  const result = bench.tasks[0]?.result
-  const stats = result && 'latency' in result ? result.latency : undefined
-  if (!stats) return undefined
-  return {
-    samples: [...(stats.samples ?? [])],
-    min: stats.min,
-    median: stats.p50,
-    mean: stats.mean,
-    max: stats.max,
-    rme: Number.isFinite(stats.rme) ? stats.rme : 0,
   }
 }

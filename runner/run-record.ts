@@ -10,7 +10,7 @@ import type { MemoryPeaks } from './memory-sampler.js'
 import type { StatementProfileRecord } from './profile-record.js'
 import type { PlanRecord } from './plan-flags.js'
 import { relativeMarginOfError } from './iteration-policy.js'
-import { mean, median } from './statistics.js'
+import { mean, median, setAsideUpperOutliers } from './statistics.js'
 import type { TrafficStats } from './traffic-protocol.js'
 import type { Verdict } from './verifier.js'
 import { sameDeterministicWork, type WorkRecord } from './work-meter.js'
@@ -108,20 +108,22 @@ export function runRecordOf(
 }
 
 /**
- * Timing from the strategy's own times, where tinybench could not report it (a run whose budget ended
- * while an iteration was under way: the finished iterations are its samples). The same figures as
- * tinybench's: samples sorted, the median interpolated, the t-based margin of error.
+ * Timing from the strategy's own times (the samples the iteration policy decided on), in run order.
+ * The median, minimum and maximum are of every sample; the mean and its t-based margin of error leave
+ * out the upper outliers, which are counted (`outliers`), as BenchmarkDotNet reports them.
  */
 export function timingOfSamples(samples: readonly number[]): NonNullable<RunRecord['timing']> {
   const sorted = [...samples].sort((a, b) => a - b)
-  const rme = relativeMarginOfError(sorted)
+  const { kept, outliers } = setAsideUpperOutliers(samples)
+  const rme = relativeMarginOfError(samples)
   return {
-    samples: sorted,
+    samples: [...samples],
     min: sorted[0] ?? 0,
     median: median(sorted),
-    mean: mean(sorted),
+    mean: mean(kept),
     max: sorted.at(-1) ?? 0,
     rme: Number.isFinite(rme) ? rme : 0,
+    outliers: outliers.length,
   }
 }
 

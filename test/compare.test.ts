@@ -160,6 +160,23 @@ describe('delbench compare', () => {
     )
   })
 
+  it('says on the run when its budget, not the settings, held it to too few samples, without the warning', async () => {
+    const base = fixture()
+    const head = fixture()
+    withSamples(batched(base), [8000])
+    withSamples(batched(head), [8100, 8050])
+    for (const doc of [base, head]) {
+      batched(doc).iterationStop = { reason: 'budget', detail: 'the 10 s budget held them' }
+      doc.runs = [batched(doc)]
+    }
+    const result = await compare(save(base, 'base.json'), save(head, 'head.json'))
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(
+      /time not tested: 1 against 2 samples cannot reach p < 0\.05 .*: the budget held BASE to 1 and HEAD to 2 \(raise --timeout to test it\)/,
+    )
+    expect(result.stdout).not.toMatch(/too few samples for the time test/)
+  })
+
   it('fails when HEAD deletes the wrong rows, or a run of BASE is missing', async () => {
     const head = fixture()
     const run = batched(head)

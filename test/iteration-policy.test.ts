@@ -2,6 +2,8 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { hopeless, projectIteration } from '../runner/early-stop.js'
 import { nextIteration, relativeMarginOfError, type IterationPolicy } from '../runner/iteration-policy.js'
+import { timingOfSamples } from '../runner/run-record.js'
+import { setAsideUpperOutliers } from '../runner/statistics.js'
 import { readValidResults } from './support/results.js'
 import { lines, runCli } from './support/run-cli.js'
 import { tempFolder } from './support/test-server.js'
@@ -18,6 +20,37 @@ describe('relative margin of error', () => {
     )
     expect(relativeMarginOfError([100, 100, 100])).toBe(0)
     expect(relativeMarginOfError([100])).toBe(Number.POSITIVE_INFINITY)
+  })
+})
+
+describe('upper outliers', () => {
+  it("are the samples above Tukey's upper fence, left out of the margin of error", () => {
+    // The default run's job-history collector: nine iterations near 96 ms and one at 274 ms.
+    const samples = [93, 94, 95, 96, 96, 97, 98, 99, 107, 274]
+    // Q1 95.25, Q3 98.75 (type 7), IQR 3.5: the fence is 104, so 107 is set aside too.
+    expect(setAsideUpperOutliers(samples)).toEqual({
+      kept: [93, 94, 95, 96, 96, 97, 98, 99],
+      outliers: [107, 274],
+    })
+    expect(relativeMarginOfError(samples)).toBeCloseTo(
+      relativeMarginOfError([93, 94, 95, 96, 96, 97, 98, 99]),
+      9,
+    )
+    expect(relativeMarginOfError(samples)).toBeLessThan(5)
+    const timing = timingOfSamples(samples)
+    expect(timing.outliers).toBe(2)
+    expect(timing.median).toBe(96.5)
+    expect(timing.max).toBe(274)
+    expect(timing.samples).toEqual(samples)
+  })
+
+  it('are never the lower side, and none is set aside from fewer than five samples', () => {
+    expect(setAsideUpperOutliers([10, 100, 100, 101, 102, 103]).outliers).toEqual([])
+    expect(setAsideUpperOutliers([10, 10, 10, 500]).outliers).toEqual([])
+  })
+
+  it('keep the samples in run order', () => {
+    expect(timingOfSamples([30, 10, 20]).samples).toEqual([30, 10, 20])
   })
 })
 
