@@ -26,6 +26,7 @@ import {
   verifyWorkingCopy,
   type HarnessContext,
   type PreparedScenario,
+  type StrategySeries,
 } from './run-strategy.js'
 import type { TrafficJob } from './traffic-protocol.js'
 import { WorkMeter } from './work-meter.js'
@@ -213,6 +214,7 @@ class IterationRunner {
   async #timed(): Promise<void> {
     const { ctx } = this.#current as Current
     const started = performance.now()
+    ctx.startClock()
     try {
       await this.#job.strategy.run(ctx)
     } catch (e) {
@@ -274,6 +276,7 @@ class IterationRunner {
       verdict,
       signals: ctx.signals.counts(),
       figures: ctx.figures(),
+      ...nonEmpty(ctx.series()),
       restore,
       ...(this.#error ? { error: this.#error } : {}),
     })
@@ -296,6 +299,14 @@ class IterationRunner {
       memory: this.#memory,
       ...(this.#cost ? { databaseCost: this.#cost } : {}),
     }
+  }
+}
+
+/** The strategy's series that have points: most strategies record none. */
+function nonEmpty(series: StrategySeries): Partial<StrategySeries> {
+  return {
+    ...(series.batches.length > 0 ? { batches: series.batches } : {}),
+    ...(series.backlog.length > 0 ? { backlog: series.backlog } : {}),
   }
 }
 

@@ -1,3 +1,4 @@
+import { adaptiveBatched } from './adaptive-batched.js'
 import { batched } from './batched.js'
 import { collectorSubquery } from './collector-subquery.js'
 import { collector } from './collector.js'
@@ -19,6 +20,7 @@ export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   collector,
   collectorSubquery,
   batched,
+  adaptiveBatched,
   limitLoop,
   keyTable,
   parallelBatched,
