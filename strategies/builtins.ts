@@ -5,6 +5,7 @@ import { collector } from './collector.js'
 import { copySwap } from './copy-swap.js'
 import { keyTable } from './key-table.js'
 import { limitLoop } from './limit-loop.js'
+import { looseFk } from './loose-fk.js'
 import { naiveBulk } from './naive-bulk.js'
 import { parallelBatched } from './parallel-batched.js'
 import { partitionDrop } from './partition-drop.js'
@@ -26,4 +27,5 @@ export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   parallelBatched,
   copySwap,
   partitionDrop,
+  looseFk,
 ]

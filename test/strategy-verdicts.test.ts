@@ -30,12 +30,14 @@ const ONE_TABLE: Record<string, Status | PerDialect> = {
   'parallel-batched': SERVERS_ONLY,
   'copy-swap': 'ok',
   'partition-drop': 'unsupported',
+  'loose-fk': 'unsupported',
 }
 /** What the strategies beyond the field reports come to on a scenario whose root others reference. */
 const REFERENCED = {
   'parallel-batched': SERVERS_ONLY,
   'copy-swap': 'unsupported',
   'partition-drop': 'unsupported',
+  'loose-fk': 'ok',
 } as const
 
 /**
