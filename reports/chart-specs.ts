@@ -387,7 +387,7 @@ function backlogChart(group: ReportGroup): ChartSpec | undefined {
     group,
     'backlog',
     `Cleanup backlog over time — ${group.scenario} ×${group.scale}`,
-    'first iteration; parent keys queued whose dependents are not yet cleaned up',
+    'first iteration; parent keys queued whose dependents are not yet cleaned up: the rise is the user-facing delete, then a point per cleanup pass',
     'queue length',
     (r) => r.run.backlog,
     () => ({ pointRadius: 2 }),
