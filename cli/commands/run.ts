@@ -88,7 +88,11 @@ export function runCommand(): Command {
       'budget per run: no iteration starts that it cannot hold; a first iteration it cannot hold is stopped and projected',
       '10',
     )
-    .option('--batch-size <rows>', 'rows per batch for batched and limit-loop (comma list to sweep)', '1000')
+    .option(
+      '--batch-size <rows>',
+      'rows per batch for batched and limit-loop, the first batch of adaptive-batched, keys per table per cleanup pass of loose-fk (comma list to sweep)',
+      '1000',
+    )
     .option('--sleep-ms <ms>', 'pause between batches (comma list to sweep)', '0')
     .option(
       '--workers <k>',
