@@ -9,7 +9,7 @@ import type { SignalBus } from './signals.js'
 
 /** Options a strategy may read; numeric ones can be swept (`--batch-size 100,1000`). */
 export interface StrategyOptions {
-  /** Rows per batch for `batched` and `limit-loop` (default 1000). */
+  /** Rows per batch for `batched` and `limit-loop`; `adaptive-batched`'s first; `loose-fk`'s keys per table per pass (default 1000). */
   readonly batchSize: number
   /** Pause between batches, in milliseconds (default 0). */
   readonly sleepMs: number
