@@ -167,6 +167,25 @@ export const runSchema = z.object({
     .describe(
       'figures the strategy recorded of its own in the first iteration (copy-swap: writesBlockedMs, the time writers waited on its lock)',
     ),
+  batches: z
+    .array(
+      z.object({
+        atMs: z.number().min(0).describe('when the batch ended, ms from the strategy’s start'),
+        size: z.number().int().min(0).describe('the target rows it was given'),
+        rows: z.number().int().min(0).describe('the target rows it found'),
+        ms: z.number().min(0).describe('its time: selecting the keys and the deleting transaction'),
+      }),
+    )
+    .optional()
+    .describe(
+      'each batch of a loop that sizes its batches as it goes (adaptive-batched), first iteration: its trajectory',
+    ),
+  backlog: z
+    .array(z.tuple([z.number().min(0), z.number().int().min(0)]))
+    .optional()
+    .describe(
+      'work the strategy left for later over the first iteration, [ms from its start, queue length] (loose-fk: parent keys whose dependents are not yet cleaned up)',
+    ),
   restore: z.object({ method: z.enum(['clone', 'refresh']), seconds: z.array(z.number().min(0)) }).optional(),
   projection: z
     .object({

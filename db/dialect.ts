@@ -5,6 +5,7 @@ import type { WorkCounterProbe } from './work-counters.js'
 import type { QueryPlanner } from './query-plans.js'
 import type { ServerAddress } from './database-url.js'
 import type { AdvisoryLockSql } from './advisory-lock.js'
+import type { LooseForeignKeySql } from './loose-foreign-keys.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
@@ -32,6 +33,11 @@ export interface Capabilities {
   readonly transactionalDdl: boolean
   /** One writer at a time for the whole database (SQLite): parallel writers only take turns. */
   readonly singleWriter: boolean
+  /**
+   * `SELECT … FOR UPDATE SKIP LOCKED` runs (probed on a temporary table): a queue's workers can claim
+   * entries without waiting on one another.
+   */
+  readonly skipLocked: boolean
 }
 
 /** The database product behind a connection, as detected from its own version string. */
@@ -231,6 +237,8 @@ export interface Dialect {
   readonly killSessionSql?: string
   /** Copying survivors into a new table and swapping it in (copy-swap), with this dialect's locks. */
   readonly tableSwap: TableSwap
+  /** A queue table, delete triggers and dropped foreign keys for loose foreign keys (loose-fk). */
+  readonly looseForeignKeys: LooseForeignKeySql
   /** What the client process's memory figures take in: an embedded engine's memory is the client's. */
   readonly memoryNote: string
   /** The product's own bulk loader, as a reference rate for seeding; absent where there is none. */

@@ -19,6 +19,7 @@ export const STOCK_CAPABILITIES: PerDialect<Capabilities> = {
     advisoryLock: false,
     transactionalDdl: true,
     singleWriter: true,
+    skipLocked: false,
   },
   postgres: {
     maxParams: POSTGRES_MAX_PARAMS,
@@ -26,6 +27,7 @@ export const STOCK_CAPABILITIES: PerDialect<Capabilities> = {
     advisoryLock: true,
     transactionalDdl: true,
     singleWriter: false,
+    skipLocked: true,
   },
   mysql: {
     maxParams: MYSQL_MAX_PARAMS,
@@ -33,6 +35,7 @@ export const STOCK_CAPABILITIES: PerDialect<Capabilities> = {
     advisoryLock: true,
     transactionalDdl: false,
     singleWriter: false,
+    skipLocked: true,
   },
 }
 

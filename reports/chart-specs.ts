@@ -215,6 +215,8 @@ export function groupCharts(group: ReportGroup): ChartSpec[] {
       memorySubtitle(rows),
     ),
     progressChart(group),
+    batchesChart(group),
+    backlogChart(group),
     barChart(
       group,
       'latency',
@@ -249,34 +251,147 @@ export const lineSpec = (
   config,
 })
 
-/** Rows deleted over time in each run's first iteration: how steadily each strategy makes progress. */
-function progressChart(group: ReportGroup): ChartSpec | undefined {
-  const curves = group.rows.filter((r) => (r.run.progress?.length ?? 0) >= 2)
-  if (curves.length === 0) return undefined
-  const title = `Rows deleted over time — ${group.scenario} ×${group.scale}`
-  return lineSpec(group.id, 'progress', title, {
+/** One line per run of a `[ms, value]` series over its first iteration, against seconds. */
+function timelineChart(
+  group: ReportGroup,
+  chart: string,
+  title: string,
+  subtitle: string,
+  axis: string,
+  series: (row: ReportRow) => readonly (readonly [number, number])[] | undefined,
+  line: (row: ReportRow) => Record<string, unknown>,
+): ChartSpec | undefined {
+  const runs = group.rows.filter((r) => (series(r)?.length ?? 0) >= 2)
+  if (runs.length === 0) return undefined
+  return lineSpec(group.id, chart, title, {
     type: 'line',
     data: {
-      datasets: curves.map((r) => ({
+      datasets: runs.map((r) => ({
         label: chartLabel(r),
-        data: (r.run.progress ?? []).map(([ms, rows]) => ({ x: ms / 1000, y: rows })),
+        data: (series(r) ?? []).map(([ms, value]) => ({ x: ms / 1000, y: value })),
         borderColor: colourOf(group, r),
         backgroundColor: colourOf(group, r),
-        borderDash: r.run.status === 'timeout' ? [6, 4] : [],
-        pointRadius: 0,
         borderWidth: 2,
-        // Rows are known at the samples only: a step, not a slope (one DELETE jumps at its end).
-        stepped: 'after' as const,
+        ...line(r),
       })),
     },
     options: {
-      ...baseOptions(title, 'first iteration; dashed: stopped at the budget'),
+      ...baseOptions(title, subtitle),
       scales: {
         x: { type: 'linear', title: { display: true, text: 'seconds' }, min: 0 },
-        y: { type: 'linear', title: { display: true, text: 'rows deleted (all tables)' }, min: 0 },
+        y: { type: 'linear', title: { display: true, text: axis }, min: 0 },
       },
     },
   })
+}
+
+/** Rows deleted over time in each run's first iteration: how steadily each strategy makes progress. */
+function progressChart(group: ReportGroup): ChartSpec | undefined {
+  return timelineChart(
+    group,
+    'progress',
+    `Rows deleted over time — ${group.scenario} ×${group.scale}`,
+    'first iteration; dashed: stopped at the budget',
+    'rows deleted (all tables)',
+    (r) => r.run.progress,
+    (r) => ({
+      borderDash: r.run.status === 'timeout' ? [6, 4] : [],
+      pointRadius: 0,
+      // Rows are known at the samples only: a step, not a slope (one DELETE jumps at its end).
+      stepped: 'after' as const,
+    }),
+  )
+}
+
+/**
+ * The batches of self-sizing loops over the run: each run's batch size (solid, left axis) and batch
+ * time (dotted, right axis), with the time it aimed at (dashed), so a reader sees how soon the size
+ * settles and whether the batches then keep to the target.
+ */
+function batchesChart(group: ReportGroup): ChartSpec | undefined {
+  const runs = group.rows.filter((r) => (r.run.batches?.length ?? 0) >= 2)
+  if (runs.length === 0) return undefined
+  const title = `Batch size and batch time over the run — ${group.scenario} ×${group.scale}`
+  const line = { pointRadius: 2, borderWidth: 2 }
+  return lineSpec(group.id, 'batches', title, {
+    type: 'line',
+    data: {
+      datasets: runs.flatMap((r) => {
+        const colour = colourOf(group, r)
+        const batches = r.run.batches ?? []
+        const target = r.run.options['chunkTimeMs']
+        const end = (batches.at(-1)?.atMs ?? 0) / 1000
+        return [
+          {
+            label: `${chartLabel(r)}: batch size`,
+            data: batches.map((b) => ({ x: b.atMs / 1000, y: b.size })),
+            borderColor: colour,
+            backgroundColor: colour,
+            yAxisID: 'y',
+            ...line,
+          },
+          {
+            label: `${chartLabel(r)}: batch ms`,
+            data: batches.map((b) => ({ x: b.atMs / 1000, y: b.ms })),
+            borderColor: faded(colour),
+            backgroundColor: faded(colour),
+            borderDash: [2, 3],
+            yAxisID: 'y1',
+            ...line,
+          },
+          ...(typeof target === 'number'
+            ? [
+                {
+                  label: `${chartLabel(r)}: target ms`,
+                  data: [
+                    { x: 0, y: target },
+                    { x: end, y: target },
+                  ],
+                  borderColor: colour,
+                  backgroundColor: colour,
+                  borderDash: [8, 4],
+                  yAxisID: 'y1',
+                  pointRadius: 0,
+                  borderWidth: 1,
+                },
+              ]
+            : []),
+        ]
+      }),
+    },
+    options: {
+      ...baseOptions(title, 'first iteration; each point a batch, at its end'),
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'seconds' }, min: 0 },
+        y: {
+          type: 'linear',
+          position: 'left',
+          title: { display: true, text: 'batch size (target rows)' },
+          min: 0,
+        },
+        y1: {
+          type: 'linear',
+          position: 'right',
+          title: { display: true, text: 'batch time, milliseconds' },
+          min: 0,
+          grid: { drawOnChartArea: false },
+        },
+      },
+    },
+  })
+}
+
+/** Work left for later over the run (loose-fk's cleanup queue): how long the backlog takes to drain. */
+function backlogChart(group: ReportGroup): ChartSpec | undefined {
+  return timelineChart(
+    group,
+    'backlog',
+    `Cleanup backlog over time — ${group.scenario} ×${group.scale}`,
+    'first iteration; parent keys queued whose dependents are not yet cleaned up: the rise is the user-facing delete, then a point per cleanup pass',
+    'queue length',
+    (r) => r.run.backlog,
+    () => ({ pointRadius: 2 }),
+  )
 }
 
 /** A figure against a swept option, one line per strategy (and per value of the other swept options). */

@@ -76,6 +76,11 @@ export function marginShortfalls(group: ReportGroup): string[] {
 const FIGURE_WORDS: Readonly<Record<string, (value: number) => string>> = {
   writesBlockedMs: (v) => `writes blocked for ${formatMs(v)} (its lock, held through the copy and the swap)`,
   partitionsDropped: (v) => `${v} whole ${v === 1 ? 'partition' : 'partitions'} dropped`,
+  schemaChangeMs: (v) => `schema change (FKs dropped, queue and triggers installed) ${formatMs(v)}`,
+  userDeleteMs: (v) => `user-facing delete ${formatMs(v)}`,
+  cleanupMs: (v) => `cleanup ${formatMs(v)}`,
+  cleanupPasses: (v) => `${v} cleanup ${v === 1 ? 'pass' : 'passes'}`,
+  backlogPeak: (v) => `backlog peak ${v} queued keys`,
 }
 
 /** One line per run that recorded figures of its own (`ctx.record`): copy-swap's lock window, say. */

@@ -55,6 +55,7 @@ function optionRecord(
     ...(reads('batchSize') ? { batchSize: options.batchSize } : {}),
     ...(reads('sleepMs') ? { sleepMs: options.sleepMs } : {}),
     ...(reads('workers') ? { workers: options.workers } : {}),
+    ...(reads('chunkTimeMs') ? { chunkTimeMs: options.chunkTimeMs } : {}),
     ...(knobs.fkAction ? { fkAction: knobs.fkAction } : {}),
     ...(knobs.fkIndex === undefined ? {} : { fkIndex: knobs.fkIndex ? 'on' : 'off' }),
     ...(knobs.indexes === undefined ? {} : { indexes: knobs.indexes ? 'on' : 'off' }),

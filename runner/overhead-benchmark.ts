@@ -95,7 +95,7 @@ async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<Iter
         knobs: {},
         scale,
         seed: 42,
-        options: { batchSize: 1000, sleepMs: 0, workers: 2 },
+        options: { batchSize: 1000, sleepMs: 0, workers: 2, chunkTimeMs: 500 },
         policy: { kind: 'exact', iterations: setup.perProcess },
         budgetMs: 600_000,
         capabilities,

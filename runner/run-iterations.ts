@@ -25,6 +25,7 @@ import {
   verifyWorkingCopy,
   type HarnessContext,
   type PreparedScenario,
+  type StrategySeries,
 } from './run-strategy.js'
 import type { TrafficJob } from './traffic-protocol.js'
 import { WorkMeter } from './work-meter.js'
@@ -212,6 +213,7 @@ class IterationRunner {
   async #timed(): Promise<void> {
     const { ctx } = this.#current as Current
     const started = performance.now()
+    ctx.startClock()
     try {
       await this.#job.strategy.run(ctx)
     } catch (e) {
@@ -273,6 +275,7 @@ class IterationRunner {
       verdict,
       signals: ctx.signals.counts(),
       figures: ctx.figures(),
+      ...nonEmpty(ctx.series()),
       restore,
       ...(this.#error ? { error: this.#error } : {}),
     })
@@ -295,6 +298,14 @@ class IterationRunner {
       memory: this.#memory,
       ...(this.#cost ? { databaseCost: this.#cost } : {}),
     }
+  }
+}
+
+/** The strategy's series that have points: most strategies record none. */
+function nonEmpty(series: StrategySeries): Partial<StrategySeries> {
+  return {
+    ...(series.batches.length > 0 ? { batches: series.batches } : {}),
+    ...(series.backlog.length > 0 ? { backlog: series.backlog } : {}),
   }
 }
 

@@ -8,6 +8,7 @@ import type { RestoreResult } from '../seeds/restore-working-copy.js'
 import type { DatabaseCost } from './database-cost.js'
 import type { MemoryPeaks } from './memory-sampler.js'
 import type { StatementProfileRecord } from './profile-record.js'
+import type { StrategySeries } from './run-strategy.js'
 import type { PlanRecord } from './plan-flags.js'
 import { relativeMarginOfError } from './iteration-policy.js'
 import { mean, median, setAsideUpperOutliers } from './statistics.js'
@@ -31,6 +32,10 @@ export interface Iteration {
   readonly signals: { readonly sent: number; readonly delivered: number }
   /** Figures the strategy recorded (`ctx.record`). */
   readonly figures: Readonly<Record<string, number>>
+  /** The batches of a self-sizing loop (`ctx.recordBatch`), stamped from the strategy's start. */
+  readonly batches?: StrategySeries['batches']
+  /** The backlog of deferred work over time (`ctx.recordBacklog`). */
+  readonly backlog?: StrategySeries['backlog']
   readonly restore: RestoreResult
   /** The strategy's error, in one line, where it threw. */
   readonly error?: string
@@ -100,6 +105,8 @@ export function runRecordOf(
     memory: { ...figures.memory, note: memoryNote },
     signals: first.signals,
     ...(Object.keys(first.figures).length > 0 ? { figures: first.figures } : {}),
+    ...(first.batches ? { batches: [...first.batches] } : {}),
+    ...(first.backlog ? { backlog: first.backlog.map(([ms, length]) => [ms, length]) } : {}),
     restore: { method: first.restore.method, seconds: iterations.map((i) => i.restore.seconds) },
     verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
     ...(withTraffic ? { foreground: worstForeground(iterations) } : {}),

@@ -10,7 +10,7 @@ import { scenarioTables } from '../scenarios/scenario-tables.js'
 import type { SeedProgress, SeedRequest } from '../seeds/seeder.js'
 import { formatTimestamp } from '../scenarios/timestamps.js'
 import { SignalBus } from '../strategies/signals.js'
-import type { Strategy, StrategyContext, StrategyOptions } from '../strategies/strategy.js'
+import type { BatchRecord, Strategy, StrategyContext, StrategyOptions } from '../strategies/strategy.js'
 import { expectDeletion, verifyDeletion, type Expectation, type Verdict } from './verifier.js'
 
 /** One scenario prepared on one server: seeded data, its plan, and what a correct deletion does. */
@@ -94,8 +94,19 @@ export function unsupportedReason(prepared: PreparedScenario, strategy: Strategy
 export interface HarnessContext extends StrategyContext {
   /** The figures the strategy recorded (`ctx.record`). */
   figures(): Record<string, number>
+  /** Starts the clock the strategy's batches and backlog are stamped by: called as the strategy starts. */
+  startClock(): void
+  /** The batches and backlog the strategy recorded, stamped in ms from `startClock`. */
+  series(): StrategySeries
   /** Closes the connections the strategy opened and left open. */
   closeConnections(): Promise<void>
+}
+
+/** What a strategy recorded over time: its batches, and the backlog of work it left for later. */
+export interface StrategySeries {
+  readonly batches: readonly (BatchRecord & { readonly atMs: number })[]
+  /** `[ms, queue length]` points. */
+  readonly backlog: readonly (readonly [number, number])[]
 }
 
 /** The strategy's context over a connection: the one place strategies meet the database. */
@@ -120,6 +131,10 @@ export function strategyContext(
   const { server } = prepared
   const figures: Record<string, number> = {}
   const extra: InstrumentedConnection[] = []
+  const batches: (BatchRecord & { atMs: number })[] = []
+  const backlog: [number, number][] = []
+  let origin = performance.now()
+  const now = () => Math.round((performance.now() - origin) * 10) / 10
   return {
     conn,
     dialect: server.dialect,
@@ -147,6 +162,16 @@ export function strategyContext(
       figures[name] = value
     },
     figures: () => ({ ...figures }),
+    recordBatch: (batch) => {
+      batches.push({ atMs: now(), ...batch })
+    },
+    recordBacklog: (length) => {
+      backlog.push([now(), length])
+    },
+    startClock: () => {
+      origin = performance.now()
+    },
+    series: () => ({ batches: [...batches], backlog: [...backlog] }),
     closeConnections: async () => {
       await Promise.all(extra.splice(0).map((c) => c.close()))
     },

@@ -1,9 +1,11 @@
+import { adaptiveBatched } from './adaptive-batched.js'
 import { batched } from './batched.js'
 import { collectorSubquery } from './collector-subquery.js'
 import { collector } from './collector.js'
 import { copySwap } from './copy-swap.js'
 import { keyTable } from './key-table.js'
 import { limitLoop } from './limit-loop.js'
+import { looseFk } from './loose-fk.js'
 import { naiveBulk } from './naive-bulk.js'
 import { parallelBatched } from './parallel-batched.js'
 import { partitionDrop } from './partition-drop.js'
@@ -19,9 +21,11 @@ export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   collector,
   collectorSubquery,
   batched,
+  adaptiveBatched,
   limitLoop,
   keyTable,
   parallelBatched,
   copySwap,
   partitionDrop,
+  looseFk,
 ]

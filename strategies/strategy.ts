@@ -9,12 +9,24 @@ import type { SignalBus } from './signals.js'
 
 /** Options a strategy may read; numeric ones can be swept (`--batch-size 100,1000`). */
 export interface StrategyOptions {
-  /** Rows per batch for `batched` and `limit-loop` (default 1000). */
+  /** Rows per batch for `batched` and `limit-loop`; `adaptive-batched`'s first; `loose-fk`'s keys per table per pass (default 1000). */
   readonly batchSize: number
   /** Pause between batches, in milliseconds (default 0). */
   readonly sleepMs: number
   /** Connections deleting side by side, for `parallel-batched` (default 2). */
   readonly workers: number
+  /** The time each batch of `adaptive-batched` is sized to take, in milliseconds (default 500, pt-osc's). */
+  readonly chunkTimeMs: number
+}
+
+/** One batch of a loop that sizes its batches as it goes (`adaptive-batched`). */
+export interface BatchRecord {
+  /** The target rows the batch was given. */
+  readonly size: number
+  /** The target rows it found (fewer than `size` only at the end). */
+  readonly rows: number
+  /** Its time: selecting the keys and the transaction that deleted them, in milliseconds. */
+  readonly ms: number
 }
 
 /** What a strategy's `unsupported` check may look at besides the dialect and the plan. */
@@ -57,6 +69,10 @@ export interface StrategyContext {
    * first iteration's go into the results file and the report.
    */
   record(name: string, value: number): void
+  /** Records one batch of a self-sizing loop; the harness stamps when it ended (first iteration's go to the results). */
+  recordBatch(batch: BatchRecord): void
+  /** Records the length of a queue of work left now (loose-fk's cleanup backlog); stamped like a batch. */
+  recordBacklog(length: number): void
   /** Reports rows deleted so far (all tables), for progress curves and timeout projections. */
   progress(rowsDeleted: number): void
   /** Aborted when the run's budget is spent: strategies stop at the next statement. */

@@ -12,7 +12,12 @@ const strategy = (name: string, reads?: Strategy['reads']) => ({
 
 const database = (value: string) => ({ spec: parseDatabaseSpec(value), value })
 
-const options = (batchSize: number): StrategyOptions => ({ batchSize, sleepMs: 0, workers: 2 })
+const options = (batchSize: number): StrategyOptions => ({
+  batchSize,
+  sleepMs: 0,
+  workers: 2,
+  chunkTimeMs: 500,
+})
 
 /**
  * 2 databases × 2 scenarios × 1 knob set × (a: reads no option, 1 run; b: reads the batch size, 2

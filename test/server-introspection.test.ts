@@ -16,6 +16,7 @@ const EXPECTED = {
     advisoryLock: false,
     transactionalDdl: true,
     singleWriter: true,
+    skipLocked: false,
     maxParams: 32766,
     setting: 'journal_mode',
   },
@@ -25,6 +26,7 @@ const EXPECTED = {
     advisoryLock: true,
     transactionalDdl: true,
     singleWriter: false,
+    skipLocked: true,
     maxParams: 65535,
     setting: 'synchronous_commit',
   },
@@ -34,6 +36,8 @@ const EXPECTED = {
     advisoryLock: true,
     transactionalDdl: false,
     singleWriter: false,
+    // MariaDB 10.6+ and MySQL 8 have SKIP LOCKED.
+    skipLocked: true,
     maxParams: 65535,
     setting: 'innodb_flush_log_at_trx_commit',
   },
@@ -56,6 +60,7 @@ for (const db of TEST_DATABASES) {
           advisoryLock: expected.advisoryLock,
           transactionalDdl: expected.transactionalDdl,
           singleWriter: expected.singleWriter,
+          skipLocked: expected.skipLocked,
           maxParams: expected.maxParams,
         })
         // Other runs may seed or drop their own databases on a shared server meanwhile: only probe

@@ -30,7 +30,12 @@ async function onPristine(prepared: PreparedScenario, sql: string, params: reado
 }
 
 async function statementsOf(prepared: PreparedScenario, name: string, batchSize = 1000) {
-  const result = await runOnce(prepared, strategy(name), { batchSize, sleepMs: 0, workers: 2 })
+  const result = await runOnce(prepared, strategy(name), {
+    batchSize,
+    sleepMs: 0,
+    workers: 2,
+    chunkTimeMs: 500,
+  })
   if (result.status !== 'ok') throw new Error(`${name}: ${result.status} ${JSON.stringify(result)}`)
   // Every statement is one round trip: nothing here pipelines or batches statements.
   expect(result.counters.roundTrips).toBe(result.counters.statements.total)

@@ -24,17 +24,20 @@ const ONE_TABLE: Record<string, Status | PerDialect> = {
   collector: 'ok',
   'collector-subquery': 'ok',
   batched: 'ok',
+  'adaptive-batched': 'ok',
   'limit-loop': 'ok',
   'key-table': 'ok',
   'parallel-batched': SERVERS_ONLY,
   'copy-swap': 'ok',
   'partition-drop': 'unsupported',
+  'loose-fk': 'unsupported',
 }
 /** What the strategies beyond the field reports come to on a scenario whose root others reference. */
 const REFERENCED = {
   'parallel-batched': SERVERS_ONLY,
   'copy-swap': 'unsupported',
   'partition-drop': 'unsupported',
+  'loose-fk': 'ok',
 } as const
 
 /**
@@ -88,6 +91,7 @@ const CASES: {
       collector: 'ok',
       'collector-subquery': 'ok',
       batched: 'ok',
+      'adaptive-batched': 'ok',
       'limit-loop': 'failed',
       'key-table': 'ok',
       ...REFERENCED,
@@ -103,6 +107,7 @@ const CASES: {
       collector: 'ok',
       'collector-subquery': 'ok',
       batched: 'ok',
+      'adaptive-batched': 'ok',
       'limit-loop': 'failed',
       'key-table': 'ok',
       ...REFERENCED,

@@ -27,6 +27,7 @@ interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags, IterationFlags
   readonly batchSize: string
   readonly sleepMs: string
   readonly workers: string
+  readonly chunkTime: string
   readonly timeout: string
   readonly out?: string
   readonly dryRun?: boolean
@@ -87,12 +88,21 @@ export function runCommand(): Command {
       'budget per run: no iteration starts that it cannot hold; a first iteration it cannot hold is stopped and projected',
       '10',
     )
-    .option('--batch-size <rows>', 'rows per batch for batched and limit-loop (comma list to sweep)', '1000')
+    .option(
+      '--batch-size <rows>',
+      'rows per batch for batched and limit-loop, the first batch of adaptive-batched, keys per table per cleanup pass of loose-fk (comma list to sweep)',
+      '1000',
+    )
     .option('--sleep-ms <ms>', 'pause between batches (comma list to sweep)', '0')
     .option(
       '--workers <k>',
       'connections deleting side by side, for parallel-batched (comma list to sweep)',
       '2',
+    )
+    .option(
+      '--chunk-time <ms>',
+      'the time adaptive-batched sizes each batch to take, ms (comma list to sweep; pt-osc’s default 500)',
+      '500',
     )
     .option(
       '--out <dir>',
@@ -133,6 +143,7 @@ async function matrixPlan(
   const batchSizes = integers(flags.batchSize, '--batch-size', 1)
   const sleeps = integers(flags.sleepMs, '--sleep-ms', 0)
   const workers = integers(flags.workers, '--workers', 1)
+  const chunkTimes = integers(flags.chunkTime, '--chunk-time', 1)
   const tooMany = workers.find((k) => k > MAX_WORKERS)
   if (tooMany !== undefined)
     throw new DelbenchError(`--workers ${tooMany} is above ${MAX_WORKERS}: each worker is a connection`)
@@ -141,7 +152,11 @@ async function matrixPlan(
   if (!(timeoutSeconds > 0))
     throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
   const options: StrategyOptions[] = batchSizes.flatMap((batchSize) =>
-    sleeps.flatMap((sleepMs) => workers.map((k) => ({ batchSize, sleepMs, workers: k }))),
+    sleeps.flatMap((sleepMs) =>
+      workers.flatMap((k) =>
+        chunkTimes.map((chunkTimeMs) => ({ batchSize, sleepMs, workers: k, chunkTimeMs })),
+      ),
+    ),
   )
   const { values, specs, open } = databaseSelection(flags)
   const { scenarios, references, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)

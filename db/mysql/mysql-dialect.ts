@@ -2,6 +2,8 @@ import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { acquireNamedLock, probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
+import { probeSkipLocked } from '../loose-foreign-keys.js'
+import { mysqlLooseForeignKeys } from './mysql-loose-fk.js'
 import { SERVER_MEMORY_NOTE } from '../memory-note.js'
 import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
 import { isMysqlRetryable, MYSQL_LOCK_NAME_MAX, mysqlLockSql } from './mysql-locks.js'
@@ -49,6 +51,7 @@ export class MysqlDialect implements Dialect {
   readonly loadConnections = 2
   readonly advisoryLockSql = mysqlLockSql
   readonly tableSwap = mysqlTableSwap
+  readonly looseForeignKeys = mysqlLooseForeignKeys
   readonly memoryNote = SERVER_MEMORY_NOTE
 
   sessionSetup(): string[] {
@@ -92,6 +95,7 @@ export class MysqlDialect implements Dialect {
       capabilities: {
         maxParams: MYSQL_MAX_PARAMS,
         deleteLimit: await probeDeleteLimit(conn),
+        skipLocked: await probeSkipLocked(conn),
         advisoryLock: await probeAdvisoryLock(conn, mysqlLockSql),
         transactionalDdl: await probeTransactionalDdl(conn, mysqlAdapter),
         singleWriter: false,

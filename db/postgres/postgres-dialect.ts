@@ -2,6 +2,8 @@ import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { acquireNamedLock, probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
+import { probeSkipLocked } from '../loose-foreign-keys.js'
+import { postgresLooseForeignKeys } from './postgres-loose-fk.js'
 import { SERVER_MEMORY_NOTE } from '../memory-note.js'
 import { scalar } from '../scalar.js'
 import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
@@ -54,6 +56,7 @@ export class PostgresDialect implements Dialect {
   readonly loadConnections = 2
   readonly advisoryLockSql = postgresLockSql
   readonly tableSwap = postgresTableSwap
+  readonly looseForeignKeys = postgresLooseForeignKeys
   readonly memoryNote = SERVER_MEMORY_NOTE
   readonly referenceLoader = pgbenchLoader
 
@@ -98,6 +101,7 @@ export class PostgresDialect implements Dialect {
       capabilities: {
         maxParams: POSTGRES_MAX_PARAMS,
         deleteLimit: await probeDeleteLimit(conn),
+        skipLocked: await probeSkipLocked(conn),
         advisoryLock: await probeAdvisoryLock(conn, postgresLockSql),
         transactionalDdl: await probeTransactionalDdl(conn, postgresAdapter),
         singleWriter: false,

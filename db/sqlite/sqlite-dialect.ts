@@ -1,6 +1,8 @@
 import type { Connection } from '../connection.js'
 import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
+import { probeSkipLocked } from '../loose-foreign-keys.js'
+import { sqliteLooseForeignKeys } from './sqlite-loose-fk.js'
 import { acquireLockFile } from '../lock-file.js'
 import { scalar } from '../scalar.js'
 import { probeTransactionalDdl } from '../transactional-ddl-probe.js'
@@ -31,6 +33,7 @@ export class SqliteDialect implements Dialect {
   readonly plans = sqlitePlans
   readonly loadConnections = 1
   readonly tableSwap = sqliteTableSwap
+  readonly looseForeignKeys = sqliteLooseForeignKeys
   readonly memoryNote = 'client process, SQLite engine included'
   readonly #options: SqliteOptions
 
@@ -85,6 +88,7 @@ export class SqliteDialect implements Dialect {
       capabilities: {
         maxParams: maxVariables === undefined ? SQLITE_DEFAULT_MAX_PARAMS : Number(maxVariables),
         deleteLimit: await probeDeleteLimit(conn),
+        skipLocked: await probeSkipLocked(conn),
         // An engine in the client process has no server to hold a lock between processes.
         advisoryLock: false,
         transactionalDdl: await probeTransactionalDdl(conn, sqliteAdapter),

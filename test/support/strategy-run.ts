@@ -9,7 +9,7 @@ import type { Strategy, StrategyOptions } from '../../strategies/strategy.js'
 import type { TestDatabase } from './servers.js'
 import { openTestServer } from './test-server.js'
 
-export const DEFAULT_OPTIONS: StrategyOptions = { batchSize: 1000, sleepMs: 0, workers: 2 }
+export const DEFAULT_OPTIONS: StrategyOptions = { batchSize: 1000, sleepMs: 0, workers: 2, chunkTimeMs: 500 }
 
 /** The outcome of one strategy iteration, tagged by status. */
 export type IterationResult =
