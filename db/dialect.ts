@@ -5,6 +5,7 @@ import type { WorkCounterProbe } from './work-counters.js'
 import type { QueryPlanner } from './query-plans.js'
 import type { ServerAddress } from './database-url.js'
 import type { AdvisoryLockSql } from './advisory-lock.js'
+import type { ReplicationProbe } from './replication.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
@@ -235,6 +236,8 @@ export interface Dialect {
   readonly memoryNote: string
   /** The product's own bulk loader, as a reference rate for seeding; absent where there is none. */
   readonly referenceLoader?: ReferenceLoader
+  /** Replication as the server sees it, for `--replica`; absent where there is none (SQLite). */
+  readonly replication?: ReplicationProbe
   /** Detects the product, version, settings and capabilities over an open connection to an own database. */
   introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }>
 }

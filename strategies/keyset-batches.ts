@@ -18,6 +18,8 @@ export interface KeysetSlice {
   readonly upTo?: CellValue
   /** A further condition on the root's rows (a partition's range, say). */
   readonly also?: PortableSql
+  /** Awaited before each batch (a throttle waiting for replicas to catch up). */
+  readonly beforeBatch?: () => Promise<void>
   /** Called after each batch with the rows it deleted (all tables). */
   readonly onBatch: (deleted: number) => void
   /** Stops the loop between batches (the run's budget, or a sibling worker's failure). */
@@ -61,6 +63,7 @@ export async function deleteKeysetBatches(ctx: StrategyContext, slice: KeysetSli
     )
     const keys = keysOf(rows, root.primaryKey)
     if (keys.length === 0) return deleted
+    await slice.beforeBatch?.()
     const batch = await deleteBatch(ctx, slice, pk, keys)
     deleted += batch
     slice.onBatch(batch)
