@@ -162,6 +162,9 @@ export class ReplicationMonitor {
     this.#writer = undefined
     const result = this.#readers.map((reader, i) => {
       const at = caughtUp[i]
+      // The timeline ends where the replica caught up: its lag back to 0.
+      if (at !== undefined && this.#startedAt !== undefined)
+        reader.samples.push([Math.round(at - this.#startedAt), 0, null])
       return {
         replica: reader.target.display,
         samples: reader.samples,
