@@ -19,6 +19,11 @@ import { errorLine } from './error-line.js'
 export const HEARTBEAT_MS = 100
 /** How often each replica is read. */
 const SAMPLE_MS = 100
+/**
+ * The longest wait for a replica to apply a restored working copy: a copy is far more to replay than
+ * a deletion's lag (MariaDB replays every copied row), so this is not `--lag-wait`.
+ */
+const RESTORE_WAIT_MS = 300_000
 /** How often a wait for a replica to catch up looks again. */
 const POLL_MS = 20
 
@@ -247,7 +252,8 @@ export class ReplicationMonitor {
     working: string,
     beat: number,
   ): Promise<InstrumentedConnection> {
-    const deadline = performance.now() + this.#waitMs
+    const waitMs = Math.max(this.#waitMs, RESTORE_WAIT_MS)
+    const deadline = performance.now() + waitMs
     let last = 'it has not applied the restored working copy'
     for (;;) {
       let conn: InstrumentedConnection | undefined
@@ -260,7 +266,7 @@ export class ReplicationMonitor {
       await conn?.close().catch(() => {})
       if (performance.now() > deadline)
         throw new DelbenchError(
-          `replica ${replica.display} did not catch up with the restored working copy within ${this.#waitMs / 1000} s (${last})`,
+          `replica ${replica.display} did not catch up with the restored working copy within ${waitMs / 1000} s (${last})`,
           1,
         )
       await sleep(POLL_MS * 5)
