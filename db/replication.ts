@@ -53,3 +53,18 @@ export function millis(value: unknown, scale = 1): number | undefined {
   const n = Number(value)
   return Number.isFinite(n) ? n * scale : undefined
 }
+
+/** Opens a session on each of the two servers; the first is closed again if the second fails. */
+export async function openPair(
+  open: (address: ServerAddress) => Promise<DriverSession>,
+  primary: ServerAddress,
+  replica: ServerAddress,
+): Promise<{ primary: DriverSession; replica: DriverSession }> {
+  const first = await open(primary)
+  try {
+    return { primary: first, replica: await open(replica) }
+  } catch (error) {
+    await first.close()
+    throw error
+  }
+}

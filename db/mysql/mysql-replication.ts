@@ -1,6 +1,12 @@
-import type { DriverSession } from '../connection.js'
 import type { ServerAddress } from '../database-url.js'
-import { firstRow, millis, sameHost, type ReplicaWatch, type ReplicationProbe } from '../replication.js'
+import {
+  firstRow,
+  millis,
+  openPair,
+  sameHost,
+  type ReplicaWatch,
+  type ReplicationProbe,
+} from '../replication.js'
 import { openMysqlSession } from './mysql-driver.js'
 
 /** The replica's status row (MariaDB ≥ 10.5 and MySQL ≥ 8.0.22 also spell it SHOW REPLICA STATUS). */
@@ -12,14 +18,11 @@ const STATUS_SQL = 'SHOW SLAVE STATUS'
  */
 export const mysqlReplication: ReplicationProbe = {
   async watch(primaryAddress: ServerAddress, replicaAddress: ServerAddress): Promise<ReplicaWatch> {
-    const primary = await openMysqlSession(primaryAddress, undefined)
-    let replica: DriverSession
-    try {
-      replica = await openMysqlSession(replicaAddress, undefined)
-    } catch (error) {
-      await primary.close()
-      throw error
-    }
+    const { primary, replica } = await openPair(
+      (address) => openMysqlSession(address, undefined),
+      primaryAddress,
+      replicaAddress,
+    )
     return {
       async refusal() {
         const status = await firstRow(replica, STATUS_SQL)

@@ -1,6 +1,5 @@
-import type { DriverSession } from '../connection.js'
 import type { ServerAddress } from '../database-url.js'
-import { firstRow, millis, type ReplicaWatch, type ReplicationProbe } from '../replication.js'
+import { firstRow, millis, openPair, type ReplicaWatch, type ReplicationProbe } from '../replication.js'
 import { openPostgresSession } from './postgres-driver.js'
 
 /** Where a server stands: in recovery (a standby) or not, and the cluster it was initialised as. */
@@ -24,14 +23,11 @@ const STANDBY_STATE_SQL = `SELECT pg_is_wal_replay_paused() AS paused,
 /** PostgreSQL streaming replication: a standby is the same cluster (system identifier), in recovery. */
 export const postgresReplication: ReplicationProbe = {
   async watch(primaryAddress: ServerAddress, replicaAddress: ServerAddress): Promise<ReplicaWatch> {
-    const primary = await openPostgresSession(primaryAddress, primaryAddress.adminDatabase ?? 'postgres')
-    let replica: DriverSession
-    try {
-      replica = await openPostgresSession(replicaAddress, replicaAddress.adminDatabase ?? 'postgres')
-    } catch (error) {
-      await primary.close()
-      throw error
-    }
+    const { primary, replica } = await openPair(
+      (address) => openPostgresSession(address, address.adminDatabase ?? 'postgres'),
+      primaryAddress,
+      replicaAddress,
+    )
     return {
       async refusal() {
         const mine = await firstRow(primary, IDENTITY_SQL)
