@@ -11,7 +11,7 @@ import { openPostgresSession } from '../db/postgres/postgres-driver.js'
 import { openMysqlSession } from '../db/mysql/mysql-driver.js'
 import { openServer } from '../db/open-server.js'
 import { closeReplicas, type ReplicaTarget } from '../runner/replication-monitor.js'
-import { openReplicas } from '../runner/replicas.js'
+import { openReplicas, pairReplicas } from '../runner/replicas.js'
 import { runIterations, type IterationHooks } from '../runner/run-iterations.js'
 import { statusOf } from '../runner/run-record.js'
 import { replicationRecord } from '../runner/replication-record.js'
@@ -45,6 +45,52 @@ function addressOf(url: string): ServerAddress {
   if (!('address' in spec)) throw new Error(`${url} is not a server URL`)
   return spec.address
 }
+
+describe('the replication record and --replica pairing', () => {
+  it('takes lag percentiles over every iteration, unknown samples apart, the worst catch-up, the first timeline', () => {
+    const iteration = (samples: [number, number | null, number | null][], catchUpMs: number | null) => [
+      { replica: 'r', samples, catchUpMs, method: 'm' },
+    ]
+    const [record] = replicationRecord([
+      iteration(
+        [
+          [0, 0, 0],
+          [100, 300, null],
+          [200, null, null],
+        ],
+        40,
+      ),
+      iteration([[0, 100, 1000]], 90),
+    ])
+    expect(record).toEqual({
+      replica: 'r',
+      lagMs: { p50: 100, p99: 300, max: 300 },
+      unknownSamples: 1,
+      serverLagMaxMs: 1000,
+      catchUpMs: 90,
+      timeline: [
+        [0, 0, 0],
+        [100, 300, null],
+        [200, null, null],
+      ],
+      method: 'm',
+    })
+    expect(replicationRecord([iteration([], null)])[0]?.catchUpMs).toBeNull()
+  })
+
+  it('pairs a replica with the --db of its kind, or the N-th --db when written N:URL', () => {
+    const pg = parseDatabaseSpec('postgres://postgres@127.0.0.1:55432/postgres')
+    const my = parseDatabaseSpec('mysql://root@127.0.0.1:53306/')
+    expect(pairReplicas([pg, my], ['mysql://root@127.0.0.1:53307/', 'postgres://p@h:1/x'])).toEqual([
+      ['postgres://p@h:1/x'],
+      ['mysql://root@127.0.0.1:53307/'],
+    ])
+    expect(pairReplicas([pg, pg], ['2:postgres://p@h:1/x'])).toEqual([[], ['postgres://p@h:1/x']])
+    expect(() => pairReplicas([pg, pg], ['postgres://p@h:1/x'])).toThrow(/several --db of its kind/)
+    expect(() => pairReplicas([pg], ['2:postgres://p@h:1/x'])).toThrow(/no --db number 2/)
+    expect(() => pairReplicas([my], ['1:postgres://p@h:1/x'])).toThrow(/not of the kind/)
+  })
+})
 
 describe('replica refusals before any work', () => {
   it('refuses --replica on SQLite in one line, exit 2', async () => {
