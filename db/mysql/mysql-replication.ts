@@ -7,7 +7,6 @@ import {
   type ReplicaWatch,
   type ReplicationProbe,
 } from '../replication.js'
-import { openMysqlSession } from './mysql-driver.js'
 
 /** The replica's status row (MariaDB ≥ 10.5 and MySQL ≥ 8.0.22 also spell it SHOW REPLICA STATUS). */
 const STATUS_SQL = 'SHOW SLAVE STATUS'
@@ -18,6 +17,8 @@ const STATUS_SQL = 'SHOW SLAVE STATUS'
  */
 export const mysqlReplication: ReplicationProbe = {
   async watch(primaryAddress: ServerAddress, replicaAddress: ServerAddress): Promise<ReplicaWatch> {
+    // The driver is loaded here, not with the dialect: `delbench list` loads dialects and no driver.
+    const { openMysqlSession } = await import('./mysql-driver.js')
     const { primary, replica } = await openPair(
       (address) => openMysqlSession(address, undefined),
       primaryAddress,

@@ -1,6 +1,5 @@
 import type { ServerAddress } from '../database-url.js'
 import { firstRow, millis, openPair, type ReplicaWatch, type ReplicationProbe } from '../replication.js'
-import { openPostgresSession } from './postgres-driver.js'
 
 /** Where a server stands: in recovery (a standby) or not, and the cluster it was initialised as. */
 const IDENTITY_SQL =
@@ -23,6 +22,8 @@ const STANDBY_STATE_SQL = `SELECT pg_is_wal_replay_paused() AS paused,
 /** PostgreSQL streaming replication: a standby is the same cluster (system identifier), in recovery. */
 export const postgresReplication: ReplicationProbe = {
   async watch(primaryAddress: ServerAddress, replicaAddress: ServerAddress): Promise<ReplicaWatch> {
+    // The driver is loaded here, not with the dialect: `delbench list` loads dialects and no driver.
+    const { openPostgresSession } = await import('./postgres-driver.js')
     const { primary, replica } = await openPair(
       (address) => openPostgresSession(address, address.adminDatabase ?? 'postgres'),
       primaryAddress,
