@@ -250,6 +250,46 @@ export const runSchema = z.object({
     .describe(
       'latency of foreground traffic during the deletion, from each operation’s intended start (worst iteration)',
     ),
+  replication: z
+    .array(
+      z.object({
+        replica: z.string().describe('the replica’s URL, redacted'),
+        lagMs: z
+          .object({
+            p50: z.number().min(0).nullable(),
+            p99: z.number().min(0).nullable(),
+            max: z.number().min(0).nullable(),
+          })
+          .describe(
+            'replication lag over the timed iterations’ samples (about every 100 ms); null if none known',
+          ),
+        unknownSamples: z
+          .number()
+          .int()
+          .min(0)
+          .describe('samples whose lag was unknown: the replica unreadable, or its replication stopped'),
+        serverLagMaxMs: z
+          .number()
+          .min(0)
+          .nullable()
+          .describe('the highest lag the server itself reported over the same samples'),
+        catchUpMs: z
+          .number()
+          .min(0)
+          .nullable()
+          .describe(
+            'from the strategy’s end until the replica had applied everything (worst iteration); null if it did not within the wait limit',
+          ),
+        timeline: z
+          .array(z.tuple([z.number().min(0), z.number().min(0).nullable(), z.number().min(0).nullable()]))
+          .describe(
+            '[ms since the strategy started, heartbeat lag ms or null if unknown, server-reported lag ms or null] in the first iteration, through its catch-up',
+          ),
+        method: z.string().describe('how lag was measured'),
+      }),
+    )
+    .optional()
+    .describe('replication lag on each --replica during the deletion'),
 })
 
 export const resultsSchema = z.object({

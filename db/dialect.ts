@@ -6,6 +6,7 @@ import type { QueryPlanner } from './query-plans.js'
 import type { ServerAddress } from './database-url.js'
 import type { AdvisoryLockSql } from './advisory-lock.js'
 import type { LooseForeignKeySql } from './loose-foreign-keys.js'
+import type { ReplicationProbe } from './replication.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
@@ -243,6 +244,8 @@ export interface Dialect {
   readonly memoryNote: string
   /** The product's own bulk loader, as a reference rate for seeding; absent where there is none. */
   readonly referenceLoader?: ReferenceLoader
+  /** Replication as the server sees it, for `--replica`; absent where there is none (SQLite). */
+  readonly replication?: ReplicationProbe
   /** Detects the product, version, settings and capabilities over an open connection to an own database. */
   introspect(conn: Connection): Promise<{ server: ServerInfo; capabilities: Capabilities }>
 }

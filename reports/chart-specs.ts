@@ -217,6 +217,7 @@ export function groupCharts(group: ReportGroup): ChartSpec[] {
     progressChart(group),
     batchesChart(group),
     backlogChart(group),
+    lagChart(group),
     barChart(
       group,
       'latency',
@@ -376,6 +377,42 @@ function batchesChart(group: ReportGroup): ChartSpec | undefined {
           min: 0,
           grid: { drawOnChartArea: false },
         },
+      },
+    },
+  })
+}
+
+/**
+ * Replication lag over time in each run's first iteration, beside rows deleted over time: one line per
+ * run and replica (heartbeat lag; gaps where it was unknown), through the replica's catch-up.
+ */
+function lagChart(group: ReportGroup): ChartSpec | undefined {
+  const lines = group.rows.flatMap((r) =>
+    (r.run.replication ?? [])
+      .filter((replica) => replica.timeline.length >= 2)
+      .map((replica, _i, all) => ({ row: r, replica, label: all.length > 1 ? ` → ${replica.replica}` : '' })),
+  )
+  if (lines.length === 0) return undefined
+  const title = `Replication lag over time — ${group.scenario} ×${group.scale}`
+  return lineSpec(group.id, 'lag', title, {
+    type: 'line',
+    data: {
+      datasets: lines.map(({ row, replica, label }) => ({
+        label: `${chartLabel(row)}${label}`,
+        data: replica.timeline.map(([ms, lag]) => ({ x: ms / 1000, y: lag })),
+        borderColor: colourOf(group, row),
+        backgroundColor: colourOf(group, row),
+        pointRadius: 0,
+        borderWidth: 2,
+        // An unknown lag (replica stopped or unreadable) is a gap, not a zero.
+        spanGaps: false,
+      })),
+    },
+    options: {
+      ...baseOptions(title, 'first iteration, from the strategy’s start through the replica’s catch-up'),
+      scales: {
+        x: { type: 'linear', title: { display: true, text: 'seconds' }, min: 0 },
+        y: { type: 'linear', title: { display: true, text: 'replica lag, ms (heartbeat)' }, min: 0 },
       },
     },
   })

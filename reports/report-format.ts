@@ -62,10 +62,22 @@ function trafficCell(run: RunRecord): string {
   return `${formatMs(worst.p99Ms)} / ${formatMs(worst.maxMs)}${errors ? ` (${formatCount(errors)} errors)` : ''}`
 }
 
+/** The worst replica's lag figure, or '?' where any replica's is unknown. */
+function worstLag(
+  run: RunRecord,
+  figure: (r: NonNullable<RunRecord['replication']>[number]) => number | null,
+): string {
+  const values = (run.replication ?? []).map(figure)
+  if (values.length === 0) return '–'
+  if (values.some((v) => v === null)) return 'unknown'
+  return formatMs(Math.max(...values.map((v) => v ?? 0)))
+}
+
 /** The table every report shows, as plain text cells: one header, one row per run. */
 export function tableCells(group: ReportGroup): { header: string[]; rows: string[][] } {
   const traffic = group.rows.some((r) => r.run.foreground?.length)
   const cost = group.rows.some((r) => r.run.databaseCost?.logBytes != null)
+  const lag = group.rows.some((r) => r.run.replication?.length)
   const header = [
     '#',
     'strategy',
@@ -78,6 +90,7 @@ export function tableCells(group: ReportGroup): { header: string[]; rows: string
     'round trips',
     'peak RSS / heap',
     ...(traffic ? ['traffic p99 / max'] : []),
+    ...(lag ? ['replica lag p99', 'replica lag max', 'catch-up'] : []),
     ...(cost ? ['WAL / redo'] : []),
     'verdict',
   ]
@@ -98,6 +111,13 @@ export function tableCells(group: ReportGroup): { header: string[]; rows: string
     run.roundTrips === undefined ? '–' : formatCount(run.roundTrips),
     run.memory ? `${formatBytes(run.memory.peakRssBytes)} / ${formatBytes(run.memory.peakHeapBytes)}` : '–',
     ...(traffic ? [trafficCell(run)] : []),
+    ...(lag
+      ? [
+          worstLag(run, (r) => r.lagMs.p99),
+          worstLag(run, (r) => r.lagMs.max),
+          worstLag(run, (r) => r.catchUpMs),
+        ]
+      : []),
     ...(cost ? [run.databaseCost?.logBytes != null ? formatBytes(run.databaseCost.logBytes) : '–'] : []),
     verdict(run),
   ])

@@ -23,6 +23,18 @@ function trafficLatency(run: RunRecord): string {
   return `${worst.p99Ms.toFixed(0)}/${worst.maxMs.toFixed(0)} ms${errors > 0 ? ` (${errors} errors)` : ''}`
 }
 
+/** The worst replica's lag p99/max and catch-up, where the run measured replicas ('?' where unknown). */
+export function replicaLag(run: RunRecord): string {
+  const replicas = run.replication ?? []
+  if (replicas.length === 0) return ''
+  const worst = (values: readonly (number | null)[]) =>
+    values.some((v) => v === null) ? '?' : Math.max(...values.map((v) => v ?? 0)).toFixed(0)
+  const p99 = worst(replicas.map((r) => r.lagMs.p99))
+  const max = worst(replicas.map((r) => r.lagMs.max))
+  const catchUp = worst(replicas.map((r) => r.catchUpMs))
+  return `${p99}/${max} ms, ${catchUp} ms`
+}
+
 /**
  * The terminal summary: per database and scenario, strategies fastest correct first, with the median,
  * the ratio to the fastest correct run, statements, rows deleted and peak memory.
@@ -30,6 +42,7 @@ function trafficLatency(run: RunRecord): string {
 export function summaryTable(document: ResultsDocument): string {
   const lines: string[] = []
   for (const group of reportGroups(document)) {
+    const lagged = group.rows.some((row) => row.run.replication?.length)
     const rows = group.rows.map(({ run: r, label, ratio }) => {
       const deleted = r.rowsDeleted ? Object.values(r.rowsDeleted).reduce((a, b) => a + b, 0) : undefined
       return [
@@ -40,6 +53,7 @@ export function summaryTable(document: ResultsDocument): string {
         deleted === undefined ? '' : String(deleted),
         r.memory ? `${Math.round(r.memory.peakRssBytes / 1024 / 1024)} MB` : '',
         trafficLatency(r),
+        ...(lagged ? [replicaLag(r)] : []),
         outcome(r),
       ]
     })
@@ -51,6 +65,7 @@ export function summaryTable(document: ResultsDocument): string {
       'rows deleted',
       'peak RSS',
       'traffic p99/max',
+      ...(lagged ? ['replica lag p99/max, catch-up'] : []),
       'outcome',
     ]
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)))

@@ -19,6 +19,8 @@ import type { TrafficProcess } from './foreground-traffic.js'
 import { stopDetail } from './iteration-policy.js'
 import { runIterations, type IterationHooks } from './run-iterations.js'
 import { runRecordOf } from './run-record.js'
+import { closeReplicas } from './replication-monitor.js'
+import { openReplicas } from './replicas.js'
 import { plannedTarget, unsupportedReason, type PreparedScenario } from './run-strategy.js'
 import type { TrafficJob } from './traffic-protocol.js'
 
@@ -48,7 +50,7 @@ async function runJob(job: ChildJob): Promise<void> {
       pristine: job.pristine,
       expectation: job.expectation,
     }
-    const reason = unsupportedReason(prepared, strategy)
+    const reason = unsupportedReason(prepared, strategy, job.replicas?.length ?? 0)
     if (reason) {
       send({ type: 'result', run: { status: 'unsupported', error: reason, iterations: 0 } })
       return
@@ -63,6 +65,7 @@ async function runJob(job: ChildJob): Promise<void> {
 async function iterate(job: ChildJob, prepared: PreparedScenario, strategy: Strategy): Promise<ChildMessage> {
   const { server } = prepared
   const withTraffic = job.traffic && (prepared.scenario.traffic?.length ?? 0) > 0
+  const replicas = await openReplicas(parseDatabaseSpec(job.db), job.replicas ?? [])
   const outcome = await runIterations(
     {
       prepared,
@@ -74,6 +77,7 @@ async function iterate(job: ChildJob, prepared: PreparedScenario, strategy: Stra
       startedAt: performance.now() - job.usedMs,
       ...(job.logSql ? { logger: logToStderr } : {}),
       ...(withTraffic ? { traffic: trafficJob(job) } : {}),
+      ...(replicas.length > 0 ? { replicas } : {}),
     },
     {
       progress: progressSender(),
@@ -81,7 +85,7 @@ async function iterate(job: ChildJob, prepared: PreparedScenario, strategy: Stra
       connection: (conn, first) => reportSession(server, conn, first),
       traffic: (running) => (activeTraffic = running),
     },
-  )
+  ).finally(() => closeReplicas(replicas))
   const [first, ...rest] = outcome.iterations
   if (!first)
     return { type: 'error', message: outcome.error ?? outcome.harnessError ?? 'no iteration completed' }

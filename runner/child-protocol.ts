@@ -35,6 +35,8 @@ export interface ChildJob {
   readonly expectation: Expectation
   /** Run the scenario's foreground traffic during each timed iteration. */
   readonly traffic: boolean
+  /** Replicas of `db` whose lag each timed iteration measures (URLs, may hold passwords). */
+  readonly replicas?: readonly string[]
 }
 
 /** What a child reports while it works. */

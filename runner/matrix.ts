@@ -56,6 +56,7 @@ function optionRecord(
     ...(reads('sleepMs') ? { sleepMs: options.sleepMs } : {}),
     ...(reads('workers') ? { workers: options.workers } : {}),
     ...(reads('chunkTimeMs') ? { chunkTimeMs: options.chunkTimeMs } : {}),
+    ...(reads('maxLagMs') && options.maxLagMs !== undefined ? { maxLagMs: options.maxLagMs } : {}),
     ...(knobs.fkAction ? { fkAction: knobs.fkAction } : {}),
     ...(knobs.fkIndex === undefined ? {} : { fkIndex: knobs.fkIndex ? 'on' : 'off' }),
     ...(knobs.indexes === undefined ? {} : { indexes: knobs.indexes ? 'on' : 'off' }),
@@ -163,7 +164,7 @@ export class MatrixRunner {
       const name = sweptLabel(base, seed.swept)
       this.#events.runStarted?.(name)
       // A strategy that cannot run here is known before any process starts: one costs ~0.5 s to boot.
-      const reason = unsupportedReason(seed.prepared, run.strategy.value)
+      const reason = unsupportedReason(seed.prepared, run.strategy.value, seed.db.replicas?.length ?? 0)
       const outcome: ChildOutcome = reason
         ? { kind: 'result', run: { status: 'unsupported', error: reason, iterations: 0 }, curve: [[0, 0]] }
         : await this.#runInChild(seed, run, name)
@@ -203,6 +204,7 @@ export class MatrixRunner {
         working: DatabaseServer.uniqueName(`run_${scenario.value.name}`),
         expectation: prepared.expectation,
         traffic: plan.traffic,
+        replicas: seed.db.replicas ?? [],
       },
       { budgetMs: plan.timeoutMs, rowsExpected: expected },
       (rows, elapsedMs) => this.#events.runProgress?.(name, rows, expected, elapsedMs),

@@ -11,7 +11,7 @@
 import { Bench } from 'tinybench'
 import type { InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
 import { restoreWorkingCopy, type RestoreResult } from '../seeds/restore-working-copy.js'
-import type { Strategy, StrategyOptions } from '../strategies/strategy.js'
+import { DEFAULT_LAG_WAIT_MS, type Strategy, type StrategyOptions } from '../strategies/strategy.js'
 import { nextIteration, maxIterations, type IterationPolicy, type StopReason } from './iteration-policy.js'
 import { costBaseline, databaseCost, type CostBaseline, type DatabaseCost } from './database-cost.js'
 import { errorLine } from './error-line.js'
@@ -29,6 +29,7 @@ import {
 } from './run-strategy.js'
 import type { TrafficJob } from './traffic-protocol.js'
 import { WorkMeter } from './work-meter.js'
+import { ReplicationMonitor, type ReplicaTarget } from './replication-monitor.js'
 
 /** What a run's iterations need: the prepared scenario, the strategy and where it works. */
 export interface IterationJob {
@@ -46,6 +47,8 @@ export interface IterationJob {
   readonly logger?: SqlLogger
   /** The foreground traffic to run beside each timed iteration, if any. */
   readonly traffic?: TrafficJob
+  /** Replicas of the server whose lag each timed iteration measures (`--replica`); the caller closes them. */
+  readonly replicas?: readonly ReplicaTarget[]
 }
 
 /** What the caller hears while the iterations run (the child passes it on to the parent). */
@@ -114,10 +117,18 @@ class IterationRunner {
   #error: string | undefined
   #baseline: CostBaseline | undefined
   #cost: DatabaseCost | undefined
+  /** The replicas' lag, where the run has replicas. */
+  readonly #replication: ReplicationMonitor | undefined
 
   constructor(job: IterationJob, hooks: IterationHooks) {
     this.#job = job
     this.#hooks = hooks
+    if (job.replicas?.length)
+      this.#replication = new ReplicationMonitor(
+        job.prepared.server,
+        job.replicas,
+        job.options.lagWaitMs ?? DEFAULT_LAG_WAIT_MS,
+      )
   }
 
   async run(): Promise<IterationsOutcome> {
@@ -170,6 +181,8 @@ class IterationRunner {
     if (!this.#cost) this.#baseline = await costBaseline(server, working, prepared.plan)
     const traffic = this.#trafficProcess()
     await traffic?.begin(working)
+    // The replicas have applied the restore before the clock starts: no lag leaks into this iteration.
+    await this.#replication?.begin(working)
     // Last before the clock: the harness's own sessions on the working copy have closed (and published
     // their statistics).
     await work.start(conn)
@@ -206,6 +219,7 @@ class IterationRunner {
         await work.attach(opened)
       },
       ...(logger ? { logger } : {}),
+      ...(this.#replication ? { replicaLag: replicaLagOf(this.#replication) } : {}),
     })
   }
 
@@ -214,12 +228,14 @@ class IterationRunner {
     const { ctx } = this.#current as Current
     const started = performance.now()
     ctx.startClock()
+    this.#replication?.started()
     try {
       await this.#job.strategy.run(ctx)
     } catch (e) {
       this.#error = errorLine(e)
     }
     this.#samples.push(performance.now() - started)
+    this.#replication?.ended()
   }
 
   /** Untimed, first thing after the strategy: its CPU time and memory peaks. */
@@ -257,6 +273,8 @@ class IterationRunner {
     this.#current = undefined
     const { prepared, working } = this.#job
     const foreground = traffic ? await this.#traffic?.stop() : undefined
+    // The replicas catch up (or the wait ends) before anything else touches the working copy.
+    const replication = await this.#replication?.finish()
     await ctx.closeConnections()
     const counters = conn.counters()
     const templates = conn.profile()
@@ -278,6 +296,7 @@ class IterationRunner {
       ...nonEmpty(ctx.series()),
       restore,
       ...(this.#error ? { error: this.#error } : {}),
+      ...(replication ? { replication } : {}),
     })
     // What the first deletion cost the database: log written, space before, after, after reclaim.
     if (!this.#cost && this.#baseline)
@@ -307,6 +326,11 @@ function nonEmpty(series: StrategySeries): Partial<StrategySeries> {
     ...(series.batches.length > 0 ? { batches: series.batches } : {}),
     ...(series.backlog.length > 0 ? { backlog: series.backlog } : {}),
   }
+}
+
+/** The strategy's view of the replicas' lag, read afresh at each call. */
+function replicaLagOf(monitor: ReplicationMonitor): () => Promise<number | undefined> {
+  return () => monitor.lag()
 }
 
 /** The higher of two memory peaks, each figure on its own. */

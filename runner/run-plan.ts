@@ -14,6 +14,8 @@ import type { IterationPolicy } from './iteration-policy.js'
 export interface MatrixDatabase {
   readonly spec: DatabaseSpec
   readonly value: string
+  /** Its replicas' URLs (`--replica`), whose lag each run measures; none where absent. */
+  readonly replicas?: readonly string[]
 }
 
 /** A scenario and strategy with the reference a child process resolves them from. */
@@ -118,6 +120,7 @@ export function sweptOptions(plan: Pick<MatrixPlan, 'knobs' | 'options'>): Set<s
     ...(varies(plan.options.map((o) => o.sleepMs)) ? ['sleepMs'] : []),
     ...(varies(plan.options.map((o) => o.workers)) ? ['workers'] : []),
     ...(varies(plan.options.map((o) => o.chunkTimeMs)) ? ['chunkTimeMs'] : []),
+    ...(varies(plan.options.map((o) => o.maxLagMs)) ? ['maxLagMs'] : []),
     ...(knob((k) => Boolean(k.fkAction)) ? ['fkAction'] : []),
     ...(knob((k) => k.fkIndex !== undefined) ? ['fkIndex'] : []),
     ...(knob((k) => k.indexes !== undefined) ? ['indexes'] : []),

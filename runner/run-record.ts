@@ -14,6 +14,8 @@ import { relativeMarginOfError } from './iteration-policy.js'
 import { mean, median, setAsideUpperOutliers } from './statistics.js'
 import type { TrafficStats } from './traffic-protocol.js'
 import type { Verdict } from './verifier.js'
+import type { ReplicaIteration } from './replication-monitor.js'
+import { replicationRecord } from './replication-record.js'
 import { sameDeterministicWork, type WorkRecord } from './work-meter.js'
 
 /** What one iteration left: its statements, its verdict, what the strategy recorded. */
@@ -39,6 +41,8 @@ export interface Iteration {
   readonly restore: RestoreResult
   /** The strategy's error, in one line, where it threw. */
   readonly error?: string
+  /** Replication lag on each replica, where the run has replicas. */
+  readonly replication?: readonly ReplicaIteration[]
 }
 
 /** A run's record as the child reports it: everything but what the parent knows. */
@@ -111,6 +115,9 @@ export function runRecordOf(
     verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
     ...(withTraffic ? { foreground: worstForeground(iterations) } : {}),
     ...(databaseCost ? { databaseCost } : {}),
+    ...(first.replication
+      ? { replication: replicationRecord(iterations.map((i) => i.replication ?? [])) }
+      : {}),
   }
 }
 

@@ -85,9 +85,13 @@ export async function seedAndPrepare(
 }
 
 /** Why the strategy cannot run on the prepared scenario, or undefined when it can. */
-export function unsupportedReason(prepared: PreparedScenario, strategy: Strategy): string | undefined {
+export function unsupportedReason(
+  prepared: PreparedScenario,
+  strategy: Strategy,
+  replicas = 0,
+): string | undefined {
   const { server, capabilities, plan, scenario, tables } = prepared
-  return strategy.unsupported?.(server.dialect, capabilities, plan, { scenario, tables })
+  return strategy.unsupported?.(server.dialect, capabilities, plan, { scenario, tables, replicas })
 }
 
 /** A strategy's context as the harness holds it: what the strategy recorded, and its extra connections. */
@@ -125,6 +129,8 @@ export function strategyContext(
     readonly onConnection?: (conn: InstrumentedConnection) => Promise<void>
     /** A narrower target than the scenario's (a dry run's first few rows). */
     readonly target?: PreparedScenario['target']
+    /** The replicas' lag, where the run has replicas. */
+    readonly replicaLag?: () => Promise<number | undefined>
   } = {},
 ): HarnessContext {
   const { logger } = extras
@@ -177,6 +183,7 @@ export function strategyContext(
     },
     progress: extras.onProgress ?? (() => {}),
     abort,
+    ...(extras.replicaLag ? { replicaLag: extras.replicaLag } : {}),
   }
 }
 

@@ -1,5 +1,6 @@
 import { ChunkSizer, MIN_BATCH, WEIGHT } from './chunk-sizer.js'
 import { deleteKeysetBatches, maxBatchKeys } from './keyset-batches.js'
+import { LagThrottle } from './lag-throttle.js'
 import type { Strategy } from './strategy.js'
 import { noKeyRefusal } from './strategy-sql.js'
 
@@ -9,7 +10,9 @@ import { noKeyRefusal } from './strategy-sql.js'
  * far, each older batch's rows and time decayed by 0.75 (pt-osc's weighted average rate). The size
  * stays between 1 row and the most keys one statement can bind. Every batch's size and time is recorded:
  * the trajectory shows how fast the size settles, and whether the batches keep to the target once it
- * has. The keyset loop, transactions, retries and lock are `batched`'s.
+ * has. The keyset loop, transactions, retries and lock are `batched`'s. With `--replica`, it also waits
+ * before each batch as `throttled-batched` does (at the first `--max-lag`; the wait is outside the
+ * batch's time, so a pause does not shrink the next batch).
  */
 export const adaptiveBatched: Strategy = {
   name: 'adaptive-batched',
@@ -21,12 +24,13 @@ export const adaptiveBatched: Strategy = {
     const release = await ctx.acquireLock(`delbench_batched_${root.table}`)
     try {
       const sizer = new ChunkSizer(ctx.options.chunkTimeMs, ctx.options.batchSize, maxBatchKeys(ctx))
+      const throttle = new LagThrottle(ctx)
       let deleted = 0
       await deleteKeysetBatches(ctx, {
         conn: ctx.conn,
         abort: ctx.abort,
         batchSize: () => sizer.size,
-        // A replica's lag, once measured, holds the next batch back here (the loop's `beforeBatch`).
+        beforeBatch: () => throttle.wait(),
         onBatch: (rows, batch) => {
           ctx.recordBatch(batch)
           sizer.update(batch.rows, batch.ms)

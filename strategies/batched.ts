@@ -1,5 +1,5 @@
 import { deleteKeysetBatches } from './keyset-batches.js'
-import type { Strategy } from './strategy.js'
+import type { Strategy, StrategyContext } from './strategy.js'
 import { noKeyRefusal } from './strategy-sql.js'
 
 /**
@@ -14,18 +14,25 @@ export const batched: Strategy = {
     'keyset batches of batch-size targets, one transaction each: set-based callbacks, dependents, targets; retry, lock, sleep',
   reads: ['batchSize', 'sleepMs'],
   unsupported: (_dialect, _capabilities, plan) => noKeyRefusal(plan),
-  async run(ctx) {
-    const root = ctx.plan.rootStep
-    const release = await ctx.acquireLock(`delbench_batched_${root.table}`)
-    try {
-      let deleted = 0
-      await deleteKeysetBatches(ctx, {
-        conn: ctx.conn,
-        abort: ctx.abort,
-        onBatch: (rows) => ctx.progress((deleted += rows)),
-      })
-    } finally {
-      await release()
-    }
-  },
+  run: (ctx) => runBatched(ctx),
+}
+
+/**
+ * The batched loop under the single-runner lock, reporting progress; `beforeBatch` is awaited before
+ * each batch (a throttle's wait: `throttled-batched` is this loop with one).
+ */
+export async function runBatched(ctx: StrategyContext, beforeBatch?: () => Promise<void>): Promise<void> {
+  const root = ctx.plan.rootStep
+  const release = await ctx.acquireLock(`delbench_batched_${root.table}`)
+  try {
+    let deleted = 0
+    await deleteKeysetBatches(ctx, {
+      conn: ctx.conn,
+      abort: ctx.abort,
+      ...(beforeBatch ? { beforeBatch } : {}),
+      onBatch: (rows) => ctx.progress((deleted += rows)),
+    })
+  } finally {
+    await release()
+  }
 }

@@ -11,6 +11,7 @@ import { parallelBatched } from './parallel-batched.js'
 import { partitionDrop } from './partition-drop.js'
 import { perRowCallbacks } from './per-row-callbacks.js'
 import { perRow } from './per-row.js'
+import { throttledBatched } from './throttled-batched.js'
 import type { Strategy } from './strategy.js'
 
 /** The built-in strategies: the field reports' families, slowest first, then those beyond the reports. */
@@ -22,6 +23,7 @@ export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   collectorSubquery,
   batched,
   adaptiveBatched,
+  throttledBatched,
   limitLoop,
   keyTable,
   parallelBatched,

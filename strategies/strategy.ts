@@ -17,6 +17,13 @@ export interface StrategyOptions {
   readonly workers: number
   /** The time each batch of `adaptive-batched` is sized to take, in milliseconds (default 500, pt-osc's). */
   readonly chunkTimeMs: number
+  /** Replica lag above which throttled strategies pause, in ms (`--max-lag`; DEFAULT_MAX_LAG_MS). */
+  readonly maxLagMs?: number
+  /**
+   * How long a throttled strategy pauses at most before it fails (lag unknown or too high), and how
+   * long the harness waits for replicas to catch up, in ms (`--lag-wait`; DEFAULT_LAG_WAIT_MS). Not swept.
+   */
+  readonly lagWaitMs?: number
 }
 
 /** One batch of a loop that sizes its batches as it goes (`adaptive-batched`). */
@@ -29,11 +36,18 @@ export interface BatchRecord {
   readonly ms: number
 }
 
+/** pt-archiver's default `--max-lag` (1 s). */
+export const DEFAULT_MAX_LAG_MS = 1000
+/** How long a replica may stay behind (or unknown) before a throttled run fails, by default. */
+export const DEFAULT_LAG_WAIT_MS = 60_000
+
 /** What a strategy's `unsupported` check may look at besides the dialect and the plan. */
 export interface StrategySetting {
   readonly scenario: Scenario
   /** The scenario's tables as created (knobs applied: partitioning, indexes, FK actions). */
   readonly tables: readonly TableSpec[]
+  /** How many replicas the run measures (`--replica`): throttling on lag needs at least one. */
+  readonly replicas?: number
 }
 
 /** Everything a strategy gets to do its work. It knows the connection interface, never a driver. */
@@ -77,6 +91,12 @@ export interface StrategyContext {
   progress(rowsDeleted: number): void
   /** Aborted when the run's budget is spent: strategies stop at the next statement. */
   readonly abort: AbortSignal
+  /**
+   * The worst replication lag over the run's replicas now, in ms (sampled every 100 ms), or undefined
+   * when a replica's lag is unknown (unreadable, replication stopped). Absent where the run has no
+   * replicas (`--replica`): a capability, so any strategy can throttle on it.
+   */
+  readonly replicaLag?: () => Promise<number | undefined>
 }
 
 /**

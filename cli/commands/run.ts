@@ -11,7 +11,7 @@ import {
 } from '../../reports/write-results.js'
 import type { MatrixEvents } from '../../runner/matrix.js'
 import type { MatrixPlan } from '../../runner/run-plan.js'
-import type { StrategyOptions } from '../../strategies/strategy.js'
+import { DEFAULT_LAG_WAIT_MS, DEFAULT_MAX_LAG_MS, type StrategyOptions } from '../../strategies/strategy.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
 import { err, out, shownPath } from '../output.js'
 import type * as progressModule from '../progress.js'
@@ -28,6 +28,9 @@ interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags, IterationFlags
   readonly sleepMs: string
   readonly workers: string
   readonly chunkTime: string
+  readonly replica?: string[]
+  readonly maxLag: string
+  readonly lagWait: string
   readonly timeout: string
   readonly out?: string
   readonly dryRun?: boolean
@@ -105,6 +108,21 @@ export function runCommand(): Command {
       '500',
     )
     .option(
+      '--replica <url>',
+      'a replica of the --db of its kind whose lag each run measures; repeatable (N:URL for the N-th --db)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option(
+      '--max-lag <ms>',
+      'replica lag above which throttled-batched pauses (comma list to sweep)',
+      String(DEFAULT_MAX_LAG_MS),
+    )
+    .option(
+      '--lag-wait <seconds>',
+      'longest pause on replica lag before a throttled run fails, and longest wait for replicas to catch up',
+      String(DEFAULT_LAG_WAIT_MS / 1000),
+    )
+    .option(
       '--out <dir>',
       'folder for results.json and the reports (default: results/<timestamp>/, with results/latest)',
     )
@@ -151,14 +169,26 @@ async function matrixPlan(
   const timeoutSeconds = Number(flags.timeout)
   if (!(timeoutSeconds > 0))
     throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
+  const maxLags = integers(flags.maxLag, '--max-lag', 1)
+  const lagWaitSeconds = Number(flags.lagWait)
+  if (!(lagWaitSeconds > 0))
+    throw new DelbenchError(`--lag-wait must be a positive number of seconds, not '${flags.lagWait}'`)
+  const lagWaitMs = lagWaitSeconds * 1000
   const options: StrategyOptions[] = batchSizes.flatMap((batchSize) =>
     sleeps.flatMap((sleepMs) =>
       workers.flatMap((k) =>
-        chunkTimes.map((chunkTimeMs) => ({ batchSize, sleepMs, workers: k, chunkTimeMs })),
+        chunkTimes.flatMap((chunkTimeMs) =>
+          maxLags.map((maxLagMs) => ({ batchSize, sleepMs, workers: k, chunkTimeMs, maxLagMs, lagWaitMs })),
+        ),
       ),
     ),
   )
   const { values, specs, open } = databaseSelection(flags)
+  // Replicas are paired and checked before any work: one that does not answer, or is not a replica
+  // of its primary, is refused here.
+  const { pairReplicas, checkReplicas } = await import('../../runner/replicas.js')
+  const replicas = pairReplicas(specs, flags.replica ?? [])
+  await checkReplicas(specs, replicas)
   const { scenarios, references, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
   const { StrategyRegistry } = await import('../../strategies/registry.js')
   const registry = new StrategyRegistry()
@@ -170,7 +200,11 @@ async function matrixPlan(
     })),
   )
   return {
-    databases: specs.map((spec, i) => ({ spec, value: values[i] as string })),
+    databases: specs.map((spec, i) => ({
+      spec,
+      value: values[i] as string,
+      ...(replicas[i]?.length ? { replicas: replicas[i] } : {}),
+    })),
     scenarios: scenarios.map((value, i) => ({ value, reference: references[i] as string })),
     strategies,
     scale,

@@ -16,6 +16,7 @@ import { mysqlLoadTable } from './mysql-bulk-load.js'
 import { mysqlSchema } from './mysql-schema.js'
 import { MYSQL_KILL_SESSION_SQL, MYSQL_SESSION_ID_SQL } from './mysql-session.js'
 import { mysqlTableSwap } from './mysql-table-swap.js'
+import { mysqlReplication } from './mysql-replication.js'
 
 /** Settings that decide how expensive a commit and a deleted row are, and how locks behave. */
 const SETTINGS = [
@@ -50,6 +51,7 @@ export class MysqlDialect implements Dialect {
   readonly killSessionSql = MYSQL_KILL_SESSION_SQL
   readonly loadConnections = 2
   readonly advisoryLockSql = mysqlLockSql
+  readonly replication = mysqlReplication
   readonly tableSwap = mysqlTableSwap
   readonly looseForeignKeys = mysqlLooseForeignKeys
   readonly memoryNote = SERVER_MEMORY_NOTE

@@ -17,6 +17,7 @@ import { postgresLoadTable } from './postgres-bulk-load.js'
 import { postgresSchema } from './postgres-schema.js'
 import { pgbenchLoader } from './postgres-reference-loader.js'
 import { postgresTableSwap } from './postgres-table-swap.js'
+import { postgresReplication } from './postgres-replication.js'
 
 /** Settings that decide how expensive a commit and a deleted row are. */
 const SETTINGS = [
@@ -55,6 +56,7 @@ export class PostgresDialect implements Dialect {
   readonly killSessionSql = 'SELECT pg_terminate_backend($1)'
   readonly loadConnections = 2
   readonly advisoryLockSql = postgresLockSql
+  readonly replication = postgresReplication
   readonly tableSwap = postgresTableSwap
   readonly looseForeignKeys = postgresLooseForeignKeys
   readonly memoryNote = SERVER_MEMORY_NOTE

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import { BROWSER_HINT, chromiumPath } from './browser.js'
-import { IN_CI, SERVER_ENV, serverUrl } from './servers.js'
+import { IN_CI, REPLICATION_ENV, replicationPair, SERVER_ENV, serverUrl } from './servers.js'
 import { provideTempRoot } from './temp-folders.js'
 import { labelServerDatabases } from './server-leftovers.js'
 
@@ -22,6 +22,15 @@ export default async function announceServers(project: TestProject): Promise<() 
         `[delbench tests] ${env.product} tests SKIPPED: set ${env.variable}=${env.example} to run them`,
       )
     }
+  }
+  for (const dialect of ['postgres', 'mysql'] as const) {
+    if (replicationPair(dialect) !== undefined) continue
+    const env = REPLICATION_ENV[dialect]
+    console.log(
+      IN_CI
+        ? `[delbench tests] ${env.primary} / ${env.replica} are not set and CI=true: every ${env.product} replication test will FAIL`
+        : `[delbench tests] ${env.product} replication tests SKIPPED: run eval "$(scripts/local-replication.sh start)" to set ${env.primary} and ${env.replica}`,
+    )
   }
   if (chromiumPath() === undefined) {
     console.log(

@@ -53,3 +53,29 @@ export function requireUrl(db: TestDatabase): string {
     `${env.variable} is not set: under CI=true every ${env.product} test must run (e.g. ${env.variable}=${env.example})`,
   )
 }
+
+/** The local replication pairs (`scripts/local-replication.sh start` prints these variables). */
+export const REPLICATION_ENV: Readonly<
+  Record<Exclude<DialectName, 'sqlite'>, { primary: string; replica: string; product: string }>
+> = {
+  postgres: {
+    primary: 'DELBENCH_REPLICATION_PG_PRIMARY',
+    replica: 'DELBENCH_REPLICATION_PG_REPLICA',
+    product: 'PostgreSQL',
+  },
+  mysql: {
+    primary: 'DELBENCH_REPLICATION_MY_PRIMARY',
+    replica: 'DELBENCH_REPLICATION_MY_REPLICA',
+    product: 'MySQL/MariaDB',
+  },
+}
+
+/** A primary and its replica for the replication tests, or undefined where their variables are unset. */
+export function replicationPair(
+  dialect: Exclude<DialectName, 'sqlite'>,
+): { primary: string; replica: string } | undefined {
+  const env = REPLICATION_ENV[dialect]
+  const primary = process.env[env.primary]
+  const replica = process.env[env.replica]
+  return primary && replica ? { primary, replica } : undefined
+}
