@@ -16,9 +16,12 @@ export interface TemplateFigures {
   readonly rows: number
   /** The first call's text and parameters: what a plan is asked for. */
   readonly example: { readonly sql: string; readonly params: readonly unknown[] }
+  /** Which template's first call came first (0, 1, …): the order a replay of first calls follows. */
+  readonly firstCall: number
 }
 
 interface Accumulator {
+  readonly firstCall: number
   readonly kind: StatementKind
   readonly example: TemplateFigures['example']
   calls: number
@@ -42,7 +45,16 @@ export class StatementProfile {
     const template = fingerprint(sql)
     let entry = this.#templates.get(template)
     if (!entry) {
-      entry = { kind, example: { sql, params }, calls: 0, totalMs: 0, maxMs: 0, rows: 0, durations: [] }
+      entry = {
+        firstCall: this.#templates.size,
+        kind,
+        example: { sql, params },
+        calls: 0,
+        totalMs: 0,
+        maxMs: 0,
+        rows: 0,
+        durations: [],
+      }
       this.#templates.set(template, entry)
     }
     entry.calls++
@@ -65,6 +77,7 @@ export class StatementProfile {
         maxMs: e.maxMs,
         rows: e.rows,
         example: e.example,
+        firstCall: e.firstCall,
       }))
       .sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls)
   }

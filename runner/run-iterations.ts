@@ -19,7 +19,9 @@ import { errorLine } from './error-line.js'
 import { startTrafficProcess, type TrafficProcess } from './foreground-traffic.js'
 import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
 import { profileRecord } from './profile-record.js'
-import { explainTemplates } from './query-plans.js'
+import { analyzable, analyzeTemplates, explainTemplates } from './query-plans.js'
+import type { PlanRecord } from './plan-flags.js'
+import type { TemplateFigures } from '../db/statement-profile.js'
 import type { Iteration, IterationFigures } from './run-record.js'
 import {
   strategyContext,
@@ -263,8 +265,12 @@ class IterationRunner {
     await conn.close()
     const verdict = await verifyWorkingCopy(prepared, working, ctx.deletedAt)
     // Once, before the space is reclaimed: plans are asked of the statistics the deletion ran with.
-    const plans =
+    const plain =
       this.#iterations.length === 0 ? await explainTemplates(prepared, working, templates) : undefined
+    // What the first deletion cost the database: log written, space before, after, after reclaim.
+    if (!this.#cost && this.#baseline)
+      this.#cost = await databaseCost(prepared.server, working, this.#baseline)
+    const plans = plain && (await this.#measuredPlans(templates, plain, restore.seconds))
     this.#iterations.push({
       ...(foreground ? { foreground } : {}),
       counters,
@@ -277,15 +283,38 @@ class IterationRunner {
       restore,
       ...(this.#error ? { error: this.#error } : {}),
     })
-    // What the first deletion cost the database: log written, space before, after, after reclaim.
-    if (!this.#cost && this.#baseline)
-      this.#cost = await databaseCost(prepared.server, working, this.#baseline)
     this.#hooks.iteration?.(this.#iterations.at(-1) as Iteration, this.#samples.at(-1) ?? 0, this.#figures())
     // A failed or wrong iteration ends the run: repeating it measures nothing new.
     const next = this.#error || !verdict.ok ? 'failure' : this.#decideNext()
     if (next !== 'continue') {
       this.#stopReason = next
       this.#stop.abort()
+    }
+  }
+
+  /**
+   * The first iteration's plans timed where the database can run a statement and roll it back: on the
+   * working copy restored again (the deletion left nothing to delete), which the next iteration
+   * restores anew. A restore that fails keeps the plain plans: they are still the database's.
+   */
+  async #measuredPlans(
+    templates: readonly TemplateFigures[],
+    plain: readonly PlanRecord[],
+    restoreSeconds: number,
+  ): Promise<readonly PlanRecord[]> {
+    const { prepared, working, budgetMs, startedAt } = this.#job
+    if (!analyzable(prepared, templates)) return plain
+    // The run's budget holds the analysis too: it needs a restore (as long as this iteration's) and
+    // leaves a second for what follows; with less, the plain plans stand.
+    const restoreMs = 1000 * restoreSeconds
+    const left = (budgetMs ?? Infinity) - (performance.now() - (startedAt ?? 0)) - restoreMs - 1000
+    if (left < 500)
+      return plain.map((p) => ({ ...p, plan: `${p.plan}\n(not analyzed: the run's budget is spent)` }))
+    try {
+      await restoreWorkingCopy(prepared.server, prepared.pristine, working, prepared.tables)
+      return await analyzeTemplates(prepared, working, templates, plain, left)
+    } catch (e) {
+      return plain.map((p) => ({ ...p, plan: `${p.plan}\n(not analyzed: ${errorLine(e)})` }))
     }
   }
 
