@@ -5,6 +5,7 @@ import type { RunRecord } from '../core/results-schema.js'
 import { diskSorts, executionMs, nestedLoopScans, triggerTimes } from '../db/postgres/postgres-plan-text.js'
 import type { QueryPlan } from '../db/query-plans.js'
 import type { TemplateFigures } from '../db/statement-profile.js'
+import { groupCharts, templateStacks } from '../reports/chart-specs.js'
 import { planWarnings } from '../reports/profile-prose.js'
 import { reportGroups } from '../reports/report-model.js'
 import { flagsOf, type FlagContext } from '../runner/plan-flags.js'
@@ -187,5 +188,72 @@ describe('the report’s warning', () => {
     expect(warnings[0]).toMatch(
       /^c\.p_id has no index \(CREATE INDEX ON c \(p_id\)\); the DELETE's check or cascade searching it took 15 ms of the statement's 18 ms \(80%\) in one call timed by EXPLAIN ANALYZE \(rolled back\); the flagged statements took naive-bulk 850 ms \(85%\)$/,
     )
+  })
+})
+
+describe('the time-by-template chart', () => {
+  it('stacks each run’s first iteration by template, the rest of its statements, and the time outside them', () => {
+    const document = readValidResults(path.join(HERE, 'fixtures/results-servers.json'))
+    const base = document.runs.find((r) => r.status === 'ok') as RunRecord
+    const template = (name: string, totalMs: number, share: number) => ({
+      template: name,
+      kind: 'delete' as const,
+      calls: 1,
+      totalMs,
+      meanMs: totalMs,
+      p95Ms: totalMs,
+      maxMs: totalMs,
+      rows: 1,
+      share,
+    })
+    const profiled = (
+      strategy: string,
+      templates: ReturnType<typeof template>[],
+      outside: number,
+    ): RunRecord => {
+      const statementsMs = templates.reduce((sum, t) => sum + t.totalMs, 0)
+      return {
+        ...base,
+        strategy,
+        profile: {
+          covers: 'first-iteration',
+          iterationMs: statementsMs + outside,
+          statementsMs,
+          outsideStatementsMs: outside,
+          templates,
+        },
+      }
+    }
+    // Eight templates in the second run: the six that cost most each a segment, two summed.
+    const many = Array.from({ length: 8 }, (_, i) =>
+      template(`DELETE FROM t${i} WHERE id = ?`, 80 - i * 10, 0.1),
+    )
+    const runs = [
+      profiled('per-row', [template('DELETE FROM books WHERE id = ?', 900, 0.9)], 100),
+      profiled('batched', many, 0),
+    ]
+    const [group] = reportGroups({ ...document, runs })
+    const rows = (group as NonNullable<typeof group>).rows
+    const stacks = templateStacks(rows)
+    const order = rows.map((r) => r.run.strategy)
+    expect(stacks.labels).toEqual(order)
+    const data = (label: string) => stacks.datasets.find((d) => d.label === label)?.data
+    const at = (strategy: string) => order.indexOf(strategy)
+    expect(stacks.datasets.map((d) => d.label)).toEqual([
+      'DELETE FROM books WHERE id = ?',
+      ...many.slice(0, 5).map((t) => t.template),
+      'other statements',
+      'outside statements',
+    ])
+    expect(data('DELETE FROM books WHERE id = ?')?.[at('per-row')]).toBe(900)
+    expect(data('DELETE FROM t0 WHERE id = ?')?.[at('batched')]).toBe(80)
+    // t5, t6, t7: 30 + 20 + 10 ms.
+    expect(data('other statements')?.[at('batched')]).toBe(60)
+    expect(data('outside statements')?.[at('per-row')]).toBe(100)
+    // Drawn as one stacked bar per run.
+    const chart = groupCharts(group as NonNullable<typeof group>).find((c) => c.id.endsWith('-templates'))
+    expect(chart?.config.type).toBe('bar')
+    expect(chart?.config.options?.scales?.x).toMatchObject({ stacked: true })
+    expect(chart?.config.data.datasets.map((d) => d.data)).toEqual(stacks.datasets.map((d) => d.data))
   })
 })
