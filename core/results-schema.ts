@@ -40,7 +40,19 @@ const statementKind = z.enum(['select', 'insert', 'update', 'delete', 'begin', '
 
 const statementProfile = z
   .object({
-    covers: z.literal('first-iteration').describe('the iteration the profile measured'),
+    covers: z
+      .enum(['first-iteration', 'unfinished-first-iteration'])
+      .describe(
+        'the iteration the profile measured: the first, or for a run stopped by its budget before any iteration finished, the first as far as it got',
+      ),
+    underWay: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'statements still running when an unfinished iteration was stopped, counted with their time so far',
+      ),
     iterationMs: z.number().min(0).describe('the strategy’s time in that iteration'),
     statementsMs: z.number().min(0).describe('time inside statements, summed over every connection'),
     outsideStatementsMs: z

@@ -110,7 +110,7 @@ export function fullProfiles(runs: readonly RunRecord[]): string {
     const profile = run.profile
     if (profile) {
       lines.push(
-        `first iteration ${formatMs(profile.iterationMs)}: statements ${formatMs(profile.statementsMs)}, outside statements ${formatMs(profile.outsideStatementsMs)}`,
+        `${profile.covers === 'first-iteration' ? 'first iteration' : `first iteration, unfinished (stopped; ${profile.underWay ?? 0} statements under way, counted so far)`} ${formatMs(profile.iterationMs)}: statements ${formatMs(profile.statementsMs)}, outside statements ${formatMs(profile.outsideStatementsMs)}`,
         'share   calls        total      mean       p95        max        rows        template',
       )
       for (const t of profile.templates)

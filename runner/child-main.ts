@@ -80,6 +80,7 @@ async function iterate(job: ChildJob, prepared: PreparedScenario, strategy: Stra
       iteration: (iteration, sampleMs, figures) => send({ type: 'iteration', iteration, sampleMs, figures }),
       connection: (conn, first) => reportSession(server, conn, first),
       traffic: (running) => (activeTraffic = running),
+      profile: (profile, memory) => send({ type: 'profile', profile, memory }),
     },
   )
   const [first, ...rest] = outcome.iterations

@@ -18,7 +18,7 @@ import { costBaseline, databaseCost, type CostBaseline, type DatabaseCost } from
 import { errorLine } from './error-line.js'
 import { startTrafficProcess, type TrafficProcess } from './foreground-traffic.js'
 import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
-import { profileRecord } from './profile-record.js'
+import { profileRecord, type StatementProfileRecord } from './profile-record.js'
 import { analyzable, analyzeTemplates, explainTemplates } from './query-plans.js'
 import type { PlanRecord } from './plan-flags.js'
 import type { TemplateFigures } from '../db/statement-profile.js'
@@ -60,7 +60,16 @@ export interface IterationHooks {
   connection?(conn: InstrumentedConnection, first: boolean): Promise<void>
   /** The run's traffic process, once started, so a stop signal can end it first. */
   traffic?(running: TrafficProcess): void
+  /**
+   * The first iteration's profile and the memory peaks so far, about every PROFILE_EVERY_MS while it
+   * runs: what a run its budget stops before any iteration finished still reports (a single long
+   * statement reports no progress).
+   */
+  profile?(profile: StatementProfileRecord, memory: MemoryPeaks): void
 }
+
+/** How often the profile of a first iteration under way is passed on (it sorts each template's times). */
+export const PROFILE_EVERY_MS = 500
 
 /** What the iterations left: each finished one, and the figures measured across them. */
 export interface IterationsOutcome extends IterationFigures {
@@ -116,6 +125,8 @@ class IterationRunner {
   #error: string | undefined
   #baseline: CostBaseline | undefined
   #cost: DatabaseCost | undefined
+  /** Passes on the first iteration's profile while it runs, where the caller listens. */
+  #profileTimer: NodeJS.Timeout | undefined
 
   constructor(job: IterationJob, hooks: IterationHooks) {
     this.#job = job
@@ -183,6 +194,20 @@ class IterationRunner {
     // window holds the strategy alone and its samples are the ones the iteration policy decides on.
     this.#memorySampler = sampleMemory()
     this.#cpuStart = process.cpuUsage()
+    this.#watchProfile(conn)
+  }
+
+  /** While the first iteration runs, its profile so far every PROFILE_EVERY_MS, for the caller. */
+  #watchProfile(conn: InstrumentedConnection): void {
+    const report = this.#hooks.profile
+    if (!report || this.#iterations.length > 0) return
+    const started = performance.now()
+    this.#profileTimer = setInterval(() => {
+      const now = conn.profileNow()
+      const elapsed = performance.now() - started
+      report(profileRecord(now.templates, elapsed, { underWay: now.running }), this.#memoryNow())
+    }, PROFILE_EVERY_MS)
+    this.#profileTimer.unref()
   }
 
   /** The run's traffic process, started once for all its iterations. */
@@ -225,6 +250,8 @@ class IterationRunner {
 
   /** Untimed, first thing after the strategy: its CPU time and memory peaks. */
   #measured(): void {
+    clearInterval(this.#profileTimer)
+    this.#profileTimer = undefined
     const used = process.cpuUsage(this.#cpuStart)
     this.#cpuMs.push((used.user + used.system) / 1000)
     this.#memory = maxPeaks(this.#memory, this.#memorySampler?.stop() ?? this.#memory)
