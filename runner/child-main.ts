@@ -74,6 +74,7 @@ async function iterate(job: ChildJob, prepared: PreparedScenario, strategy: Stra
       startedAt: performance.now() - job.usedMs,
       ...(job.logSql ? { logger: logToStderr } : {}),
       ...(withTraffic ? { traffic: trafficJob(job) } : {}),
+      ...(job.instrument === false ? { instrument: false } : {}),
     },
     {
       progress: progressSender(),

@@ -36,6 +36,8 @@ export interface ChildJob {
   readonly expectation: Expectation
   /** Run the scenario's foreground traffic during each timed iteration. */
   readonly traffic: boolean
+  /** `false`: no statement profile, work counters or plans (bench-overhead measures their cost). */
+  readonly instrument?: boolean
 }
 
 /** What a child reports while it works. */

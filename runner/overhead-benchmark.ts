@@ -67,6 +67,39 @@ export async function measureOverhead(
   return compare(runner, raw, iterations)
 }
 
+/**
+ * What the statement profile and the work counters cost (plans are made outside the timed window):
+ * `strategy` on bookstore timed through the runner with them and without, in alternating fresh
+ * processes, compared as the harness's overhead is. per-row, a statement per target row, is where the
+ * profile's per-statement work weighs most.
+ */
+export async function measureInstrumentCost(
+  server: DatabaseServer,
+  dbValue: string,
+  scale: number,
+  iterations: number,
+  strategy: string,
+  perProcess = 5,
+): Promise<OverheadMeasurement> {
+  const { capabilities } = await server.describe()
+  const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
+  const setup: OverheadSetup = { server, dbValue, scale, perProcess, pristine: seeded.database, capabilities }
+  const withIt = await runnerIteration(setup, { strategy, instrument: true })
+  const without = await runnerIteration(setup, { strategy, instrument: false })
+  const on: IterationCost[] = []
+  const off: IterationCost[] = []
+  for (let i = 0; i < iterations; i++) {
+    if (i % 2 === 0) {
+      on.push(await withIt())
+      off.push(await without())
+    } else {
+      off.push(await without())
+      on.push(await withIt())
+    }
+  }
+  return compare(on, off, iterations)
+}
+
 /** What both kinds of iteration share: the server, the seeded bookstore, the iterations per process. */
 interface OverheadSetup {
   readonly server: DatabaseServer
@@ -78,8 +111,18 @@ interface OverheadSetup {
   readonly capabilities: Capabilities
 }
 
+/** What the runner's iterations run: a built-in strategy, with or without the profile and counters. */
+interface RunnerChoice {
+  readonly strategy: string
+  /** `false`: no statement profile, work counters or plans. */
+  readonly instrument: boolean
+}
+
 /** One timed iteration through the runner: child process, tinybench, instrumented connection. */
-async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<IterationCost>> {
+async function runnerIteration(
+  setup: OverheadSetup,
+  choice: RunnerChoice = { strategy: 'batched', instrument: true },
+): Promise<() => Promise<IterationCost>> {
   const { server, scale, capabilities, pristine } = setup
   const tables = scenarioTables(bookstore)
   const prepared = await prepareScenario(server, capabilities, bookstore, scale, tables, pristine)
@@ -91,7 +134,7 @@ async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<Iter
         sqlite: {},
         logSql: false,
         scenario: 'bookstore',
-        strategy: 'batched',
+        strategy: choice.strategy,
         knobs: {},
         scale,
         seed: 42,
@@ -103,11 +146,12 @@ async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<Iter
         working: DatabaseServer.uniqueName('overhead_runner'),
         expectation: prepared.expectation,
         traffic: false,
+        instrument: choice.instrument,
       },
       { budgetMs: 600_000, rowsExpected: 0 },
     )
     if (outcome.kind !== 'result' || !outcome.run.timing)
-      throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)
+      throw new Error(`the runner's ${choice.strategy} run did not complete: ${JSON.stringify(outcome)}`)
     return { ms: outcome.run.timing.median, cpuMs: median(outcome.run.clientCpuMs ?? []) }
   }
 }

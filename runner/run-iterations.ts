@@ -48,7 +48,15 @@ export interface IterationJob {
   readonly logger?: SqlLogger
   /** The foreground traffic to run beside each timed iteration, if any. */
   readonly traffic?: TrafficJob
+  /**
+   * `false` leaves out the statement profile, the work counters and the plans: only `bench-overhead`
+   * does, to measure what they cost.
+   */
+  readonly instrument?: boolean
 }
+
+/** The work counters of a run measured without them (`instrument: false`). */
+const NOT_MEASURED = 'not measured: left out to measure what measuring costs (bench-overhead)'
 
 /** What the caller hears while the iterations run (the child passes it on to the parent). */
 export interface IterationHooks {
@@ -178,7 +186,11 @@ class IterationRunner {
     const restore = await restoreWorkingCopy(server, prepared.pristine, working, prepared.tables)
     const conn = await server.openDatabase(working, logger ? { logger } : {})
     await this.#hooks.connection?.(conn, true)
-    const work = new WorkMeter(server.dialect.work)
+    const instrument = this.#job.instrument !== false
+    if (!instrument) conn.stopProfiling()
+    const work = new WorkMeter(
+      instrument ? server.dialect.work : { ...server.dialect.work, unavailable: NOT_MEASURED },
+    )
     const ctx = this.#context(conn, work)
     if (!this.#cost) this.#baseline = await costBaseline(server, working, prepared.plan)
     const traffic = this.#trafficProcess()
@@ -293,7 +305,9 @@ class IterationRunner {
     const verdict = await verifyWorkingCopy(prepared, working, ctx.deletedAt)
     // Once, before the space is reclaimed: plans are asked of the statistics the deletion ran with.
     const plain =
-      this.#iterations.length === 0 ? await explainTemplates(prepared, working, templates) : undefined
+      this.#iterations.length === 0 && this.#job.instrument !== false
+        ? await explainTemplates(prepared, working, templates)
+        : undefined
     // What the first deletion cost the database: log written, space before, after, after reclaim.
     if (!this.#cost && this.#baseline)
       this.#cost = await databaseCost(prepared.server, working, this.#baseline)
