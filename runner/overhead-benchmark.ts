@@ -42,29 +42,39 @@ export async function measureOverhead(
   /** Iterations inside each process (its median is the sample): later ones run warm, as a user's do. */
   perProcess = 5,
 ): Promise<OverheadMeasurement> {
-  const { capabilities } = await server.describe()
-  const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
-  const setup: OverheadSetup = { server, dbValue, scale, perProcess, pristine: seeded.database, capabilities }
+  const setup = await overheadSetup(server, dbValue, scale, perProcess)
   const runnerOnce = await runnerIteration(setup)
   const working = DatabaseServer.uniqueName('overhead_raw')
   const rawOnce = rawIteration(setup, working)
-  // Alternated in pairs, the order flipped every pair, so drift in the machine's speed falls on both.
-  const runner: IterationCost[] = []
-  const raw: IterationCost[] = []
   try {
-    for (let i = 0; i < iterations; i++) {
-      if (i % 2 === 0) {
-        runner.push(await runnerOnce())
-        raw.push(await rawOnce())
-      } else {
-        raw.push(await rawOnce())
-        runner.push(await runnerOnce())
-      }
-    }
+    const [runner, raw] = await alternated(iterations, runnerOnce, rawOnce)
+    return compare(runner, raw, iterations)
   } finally {
     await server.dropDatabase(working).catch(() => {})
   }
-  return compare(runner, raw, iterations)
+}
+
+/**
+ * `iterations` samples of each kind, alternated in pairs with the order flipped every pair, so drift
+ * in the machine's speed falls on both.
+ */
+async function alternated(
+  iterations: number,
+  a: () => Promise<IterationCost>,
+  b: () => Promise<IterationCost>,
+): Promise<[IterationCost[], IterationCost[]]> {
+  const first: IterationCost[] = []
+  const second: IterationCost[] = []
+  for (let i = 0; i < iterations; i++) {
+    if (i % 2 === 0) {
+      first.push(await a())
+      second.push(await b())
+    } else {
+      second.push(await b())
+      first.push(await a())
+    }
+  }
+  return [first, second]
 }
 
 /**
@@ -81,22 +91,10 @@ export async function measureInstrumentCost(
   strategy: string,
   perProcess = 5,
 ): Promise<OverheadMeasurement> {
-  const { capabilities } = await server.describe()
-  const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
-  const setup: OverheadSetup = { server, dbValue, scale, perProcess, pristine: seeded.database, capabilities }
+  const setup = await overheadSetup(server, dbValue, scale, perProcess)
   const withIt = await runnerIteration(setup, { strategy, instrument: true })
   const without = await runnerIteration(setup, { strategy, instrument: false })
-  const on: IterationCost[] = []
-  const off: IterationCost[] = []
-  for (let i = 0; i < iterations; i++) {
-    if (i % 2 === 0) {
-      on.push(await withIt())
-      off.push(await without())
-    } else {
-      off.push(await without())
-      on.push(await withIt())
-    }
-  }
+  const [on, off] = await alternated(iterations, withIt, without)
   return compare(on, off, iterations)
 }
 
@@ -116,6 +114,18 @@ interface RunnerChoice {
   readonly strategy: string
   /** `false`: no statement profile, work counters or plans. */
   readonly instrument: boolean
+}
+
+/** The seeded bookstore (seed 42) both kinds of iteration restore from. */
+async function overheadSetup(
+  server: DatabaseServer,
+  dbValue: string,
+  scale: number,
+  perProcess: number,
+): Promise<OverheadSetup> {
+  const { capabilities } = await server.describe()
+  const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
+  return { server, dbValue, scale, perProcess, pristine: seeded.database, capabilities }
 }
 
 /** One timed iteration through the runner: child process, tinybench, instrumented connection. */
