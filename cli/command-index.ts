@@ -23,7 +23,7 @@ export const COMMAND_DESCRIPTIONS = {
   'bench-seed':
     'benchmark seeding: rows/s and peak RSS per database (each seed in its own process), restore time against seed time, and pgbench -i for the same row count where pgbench is installed',
   'bench-overhead':
-    "measure the harness's own cost: batched on bookstore through the runner vs the same statements on the bare driver",
+    "measure the harness's own cost: batched on bookstore through the runner vs the same statements on the bare driver (--profile-cost: the statement profile's and work counters' cost)",
 } as const
 
 export type CommandName = keyof typeof COMMAND_DESCRIPTIONS

@@ -51,7 +51,19 @@ const statementKind = z.enum(['select', 'insert', 'update', 'delete', 'begin', '
 
 const statementProfile = z
   .object({
-    covers: z.literal('first-iteration').describe('the iteration the profile measured'),
+    covers: z
+      .enum(['first-iteration', 'unfinished-first-iteration'])
+      .describe(
+        'the iteration the profile measured: the first, or for a run stopped by its budget before any iteration finished, the first as far as it got',
+      ),
+    underWay: z
+      .number()
+      .int()
+      .min(0)
+      .optional()
+      .describe(
+        'statements still running when an unfinished iteration was stopped, counted with their time so far',
+      ),
     iterationMs: z.number().min(0).describe('the strategy’s time in that iteration'),
     statementsMs: z.number().min(0).describe('time inside statements, summed over every connection'),
     outsideStatementsMs: z
@@ -114,14 +126,36 @@ export const runSchema = z.object({
     .array(
       z.object({
         template: z.string(),
-        plan: z.string().describe('the database’s plan, not executed (EXPLAIN / EXPLAIN QUERY PLAN)'),
+        plan: z
+          .string()
+          .describe(
+            'the database’s plan: executed once and timed where `analyzed` (EXPLAIN ANALYZE in a transaction rolled back, on a fresh working copy), else not executed (EXPLAIN / EXPLAIN QUERY PLAN)',
+          ),
+        analyzed: z.boolean().optional().describe('the plan was measured by running one call, rolled back'),
         flags: z.array(
           z.object({
-            kind: z.enum(['repeated-full-scan', 'unindexed-foreign-key']),
+            kind: z.enum([
+              'repeated-full-scan',
+              'unindexed-foreign-key',
+              'nested-loop-full-scan',
+              'sort-spill',
+            ]),
             table: z.string(),
             column: z.string().nullable(),
             fix: z.string().describe('the index that would fix it'),
             message: z.string(),
+            evidence: z
+              .string()
+              .optional()
+              .describe(
+                'what the analyzed plan measured of it (a foreign key’s trigger time, a sort’s disk use)',
+              ),
+            evidenceMs: z
+              .number()
+              .min(0)
+              .optional()
+              .describe('the time the analyzed call spent on it (the foreign key’s check or cascade), ms'),
+            statementMs: z.number().min(0).optional().describe('the analyzed call’s whole time, ms'),
           }),
         ),
       }),

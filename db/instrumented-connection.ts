@@ -36,6 +36,8 @@ interface Tally {
   counts: Record<StatementKind | 'total', number>
   roundTrips: number
   profile: StatementProfile
+  /** Whether statements are profiled (off only to measure what profiling costs). */
+  profiling: boolean
 }
 
 function zeroCounts(): Record<StatementKind | 'total', number> {
@@ -53,7 +55,7 @@ export class InstrumentedConnection implements Connection {
   readonly #session: DriverSession
   readonly #logger: SqlLogger | undefined
   /** Shared with the connections that count into this one (`countInto`). */
-  #tally: Tally = { counts: zeroCounts(), roundTrips: 0, profile: new StatementProfile() }
+  #tally: Tally = { counts: zeroCounts(), roundTrips: 0, profile: new StatementProfile(), profiling: true }
   #inTransaction = false
   #closed = false
   /** Run before the session closes, whoever closes it (the harness reads session counters there). */
@@ -94,16 +96,18 @@ export class InstrumentedConnection implements Connection {
     this.#tally.counts.total++
     this.#tally.roundTrips++
     const started = performance.now()
+    const profile = this.#tally.profiling ? this.#tally.profile : undefined
+    const ticket = profile?.start(sql, params, kind, started)
     try {
       const result = await run()
       const ms = performance.now() - started
       // A DELETE ... RETURNING both affects and returns its rows: they are counted once.
-      this.#tally.profile.add(sql, params, kind, ms, Math.max(result.affected, result.rows.length))
+      profile?.add(sql, params, kind, ms, Math.max(result.affected, result.rows.length), ticket)
       this.#log(sql, params, kind, ms, result.affected, result.rows.length)
       return result
     } catch (error) {
       const ms = performance.now() - started
-      this.#tally.profile.add(sql, params, kind, ms, 0)
+      profile?.add(sql, params, kind, ms, 0, ticket)
       this.#log(sql, params, kind, ms, 0, 0, error instanceof Error ? error.message : String(error))
       throw error
     }
@@ -150,6 +154,20 @@ export class InstrumentedConnection implements Connection {
   /** The statements so far grouped by template, most total time first (shared ones included). */
   profile(): TemplateFigures[] {
     return this.#tally.profile.figures()
+  }
+
+  /** Stops profiling statements (here and in the connections counting into this one): `bench-overhead` measures what the profile costs. */
+  stopProfiling(): void {
+    this.#tally.profiling = false
+  }
+
+  /**
+   * The profile so far with the statements under way counted at their time so far, and how many are:
+   * what a run stopped mid-statement reports.
+   */
+  profileNow(): { readonly templates: TemplateFigures[]; readonly running: number } {
+    const profile = this.#tally.profile
+    return { templates: profile.figures(performance.now()), running: profile.running }
   }
 
   /** Starts counting from zero (e.g. after setup, before the timed strategy), shared counts included. */

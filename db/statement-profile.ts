@@ -16,9 +16,12 @@ export interface TemplateFigures {
   readonly rows: number
   /** The first call's text and parameters: what a plan is asked for. */
   readonly example: { readonly sql: string; readonly params: readonly unknown[] }
+  /** Which template's first call came first (0, 1, …): the order a replay of first calls follows. */
+  readonly firstCall: number
 }
 
 interface Accumulator {
+  readonly firstCall: number
   readonly kind: StatementKind
   readonly example: TemplateFigures['example']
   calls: number
@@ -36,13 +39,48 @@ interface Accumulator {
  */
 export class StatementProfile {
   readonly #templates = new Map<string, Accumulator>()
+  /** Statements sent and not yet answered, by ticket: what a run stopped mid-statement was doing. */
+  readonly #running = new Map<
+    number,
+    { sql: string; params: readonly unknown[]; kind: StatementKind; at: number }
+  >()
+  #tickets = 0
+
+  /** Notes a statement sent at `at` (`performance.now()`); `add` with its ticket ends it. */
+  start(sql: string, params: readonly unknown[], kind: StatementKind, at: number): number {
+    const ticket = this.#tickets++
+    this.#running.set(ticket, { sql, params, kind, at })
+    return ticket
+  }
+
+  /** Statements under way now. */
+  get running(): number {
+    return this.#running.size
+  }
 
   /** Records one executed statement (or one that failed: its time was spent too). */
-  add(sql: string, params: readonly unknown[], kind: StatementKind, ms: number, rows: number): void {
+  add(
+    sql: string,
+    params: readonly unknown[],
+    kind: StatementKind,
+    ms: number,
+    rows: number,
+    ticket?: number,
+  ): void {
+    if (ticket !== undefined) this.#running.delete(ticket)
     const template = fingerprint(sql)
     let entry = this.#templates.get(template)
     if (!entry) {
-      entry = { kind, example: { sql, params }, calls: 0, totalMs: 0, maxMs: 0, rows: 0, durations: [] }
+      entry = {
+        firstCall: this.#templates.size,
+        kind,
+        example: { sql, params },
+        calls: 0,
+        totalMs: 0,
+        maxMs: 0,
+        rows: 0,
+        durations: [],
+      }
       this.#templates.set(template, entry)
     }
     entry.calls++
@@ -52,9 +90,20 @@ export class StatementProfile {
     entry.durations.push(ms)
   }
 
-  /** The templates so far, most total time first. */
-  figures(): TemplateFigures[] {
-    return [...this.#templates]
+  /**
+   * The templates so far, most total time first. Given `now`, the statements under way count too, as
+   * calls that took their time so far (a run stopped by its budget mid-statement shows where it was).
+   */
+  figures(now?: number): TemplateFigures[] {
+    let templates = this.#templates
+    if (now !== undefined && this.#running.size > 0) {
+      const copy = new StatementProfile()
+      for (const [template, e] of this.#templates)
+        copy.#templates.set(template, { ...e, durations: [...e.durations] })
+      for (const r of this.#running.values()) copy.add(r.sql, r.params, r.kind, Math.max(0, now - r.at), 0)
+      templates = copy.#templates
+    }
+    return [...templates]
       .map(([template, e]) => ({
         template,
         kind: e.kind,
@@ -65,6 +114,7 @@ export class StatementProfile {
         maxMs: e.maxMs,
         rows: e.rows,
         example: e.example,
+        firstCall: e.firstCall,
       }))
       .sort((a, b) => b.totalMs - a.totalMs || b.calls - a.calls)
   }

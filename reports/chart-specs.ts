@@ -214,6 +214,7 @@ export function groupCharts(group: ReportGroup): ChartSpec[] {
       false,
       memorySubtitle(rows),
     ),
+    templateChart(group),
     progressChart(group),
     batchesChart(group),
     backlogChart(group),
@@ -235,6 +236,97 @@ export function groupCharts(group: ReportGroup): ChartSpec[] {
     ...group.swept.flatMap((option) => sweepCharts(group, option)),
   ]
   return charts.filter((c): c is ChartSpec => c !== undefined)
+}
+
+/** Templates drawn as their own segment in the time-by-template chart; the rest are one segment. */
+const CHART_TEMPLATES = 6
+/** A legend entry's length at most: templates are whole statements. */
+const LEGEND_CHARS = 70
+
+const shortened = (text: string) =>
+  text.length > LEGEND_CHARS ? `${text.slice(0, LEGEND_CHARS - 1)}…` : text
+
+/** The stacked time-by-template chart's data: one bar per run, one segment per template. */
+export interface TemplateStacks {
+  /** Run labels, one bar each, in the group's order. */
+  readonly labels: readonly string[]
+  /** One segment per dataset: a template, `other statements`, or `outside statements`; ms per run. */
+  readonly datasets: readonly { readonly label: string; readonly data: readonly number[] }[]
+}
+
+/**
+ * Each profiled run's first iteration split by template: the templates that cost most over the group
+ * (by their largest share of any run) each a segment, the rest of the statements one, and the time
+ * outside statements one. Statements of parallel connections overlap, so a bar may be longer than the
+ * iteration.
+ */
+export function templateStacks(rows: readonly ReportRow[]): TemplateStacks {
+  const profiled = rows.filter((r) => (r.run.profile?.templates.length ?? 0) > 0)
+  const weight = new Map<string, number>()
+  for (const { run } of profiled)
+    for (const t of run.profile?.templates ?? [])
+      weight.set(t.template, Math.max(weight.get(t.template) ?? 0, t.share))
+  const chosen = [...weight]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, CHART_TEMPLATES)
+    .map(([template]) => template)
+  const ms = (v: number) => Math.round(v * 1000) / 1000
+  const msOf = (row: ReportRow, template: string) =>
+    row.run.profile?.templates.find((t) => t.template === template)?.totalMs ?? 0
+  const other = (row: ReportRow) => {
+    const profile = row.run.profile
+    if (!profile) return 0
+    const shown = chosen.reduce((sum, t) => sum + msOf(row, t), 0)
+    return ms(Math.max(0, profile.statementsMs - shown))
+  }
+  const datasets = [
+    ...chosen.map((template) => ({ label: template, data: profiled.map((r) => msOf(r, template)) })),
+    { label: 'other statements', data: profiled.map(other) },
+    { label: 'outside statements', data: profiled.map((r) => r.run.profile?.outsideStatementsMs ?? 0) },
+  ].filter((d) => d.data.some((v) => v > 0))
+  return { labels: profiled.map(chartLabel), datasets }
+}
+
+/** Time by statement template per run, stacked: where each strategy's time went. */
+function templateChart(group: ReportGroup): ChartSpec | undefined {
+  const stacks = templateStacks(group.rows)
+  if (stacks.labels.length === 0 || stacks.datasets.length === 0) return undefined
+  const title = `Time by statement template — ${group.scenario} ×${group.scale}`
+  const options = baseOptions(title, 'first iteration, milliseconds; parallel statements overlap')
+  return {
+    group: group.id,
+    id: `${group.id}-templates`,
+    title,
+    width: WIDTH,
+    // The legend lists a template per line under the bars.
+    height: barHeight(stacks.labels.length) + 22 * stacks.datasets.length,
+    config: {
+      type: 'bar',
+      data: {
+        labels: [...stacks.labels],
+        datasets: stacks.datasets.map((d, i) => ({
+          label: shortened(d.label),
+          data: [...d.data],
+          backgroundColor:
+            d.label === 'outside statements'
+              ? GREY
+              : d.label === 'other statements'
+                ? '#79706e'
+                : (PALETTE[i % PALETTE.length] as string),
+          borderWidth: 0,
+        })),
+      },
+      options: {
+        ...options,
+        indexAxis: 'y',
+        plugins: { ...options.plugins, legend: { display: true, position: 'bottom', align: 'start' } },
+        scales: {
+          x: { stacked: true, type: 'linear', min: 0, title: { display: true, text: 'milliseconds' } },
+          y: { stacked: true, ticks: { autoSkip: false } },
+        },
+      },
+    },
+  }
 }
 
 /** A line chart's spec: full width, a fixed height. */

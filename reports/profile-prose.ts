@@ -6,6 +6,8 @@ import type { RunRecord } from '../core/results-schema.js'
 import { formatCount, formatMs } from './report-format.js'
 import type { ReportGroup } from './report-model.js'
 
+type PlanFlag = NonNullable<RunRecord['plans']>[number]['flags'][number]
+
 /** Templates shown per run in a report (the results file and `--profile` hold them all). */
 const TOP = 3
 
@@ -48,12 +50,28 @@ export function workFigures(group: ReportGroup): string[] {
   })
 }
 
+/** The strongest measured evidence of a column's flags: the largest share of an analyzed statement's time. */
+function strongest(flags: readonly PlanFlag[]): PlanFlag | undefined {
+  const share = (f: PlanFlag) => (f.evidenceMs ?? 0) / (f.statementMs || 1)
+  return flags.filter((f) => f.evidenceMs !== undefined).sort((a, b) => share(b) - share(a))[0]
+}
+
+/** What a flag's measured evidence says its column cost, in a clause. */
+function measuredCost(flag: PlanFlag | undefined): string {
+  if (flag?.evidenceMs === undefined) return ''
+  const of = flag.statementMs
+    ? ` of the statement's ${formatMs(flag.statementMs)} (${percent(flag.evidenceMs / flag.statementMs)})`
+    : ''
+  return `; the DELETE's check or cascade searching it took ${formatMs(flag.evidenceMs)}${of} in one call timed by EXPLAIN ANALYZE (rolled back)`
+}
+
 /**
- * One line per flagged table and column across the group's runs: what lacks an index, the fix, and
- * what the statements flagged cost each run (their share of its time).
+ * One line per flagged table and column across the group's runs: what lacks an index, the fix, what
+ * the database measured it cost (the foreign key's trigger time in an analyzed call) and what the
+ * statements flagged cost each run (their share of its time).
  */
 export function planWarnings(group: ReportGroup): string[] {
-  const byColumn = new Map<string, { fix: string; message: string; costs: string[] }>()
+  const byColumn = new Map<string, { fix: string; message: string; flags: PlanFlag[]; costs: string[] }>()
   for (const { run, label } of group.rows) {
     const shares = new Map((run.profile?.templates ?? []).map((t) => [t.template, t]))
     const seen = new Map<string, { ms: number; share: number }>()
@@ -61,7 +79,9 @@ export function planWarnings(group: ReportGroup): string[] {
       const figures = shares.get(plan.template)
       for (const flag of plan.flags) {
         const key = `${flag.table}.${flag.column ?? '*'}`
-        if (!byColumn.has(key)) byColumn.set(key, { fix: flag.fix, message: flag.message, costs: [] })
+        const entry = byColumn.get(key) ?? { fix: flag.fix, message: flag.message, flags: [], costs: [] }
+        entry.flags.push(flag)
+        byColumn.set(key, entry)
         const cost = seen.get(key) ?? { ms: 0, share: 0 }
         seen.set(key, { ms: cost.ms + (figures?.totalMs ?? 0), share: cost.share + (figures?.share ?? 0) })
       }
@@ -69,10 +89,10 @@ export function planWarnings(group: ReportGroup): string[] {
     for (const [key, cost] of seen)
       byColumn.get(key)?.costs.push(`${label} ${formatMs(cost.ms)} (${percent(cost.share)})`)
   }
-  return [...byColumn].map(([key, { fix, message, costs }]) =>
+  return [...byColumn].map(([key, { fix, message, flags, costs }]) =>
     key.endsWith('.*')
       ? `${message}; fix: ${fix}; flagged statements took ${costs.join(', ')}`
-      : `${key} has no index (${fix}): the flagged statements took ${costs.join(', ')}`,
+      : `${key} has no index (${fix})${measuredCost(strongest(flags))}; the flagged statements took ${costs.join(', ')}`,
   )
 }
 
@@ -90,7 +110,7 @@ export function fullProfiles(runs: readonly RunRecord[]): string {
     const profile = run.profile
     if (profile) {
       lines.push(
-        `first iteration ${formatMs(profile.iterationMs)}: statements ${formatMs(profile.statementsMs)}, outside statements ${formatMs(profile.outsideStatementsMs)}`,
+        `${profile.covers === 'first-iteration' ? 'first iteration' : `first iteration, unfinished (stopped; ${profile.underWay ?? 0} statements under way, counted so far)`} ${formatMs(profile.iterationMs)}: statements ${formatMs(profile.statementsMs)}, outside statements ${formatMs(profile.outsideStatementsMs)}`,
         'share   calls        total      mean       p95        max        rows        template',
       )
       for (const t of profile.templates)
@@ -116,7 +136,7 @@ export function fullProfiles(runs: readonly RunRecord[]): string {
       lines.push(`work (${work.scope}; * deterministic): ${counters.join(', ')}`)
     } else if (work) lines.push(`work: ${work.note}`)
     for (const flag of (run.plans ?? []).flatMap((p) => p.flags))
-      lines.push(`warning: ${flag.message}; fix: ${flag.fix}`)
+      lines.push(`warning: ${flag.message}; fix: ${flag.fix}${flag.evidence ? `; ${flag.evidence}` : ''}`)
   }
   return lines.join('\n').trimStart()
 }

@@ -78,12 +78,14 @@ async function iterate(job: ChildJob, prepared: PreparedScenario, strategy: Stra
       ...(job.logSql ? { logger: logToStderr } : {}),
       ...(withTraffic ? { traffic: trafficJob(job) } : {}),
       ...(replicas.length > 0 ? { replicas } : {}),
+      ...(job.instrument === false ? { instrument: false } : {}),
     },
     {
       progress: progressSender(),
       iteration: (iteration, sampleMs, figures) => send({ type: 'iteration', iteration, sampleMs, figures }),
       connection: (conn, first) => reportSession(server, conn, first),
       traffic: (running) => (activeTraffic = running),
+      profile: (profile, memory) => send({ type: 'profile', profile, memory }),
     },
   ).finally(() => closeReplicas(replicas))
   const [first, ...rest] = outcome.iterations

@@ -4,6 +4,7 @@ import type { SchemaKnobs } from '../scenarios/scenario-tables.js'
 import type { StrategyOptions } from '../strategies/strategy.js'
 import type { IterationPolicy } from './iteration-policy.js'
 import type { MemoryPeaks } from './memory-sampler.js'
+import type { StatementProfileRecord } from './profile-record.js'
 import type { ChildRun, Iteration, IterationFigures } from './run-record.js'
 import type { Expectation } from './verifier.js'
 
@@ -37,6 +38,8 @@ export interface ChildJob {
   readonly traffic: boolean
   /** Replicas of `db` whose lag each timed iteration measures (URLs, may hold passwords). */
   readonly replicas?: readonly string[]
+  /** `false`: no statement profile, work counters or plans (bench-overhead measures their cost). */
+  readonly instrument?: boolean
 }
 
 /** What a child reports while it works. */
@@ -50,6 +53,8 @@ export type ChildMessage =
       /** The run's memory peaks so far, so a run stopped by its budget still reports them. */
       readonly memory: MemoryPeaks
     }
+  /** The first iteration's statement profile and memory peaks so far, while it runs (a run stopped mid-way reports them). */
+  | { readonly type: 'profile'; readonly profile: StatementProfileRecord; readonly memory: MemoryPeaks }
   /** An iteration finished and verified: what a run cut short by its budget is reported from. */
   | {
       readonly type: 'iteration'

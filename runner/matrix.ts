@@ -268,6 +268,7 @@ function timeoutRecord(
     iterationStop: { reason: outcome.hopeless ? 'hopeless' : 'budget', detail: error },
     projection: projection(outcome.rows, outcome.elapsedMs, context.rowsExpected),
     ...(outcome.memory.peakRssBytes > 0 ? { memory: { ...outcome.memory, note: context.memoryNote } } : {}),
+    ...(outcome.profile ? { profile: outcome.profile } : {}),
     progress: outcome.curve.map(([t, r]) => [t, r]),
   }
 }

@@ -42,29 +42,60 @@ export async function measureOverhead(
   /** Iterations inside each process (its median is the sample): later ones run warm, as a user's do. */
   perProcess = 5,
 ): Promise<OverheadMeasurement> {
-  const { capabilities } = await server.describe()
-  const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
-  const setup: OverheadSetup = { server, dbValue, scale, perProcess, pristine: seeded.database, capabilities }
+  const setup = await overheadSetup(server, dbValue, scale, perProcess)
   const runnerOnce = await runnerIteration(setup)
   const working = DatabaseServer.uniqueName('overhead_raw')
   const rawOnce = rawIteration(setup, working)
-  // Alternated in pairs, the order flipped every pair, so drift in the machine's speed falls on both.
-  const runner: IterationCost[] = []
-  const raw: IterationCost[] = []
   try {
-    for (let i = 0; i < iterations; i++) {
-      if (i % 2 === 0) {
-        runner.push(await runnerOnce())
-        raw.push(await rawOnce())
-      } else {
-        raw.push(await rawOnce())
-        runner.push(await runnerOnce())
-      }
-    }
+    const [runner, raw] = await alternated(iterations, runnerOnce, rawOnce)
+    return compare(runner, raw, iterations)
   } finally {
     await server.dropDatabase(working).catch(() => {})
   }
-  return compare(runner, raw, iterations)
+}
+
+/**
+ * `iterations` samples of each kind, alternated in pairs with the order flipped every pair, so drift
+ * in the machine's speed falls on both.
+ */
+async function alternated(
+  iterations: number,
+  a: () => Promise<IterationCost>,
+  b: () => Promise<IterationCost>,
+): Promise<[IterationCost[], IterationCost[]]> {
+  const first: IterationCost[] = []
+  const second: IterationCost[] = []
+  for (let i = 0; i < iterations; i++) {
+    if (i % 2 === 0) {
+      first.push(await a())
+      second.push(await b())
+    } else {
+      second.push(await b())
+      first.push(await a())
+    }
+  }
+  return [first, second]
+}
+
+/**
+ * What the statement profile and the work counters cost (plans are made outside the timed window):
+ * `strategy` on bookstore timed through the runner with them and without, in alternating fresh
+ * processes, compared as the harness's overhead is. per-row, a statement per target row, is where the
+ * profile's per-statement work weighs most.
+ */
+export async function measureInstrumentCost(
+  server: DatabaseServer,
+  dbValue: string,
+  scale: number,
+  iterations: number,
+  strategy: string,
+  perProcess = 5,
+): Promise<OverheadMeasurement> {
+  const setup = await overheadSetup(server, dbValue, scale, perProcess)
+  const withIt = await runnerIteration(setup, { strategy, instrument: true })
+  const without = await runnerIteration(setup, { strategy, instrument: false })
+  const [on, off] = await alternated(iterations, withIt, without)
+  return compare(on, off, iterations)
 }
 
 /** What both kinds of iteration share: the server, the seeded bookstore, the iterations per process. */
@@ -78,8 +109,30 @@ interface OverheadSetup {
   readonly capabilities: Capabilities
 }
 
+/** What the runner's iterations run: a built-in strategy, with or without the profile and counters. */
+interface RunnerChoice {
+  readonly strategy: string
+  /** `false`: no statement profile, work counters or plans. */
+  readonly instrument: boolean
+}
+
+/** The seeded bookstore (seed 42) both kinds of iteration restore from. */
+async function overheadSetup(
+  server: DatabaseServer,
+  dbValue: string,
+  scale: number,
+  perProcess: number,
+): Promise<OverheadSetup> {
+  const { capabilities } = await server.describe()
+  const seeded = await seedScenario(server, { scenario: bookstore, scale, seed: 42 })
+  return { server, dbValue, scale, perProcess, pristine: seeded.database, capabilities }
+}
+
 /** One timed iteration through the runner: child process, tinybench, instrumented connection. */
-async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<IterationCost>> {
+async function runnerIteration(
+  setup: OverheadSetup,
+  choice: RunnerChoice = { strategy: 'batched', instrument: true },
+): Promise<() => Promise<IterationCost>> {
   const { server, scale, capabilities, pristine } = setup
   const tables = scenarioTables(bookstore)
   const prepared = await prepareScenario(server, capabilities, bookstore, scale, tables, pristine)
@@ -91,7 +144,7 @@ async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<Iter
         sqlite: {},
         logSql: false,
         scenario: 'bookstore',
-        strategy: 'batched',
+        strategy: choice.strategy,
         knobs: {},
         scale,
         seed: 42,
@@ -103,11 +156,12 @@ async function runnerIteration(setup: OverheadSetup): Promise<() => Promise<Iter
         working: DatabaseServer.uniqueName('overhead_runner'),
         expectation: prepared.expectation,
         traffic: false,
+        instrument: choice.instrument,
       },
       { budgetMs: 600_000, rowsExpected: 0 },
     )
     if (outcome.kind !== 'result' || !outcome.run.timing)
-      throw new Error(`the runner's batched run did not complete: ${JSON.stringify(outcome)}`)
+      throw new Error(`the runner's ${choice.strategy} run did not complete: ${JSON.stringify(outcome)}`)
     return { ms: outcome.run.timing.median, cpuMs: median(outcome.run.clientCpuMs ?? []) }
   }
 }

@@ -19,12 +19,15 @@ const ms = (v: number): number => Math.round(v * 1000) / 1000
 export function profileRecord(
   templates: readonly TemplateFigures[],
   iterationMs: number,
+  /** Set for an iteration still under way: how many statements were running. */
+  unfinished?: { readonly underWay: number },
 ): StatementProfileRecord {
   const statementsMs = templates.reduce((sum, t) => sum + t.totalMs, 0)
   const kept = templates.slice(0, MAX_TEMPLATES)
   const rest = templates.slice(MAX_TEMPLATES)
   return {
-    covers: 'first-iteration',
+    covers: unfinished ? 'unfinished-first-iteration' : 'first-iteration',
+    ...(unfinished ? { underWay: unfinished.underWay } : {}),
     iterationMs: ms(iterationMs),
     statementsMs: ms(statementsMs),
     outsideStatementsMs: ms(Math.max(0, iterationMs - statementsMs)),

@@ -17,8 +17,10 @@ import { costBaseline, databaseCost, type CostBaseline, type DatabaseCost } from
 import { errorLine } from './error-line.js'
 import { startTrafficProcess, type TrafficProcess } from './foreground-traffic.js'
 import { collectGarbage, sampleMemory, type MemoryPeaks } from './memory-sampler.js'
-import { profileRecord } from './profile-record.js'
-import { explainTemplates } from './query-plans.js'
+import { profileRecord, type StatementProfileRecord } from './profile-record.js'
+import { analyzable, analyzeTemplates, explainTemplates } from './query-plans.js'
+import type { PlanRecord } from './plan-flags.js'
+import type { TemplateFigures } from '../db/statement-profile.js'
 import { timingOfSamples, type Iteration, type IterationFigures } from './run-record.js'
 import {
   strategyContext,
@@ -49,7 +51,15 @@ export interface IterationJob {
   readonly traffic?: TrafficJob
   /** Replicas of the server whose lag each timed iteration measures (`--replica`); the caller closes them. */
   readonly replicas?: readonly ReplicaTarget[]
+  /**
+   * `false` leaves out the statement profile, the work counters and the plans: only `bench-overhead`
+   * does, to measure what they cost.
+   */
+  readonly instrument?: boolean
 }
+
+/** The work counters of a run measured without them (`instrument: false`). */
+const NOT_MEASURED = 'not measured: left out to measure what measuring costs (bench-overhead)'
 
 /** What the caller hears while the iterations run (the child passes it on to the parent). */
 export interface IterationHooks {
@@ -61,7 +71,16 @@ export interface IterationHooks {
   connection?(conn: InstrumentedConnection, first: boolean): Promise<void>
   /** The run's traffic process, once started, so a stop signal can end it first. */
   traffic?(running: TrafficProcess): void
+  /**
+   * The first iteration's profile and the memory peaks so far, about every PROFILE_EVERY_MS while it
+   * runs: what a run its budget stops before any iteration finished still reports (a single long
+   * statement reports no progress).
+   */
+  profile?(profile: StatementProfileRecord, memory: MemoryPeaks): void
 }
+
+/** How often the profile of a first iteration under way is passed on (it sorts each template's times). */
+export const PROFILE_EVERY_MS = 500
 
 /** What the iterations left: each finished one, and the figures measured across them. */
 export interface IterationsOutcome extends IterationFigures {
@@ -119,6 +138,8 @@ class IterationRunner {
   #cost: DatabaseCost | undefined
   /** The replicas' lag, where the run has replicas. */
   readonly #replication: ReplicationMonitor | undefined
+  /** Passes on the first iteration's profile while it runs, where the caller listens. */
+  #profileTimer: NodeJS.Timeout | undefined
 
   constructor(job: IterationJob, hooks: IterationHooks) {
     this.#job = job
@@ -176,7 +197,11 @@ class IterationRunner {
     const restore = await restoreWorkingCopy(server, prepared.pristine, working, prepared.tables)
     const conn = await server.openDatabase(working, logger ? { logger } : {})
     await this.#hooks.connection?.(conn, true)
-    const work = new WorkMeter(server.dialect.work)
+    const instrument = this.#job.instrument !== false
+    if (!instrument) conn.stopProfiling()
+    const work = new WorkMeter(
+      instrument ? server.dialect.work : { ...server.dialect.work, unavailable: NOT_MEASURED },
+    )
     const ctx = this.#context(conn, work)
     if (!this.#cost) this.#baseline = await costBaseline(server, working, prepared.plan)
     const traffic = this.#trafficProcess()
@@ -194,6 +219,24 @@ class IterationRunner {
     // window holds the strategy alone and its samples are the ones the iteration policy decides on.
     this.#memorySampler = sampleMemory()
     this.#cpuStart = process.cpuUsage()
+    this.#watchProfile(conn)
+  }
+
+  /** While the first iteration runs, its profile so far every PROFILE_EVERY_MS, for the caller. */
+  #watchProfile(conn: InstrumentedConnection): void {
+    const report = this.#hooks.profile
+    if (!report || this.#iterations.length > 0) return
+    const started = performance.now()
+    const snapshot = () => {
+      const taken = performance.now()
+      const now = conn.profileNow()
+      report(profileRecord(now.templates, taken - started, { underWay: now.running }), this.#memoryNow())
+      // A snapshot sorts every call's time (hundreds of thousands for a long per-row run): the next
+      // waits at least 50 times as long as this one took, so snapshots cost at most 2% of the iteration.
+      const cost = performance.now() - taken
+      this.#profileTimer = setTimeout(snapshot, Math.max(PROFILE_EVERY_MS, 50 * cost)).unref()
+    }
+    this.#profileTimer = setTimeout(snapshot, PROFILE_EVERY_MS).unref()
   }
 
   /** The run's traffic process, started once for all its iterations. */
@@ -240,6 +283,8 @@ class IterationRunner {
 
   /** Untimed, first thing after the strategy: its CPU time and memory peaks. */
   #measured(): void {
+    clearTimeout(this.#profileTimer)
+    this.#profileTimer = undefined
     const used = process.cpuUsage(this.#cpuStart)
     this.#cpuMs.push((used.user + used.system) / 1000)
     this.#memory = maxPeaks(this.#memory, this.#memorySampler?.stop() ?? this.#memory)
@@ -282,8 +327,14 @@ class IterationRunner {
     await conn.close()
     const verdict = await verifyWorkingCopy(prepared, working, ctx.deletedAt)
     // Once, before the space is reclaimed: plans are asked of the statistics the deletion ran with.
-    const plans =
-      this.#iterations.length === 0 ? await explainTemplates(prepared, working, templates) : undefined
+    const plain =
+      this.#iterations.length === 0 && this.#job.instrument !== false
+        ? await explainTemplates(prepared, working, templates)
+        : undefined
+    // What the first deletion cost the database: log written, space before, after, after reclaim.
+    if (!this.#cost && this.#baseline)
+      this.#cost = await databaseCost(prepared.server, working, this.#baseline)
+    const plans = plain && (await this.#measuredPlans(templates, plain, restore.seconds))
     this.#iterations.push({
       ...(foreground ? { foreground } : {}),
       counters,
@@ -298,15 +349,38 @@ class IterationRunner {
       ...(this.#error ? { error: this.#error } : {}),
       ...(replication ? { replication } : {}),
     })
-    // What the first deletion cost the database: log written, space before, after, after reclaim.
-    if (!this.#cost && this.#baseline)
-      this.#cost = await databaseCost(prepared.server, working, this.#baseline)
     this.#hooks.iteration?.(this.#iterations.at(-1) as Iteration, this.#samples.at(-1) ?? 0, this.#figures())
     // A failed or wrong iteration ends the run: repeating it measures nothing new.
     const next = this.#error || !verdict.ok ? 'failure' : this.#decideNext()
     if (next !== 'continue') {
       this.#stopReason = next
       this.#stop.abort()
+    }
+  }
+
+  /**
+   * The first iteration's plans timed where the database can run a statement and roll it back: on the
+   * working copy restored again (the deletion left nothing to delete), which the next iteration
+   * restores anew. A restore that fails keeps the plain plans: they are still the database's.
+   */
+  async #measuredPlans(
+    templates: readonly TemplateFigures[],
+    plain: readonly PlanRecord[],
+    restoreSeconds: number,
+  ): Promise<readonly PlanRecord[]> {
+    const { prepared, working, budgetMs, startedAt } = this.#job
+    if (!analyzable(prepared, templates)) return plain
+    // The run's budget holds the analysis too: it needs a restore (as long as this iteration's) and
+    // leaves a second for what follows; with less, the plain plans stand.
+    const restoreMs = 1000 * restoreSeconds
+    const left = (budgetMs ?? Infinity) - (performance.now() - (startedAt ?? 0)) - restoreMs - 1000
+    if (left < 500)
+      return plain.map((p) => ({ ...p, plan: `${p.plan}\n(not analyzed: the run's budget is spent)` }))
+    try {
+      await restoreWorkingCopy(prepared.server, prepared.pristine, working, prepared.tables)
+      return await analyzeTemplates(prepared, working, templates, plain, left)
+    } catch (e) {
+      return plain.map((p) => ({ ...p, plan: `${p.plan}\n(not analyzed: ${errorLine(e)})` }))
     }
   }
 

@@ -5,6 +5,7 @@ import type { ChildJob, ChildMessage } from './child-protocol.js'
 import { hopeless, type ProgressPoints } from './early-stop.js'
 import { stopDetail } from './iteration-policy.js'
 import type { MemoryPeaks } from './memory-sampler.js'
+import type { StatementProfileRecord } from './profile-record.js'
 import {
   runRecordOf,
   timingOfSamples,
@@ -30,6 +31,8 @@ export type ChildOutcome =
       readonly hopeless?: { readonly projectedMs: number }
       readonly memory: MemoryPeaks
       readonly curve: ProgressCurve
+      /** The iteration's statement profile as far as it got, where the child reported one. */
+      readonly profile?: StatementProfileRecord
     }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'interrupted' }
@@ -69,6 +72,8 @@ class ChildWatch {
   readonly samples: number[] = []
   figures: IterationFigures | undefined
   memory: MemoryPeaks = { peakRssBytes: 0, peakHeapBytes: 0 }
+  /** The first iteration's profile so far, while no iteration has finished. */
+  profile: StatementProfileRecord | undefined
   /** The iteration under way: its index, progress points, and when its last point arrived. */
   current = { index: 0, points: [] as [number, number][], receivedAt: 0 }
 
@@ -81,6 +86,9 @@ class ChildWatch {
       this.current.receivedAt = performance.now()
       this.memory = message.memory
       if (message.iteration === 0) this.curve.push([Math.round(message.elapsedMs), message.rows])
+    } else if (message.type === 'profile') {
+      this.profile = message.profile
+      this.memory = message.memory
     } else if (message.type === 'session') {
       if (message.reset) this.sessions.clear()
       this.sessions.add(message.id)
@@ -224,7 +232,13 @@ function budgetSpent(
     )
     return { kind: 'result', run, curve: thinned(finished(watch.curve, run, watch.samples[0])) }
   }
-  return { kind: 'timeout', ...watch.progressNow(), memory: watch.memory, curve: thinned(watch.curve) }
+  return {
+    kind: 'timeout',
+    ...watch.progressNow(),
+    memory: watch.memory,
+    curve: thinned(watch.curve),
+    ...(watch.profile ? { profile: watch.profile } : {}),
+  }
 }
 
 /** A first iteration whose settled rate projects several budgets: stopped now, with that projection. */
@@ -240,6 +254,7 @@ function earlyStop(watch: ChildWatch, budget: ChildBudget): ChildOutcome | undef
     hopeless: { projectedMs: verdict.projectedMs },
     memory: watch.memory,
     curve: thinned(watch.curve),
+    ...(watch.profile ? { profile: watch.profile } : {}),
   }
 }
 

@@ -34,6 +34,19 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect !== 'mysql')) {
           expect(flag.fix).toBe(`CREATE INDEX ON ${flag.table} (${flag.column ?? ''})`)
         // Plans are the database's own: a full scan shows in them.
         expect((result.plans ?? []).some((p) => /Seq Scan|SCAN /.test(p.plan))).toBe(true)
+        // Where the database can run a statement and roll it back, each DELETE's plan was timed, and
+        // every unindexed FK it reached carries its trigger's time as evidence.
+        if (prepared.server.dialect.plans.analyze) {
+          const deletes = (result.plans ?? []).filter((p) => p.template.startsWith('DELETE'))
+          expect(deletes.length).toBeGreaterThan(0)
+          expect(deletes.every((p) => p.analyzed === true)).toBe(true)
+          for (const flag of flags.filter((f) => f.kind === 'unindexed-foreign-key')) {
+            expect(flag.evidence, flag.message).toMatch(
+              /^EXPLAIN ANALYZE of one call, rolled back: Trigger for constraint \S+ fired/,
+            )
+            expect(flag.evidenceMs).toBeGreaterThan(0)
+          }
+        }
       }
       // With the FKs indexed, nothing is flagged for them.
       const indexed = await tests.prepare(jobHistory, SMALL_SCALE['job-history'] ?? 0.01, { fkIndex: true })

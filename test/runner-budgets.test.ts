@@ -77,6 +77,18 @@ for (const db of TEST_DATABASES) {
       })
       // Its memory is reported although no iteration finished.
       expect(waits?.memory?.peakRssBytes).toBeGreaterThan(0)
+      // So is its profile, as far as the iteration got: one SELECT of the keys, one DELETE of 1,000 rows.
+      const profile = waits?.profile
+      expect(profile?.covers).toBe('unfinished-first-iteration')
+      expect(profile?.underWay).toBe(0)
+      expect(
+        profile?.templates
+          .map((t) => [t.kind, t.calls, t.rows])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ).toEqual([
+        ['delete', 1, 1000],
+        ['select', 1, 1000],
+      ])
       expect(result.stdout).toMatch(
         /deletes-then-waits .*timeout \(1000 rows in [\d.]+ s, \d+ rows\/s, projected [\d.]+ s\)/,
       )

@@ -28,6 +28,34 @@ describe('statement templates', () => {
     expect(fingerprint('SELECT  a_2, "col 3"\n FROM `t_9`')).toBe('SELECT a_2, "col 3" FROM `t_9`')
   })
 
+  it('count a statement under way with its time so far where asked, and once it ends, as it ended', () => {
+    const profile = new StatementProfile()
+    profile.add('SELECT id FROM books', [], 'select', 2, 3)
+    const ticket = profile.start('DELETE FROM books WHERE id IN (1, 2)', [], 'delete', 100)
+    expect(profile.running).toBe(1)
+    // Without `now`, only finished statements; with it, the one under way took 150 - 100 ms so far.
+    expect(profile.figures().map((t) => t.template)).toEqual(['SELECT id FROM books'])
+    const now = profile.figures(150).find((t) => t.kind === 'delete')
+    expect([now?.template, now?.calls, now?.totalMs, now?.rows]).toEqual([
+      'DELETE FROM books WHERE id IN (?+)',
+      1,
+      50,
+      0,
+    ])
+    // The snapshot left the profile as it was.
+    expect(profile.figures().map((t) => t.calls)).toEqual([1])
+    profile.add('DELETE FROM books WHERE id IN (1, 2)', [], 'delete', 70, 2, ticket)
+    expect(profile.running).toBe(0)
+    expect(profile.figures(1000).map((t) => [t.kind, t.calls, t.totalMs, t.rows])).toEqual([
+      ['delete', 1, 70, 2],
+      ['select', 1, 2, 3],
+    ])
+    expect(profileRecord(profile.figures(1000), 100, { underWay: 0 })).toMatchObject({
+      covers: 'unfinished-first-iteration',
+      underWay: 0,
+    })
+  })
+
   it('group statements with their time, rows and the 95th percentile by nearest rank', () => {
     expect(nearestRank([5, 1, 4, 2, 3], 0.95)).toBe(5)
     expect(

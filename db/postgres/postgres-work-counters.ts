@@ -7,14 +7,15 @@ import type { WorkCounterProbe } from '../work-counters.js'
  */
 const READ_SQL = `SELECT d.tup_returned, d.tup_fetched, d.tup_inserted, d.tup_updated, d.tup_deleted,
   d.xact_commit, d.xact_rollback, d.blks_hit, d.blks_read, d.blks_hit + d.blks_read AS blks_accessed,
-  d.temp_files, d.temp_bytes, t.seq_scan, t.seq_tup_read, t.idx_scan, t.idx_tup_fetch, t.n_tup_del,
+  d.temp_files, d.temp_bytes, t.autovacuum_runs, t.seq_scan, t.seq_tup_read, t.idx_scan, t.idx_tup_fetch, t.n_tup_del,
   t.n_tup_upd, t.n_tup_ins, io.heap_blks_hit, io.heap_blks_read, io.idx_blks_hit, io.idx_blks_read,
   w.wal_records, w.wal_fpi, w.wal_bytes
 FROM pg_stat_database d,
   (SELECT COALESCE(SUM(seq_scan), 0) AS seq_scan, COALESCE(SUM(seq_tup_read), 0) AS seq_tup_read,
     COALESCE(SUM(idx_scan), 0) AS idx_scan, COALESCE(SUM(idx_tup_fetch), 0) AS idx_tup_fetch,
     COALESCE(SUM(n_tup_del), 0) AS n_tup_del, COALESCE(SUM(n_tup_upd), 0) AS n_tup_upd,
-    COALESCE(SUM(n_tup_ins), 0) AS n_tup_ins FROM pg_stat_user_tables) t,
+    COALESCE(SUM(n_tup_ins), 0) AS n_tup_ins,
+    COALESCE(SUM(autovacuum_count + autoanalyze_count), 0) AS autovacuum_runs FROM pg_stat_user_tables) t,
   (SELECT COALESCE(SUM(heap_blks_hit), 0) AS heap_blks_hit, COALESCE(SUM(heap_blks_read), 0) AS heap_blks_read,
     COALESCE(SUM(idx_blks_hit), 0) AS idx_blks_hit, COALESCE(SUM(idx_blks_read), 0) AS idx_blks_read
     FROM pg_statio_user_tables) io,
@@ -30,6 +31,8 @@ export const postgresWorkCounters: WorkCounterProbe = {
   flush: async (session) => {
     await session.probe('SELECT pg_stat_force_next_flush()')
   },
+  // autovacuum_runs (shown, not gated) says whether autovacuum vacuumed or analyzed a table of the
+  // working copy during the iteration: its work lands in the database-wide counters too.
   // Row and scan counts follow from the plans and the rows. Hits versus reads depend on what the cache
   // held; WAL is counted server-wide, other sessions' writes included. tup_returned counts index
   // entries read too, and how many dead ones an index scan still reads depends on whether earlier scans
