@@ -55,6 +55,8 @@ function optionRecord(
     ...(reads('batchSize') ? { batchSize: options.batchSize } : {}),
     ...(reads('sleepMs') ? { sleepMs: options.sleepMs } : {}),
     ...(reads('workers') ? { workers: options.workers } : {}),
+    // Only where named: a strategy reading every option has no use for pt-archiver's one.
+    ...(strategy.reads?.includes('bulkDelete') ? { bulkDelete: options.bulkDelete ? 'on' : 'off' } : {}),
     ...(knobs.fkAction ? { fkAction: knobs.fkAction } : {}),
     ...(knobs.fkIndex === undefined ? {} : { fkIndex: knobs.fkIndex ? 'on' : 'off' }),
     ...(knobs.indexes === undefined ? {} : { indexes: knobs.indexes ? 'on' : 'off' }),

@@ -117,6 +117,7 @@ export function sweptOptions(plan: Pick<MatrixPlan, 'knobs' | 'options'>): Set<s
     ...(varies(plan.options.map((o) => o.batchSize)) ? ['batchSize'] : []),
     ...(varies(plan.options.map((o) => o.sleepMs)) ? ['sleepMs'] : []),
     ...(varies(plan.options.map((o) => o.workers)) ? ['workers'] : []),
+    ...(varies(plan.options.map((o) => o.bulkDelete ?? false)) ? ['bulkDelete'] : []),
     ...(knob((k) => Boolean(k.fkAction)) ? ['fkAction'] : []),
     ...(knob((k) => k.fkIndex !== undefined) ? ['fkIndex'] : []),
     ...(knob((k) => k.indexes !== undefined) ? ['indexes'] : []),

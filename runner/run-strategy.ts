@@ -2,6 +2,7 @@ import type { DatabaseServer } from '../db/database-server.js'
 import type { Capabilities } from '../db/dialect.js'
 import type { InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
 import { bindPlaceholders } from '../db/placeholders.js'
+import { STATEMENT_KINDS, type StatementKind } from '../db/statement-kind.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 import { planDeletion, type DeletionPlan } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
@@ -96,6 +97,9 @@ export interface HarnessContext extends StrategyContext {
   figures(): Record<string, number>
   /** Closes the connections the strategy opened and left open. */
   closeConnections(): Promise<void>
+  /** What the strategy's own client sent, as it reported it (`reportStatements`); undefined where it did not. */
+  reportedStatements():
+    { readonly counts: Record<StatementKind, number>; readonly sources: string[] } | undefined
 }
 
 /** The strategy's context over a connection: the one place strategies meet the database. */
@@ -120,6 +124,7 @@ export function strategyContext(
   const { server } = prepared
   const figures: Record<string, number> = {}
   const extra: InstrumentedConnection[] = []
+  let reported: { counts: Record<StatementKind, number>; sources: string[] } | undefined
   return {
     conn,
     dialect: server.dialect,
@@ -152,6 +157,16 @@ export function strategyContext(
     },
     progress: extras.onProgress ?? (() => {}),
     abort,
+    client: () => server.clientDetails(workingName),
+    reportStatements: (counts, source) => {
+      reported ??= {
+        counts: Object.fromEntries(STATEMENT_KINDS.map((k) => [k, 0])) as Record<StatementKind, number>,
+        sources: [],
+      }
+      for (const kind of STATEMENT_KINDS) reported.counts[kind] += Math.max(0, Math.round(counts[kind] ?? 0))
+      if (!reported.sources.includes(source)) reported.sources.push(source)
+    },
+    reportedStatements: () => reported && { counts: { ...reported.counts }, sources: [...reported.sources] },
   }
 }
 

@@ -27,6 +27,7 @@ interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags, IterationFlags
   readonly batchSize: string
   readonly sleepMs: string
   readonly workers: string
+  readonly bulkDelete: string
   readonly timeout: string
   readonly out?: string
   readonly dryRun?: boolean
@@ -67,6 +68,16 @@ function integers(value: string, flag: string, min: number): number[] {
   })
 }
 
+/** An on/off flag's comma list, each value checked. */
+function switches(value: string, flag: string): boolean[] {
+  return value.split(',').map((item) => {
+    const v = item.trim().toLowerCase()
+    if (v !== 'on' && v !== 'off')
+      throw new DelbenchError(`${flag} takes on or off (a comma list sweeps them), not '${item}'`)
+    return v === 'on'
+  })
+}
+
 /** Where results go: `--out DIR`, or `results/<timestamp>/` with `results/latest` pointing at it. */
 function outputDirectory(flag: string | undefined): { dir: string; latestBase?: string } {
   if (flag) return { dir: path.resolve(flag) }
@@ -93,6 +104,11 @@ export function runCommand(): Command {
       '--workers <k>',
       'connections deleting side by side, for parallel-batched (comma list to sweep)',
       '2',
+    )
+    .option(
+      '--bulk-delete <off|on>',
+      'pt-archiver deletes each chunk with one DELETE instead of row by row (comma list to sweep: off,on)',
+      'off',
     )
     .option(
       '--out <dir>',
@@ -140,8 +156,13 @@ async function matrixPlan(
   const timeoutSeconds = Number(flags.timeout)
   if (!(timeoutSeconds > 0))
     throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
+  const bulkDeletes = switches(flags.bulkDelete, '--bulk-delete')
   const options: StrategyOptions[] = batchSizes.flatMap((batchSize) =>
-    sleeps.flatMap((sleepMs) => workers.map((k) => ({ batchSize, sleepMs, workers: k }))),
+    sleeps.flatMap((sleepMs) =>
+      workers.flatMap((k) =>
+        bulkDeletes.map((bulkDelete) => ({ batchSize, sleepMs, workers: k, bulkDelete })),
+      ),
+    ),
   )
   const { values, specs, open } = databaseSelection(flags)
   const { scenarios, references, scale, seed, knobs, diskCheck } = await scenarioSelection(flags)
