@@ -9,6 +9,7 @@ import { parallelBatched } from './parallel-batched.js'
 import { partitionDrop } from './partition-drop.js'
 import { perRowCallbacks } from './per-row-callbacks.js'
 import { perRow } from './per-row.js'
+import { ptArchiver } from './pt-archiver.js'
 import type { Strategy } from './strategy.js'
 
 /** The built-in strategies: the field reports' families, slowest first, then those beyond the reports. */
@@ -24,4 +25,5 @@ export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   parallelBatched,
   copySwap,
   partitionDrop,
+  ptArchiver,
 ]
