@@ -50,20 +50,20 @@ export const ptArchiver: Strategy = {
       checkAbort(ctx.abort)
       await ctx.run(statement)
     }
-    const folder = await mkdtemp(path.join(os.tmpdir(), 'delbench-pt-archiver-'))
+    // A private folder for the password file, only where there is a password.
+    const folder =
+      client.password === undefined
+        ? undefined
+        : await mkdtemp(path.join(os.tmpdir(), 'delbench-pt-archiver-'))
     try {
-      const defaults = await optionsFile(folder, client.password)
+      const defaults = folder && (await optionsFile(folder, client.password ?? ''))
+      const env = autoflushEnvironment()
       let total: ArchiverStatistics | undefined
       let deletedBefore = 0
       for (const step of ctx.plan.steps) {
         checkAbort(ctx.abort)
-        const stats = await archiveTable(
-          ctx,
-          client,
-          defaults,
-          step.table,
-          whereOf(ctx, step.table),
-          (rows) => ctx.progress(deletedBefore + rows),
+        const stats = await archiveTable(ctx, { client, defaults, env }, step.table, (rows) =>
+          ctx.progress(deletedBefore + rows),
         )
         deletedBefore += stats.rows.delete
         ctx.progress(deletedBefore)
@@ -71,7 +71,7 @@ export const ptArchiver: Strategy = {
       }
       if (total) recordStatistics(ctx, total)
     } finally {
-      await rm(folder, { recursive: true, force: true })
+      if (folder) await rm(folder, { recursive: true, force: true })
     }
   },
 }
@@ -103,25 +103,41 @@ function whereOf(ctx: StrategyContext, table: string): string {
 
 /**
  * A MySQL options file holding the password (mode 0600, in a private folder): the tool reads it through
- * the DSN's `F=`, so the password is never on its command line. Undefined where there is no password.
+ * the DSN's `F=`, so the password is never on its command line.
  */
-async function optionsFile(folder: string, password: string | undefined): Promise<string | undefined> {
-  if (password === undefined) return undefined
+async function optionsFile(folder: string, password: string): Promise<string> {
   const file = path.join(folder, 'client.cnf')
   const quoted = password.replace(/\\/g, '\\\\').replace(/"/g, '\\"')
   await writeFile(file, `[client]\npassword="${quoted}"\n`, { mode: 0o600 })
   return file
 }
 
+/**
+ * The environment that makes the tool's `--progress` lines arrive as it prints them: Perl buffers a
+ * pipe's output until exit, so autoflush is switched on before the tool starts (PERL5OPT's `-M` takes
+ * code after the module's name; it may hold no spaces).
+ */
+function autoflushEnvironment(): NodeJS.ProcessEnv {
+  const autoflush = '-MIO::Handle;STDOUT->autoflush(1)'
+  const before = process.env.PERL5OPT
+  return { ...process.env, PERL5OPT: before ? `${autoflush} ${before}` : autoflush }
+}
+
+/** How each invocation reaches the working database: its address, password file and environment. */
+interface Invocation {
+  readonly client: Exclude<ClientDetails, { driver: 'better-sqlite3' }>
+  readonly defaults: string | undefined
+  readonly env: NodeJS.ProcessEnv
+}
+
 /** One `pt-archiver --purge` over one table; resolves to its statistics. */
 async function archiveTable(
   ctx: StrategyContext,
-  client: Exclude<ClientDetails, { driver: 'better-sqlite3' }>,
-  defaults: string | undefined,
+  { client, defaults, env }: Invocation,
   table: string,
-  where: string,
   onProgress: (rows: number) => void,
 ): Promise<ArchiverStatistics> {
+  const where = whereOf(ctx, table)
   const dsn = [
     `h=${client.host}`,
     `P=${client.port}`,
@@ -153,6 +169,7 @@ async function archiveTable(
     ...(ctx.options.bulkDelete ? ['--bulk-delete'] : []),
   ]
   const output = await runProgram(PROGRAM, args, {
+    env,
     abort: ctx.abort,
     onLine: (line) => {
       const progress = /^\S+\s+\d+\s+(\d+)\s*$/.exec(line)
