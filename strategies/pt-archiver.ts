@@ -5,7 +5,7 @@ import { checkAbort } from '../core/abort.js'
 import type { ClientDetails } from '../db/client-details.js'
 import { inlineParameters } from '../db/placeholders.js'
 import { selfEdges, type DeletionPlan } from '../scenarios/deletion-plan.js'
-import { affectedCondition, touchSql } from '../scenarios/target-sql.js'
+import { affectedCondition } from '../scenarios/target-sql.js'
 import { installed, runProgram } from './external-program.js'
 import {
   addArchiverStatistics,
@@ -14,7 +14,7 @@ import {
   type ArchiverStatistics,
 } from './pt-archiver-statistics.js'
 import type { Strategy, StrategyContext } from './strategy.js'
-import { touchKey } from './strategy-sql.js'
+import { touchAllTargets } from './strategy-sql.js'
 
 const PROGRAM = 'pt-archiver'
 
@@ -38,18 +38,7 @@ export const ptArchiver: Strategy = {
   async run(ctx) {
     const client = ctx.client()
     if (client.driver === 'better-sqlite3') throw new Error('pt-archiver needs a MySQL server')
-    const keyOf = touchKey(ctx)
-    for (const statement of touchSql(
-      ctx.plan,
-      ctx.callbacks,
-      keyOf,
-      ctx.target.where,
-      ctx.target.params,
-      ctx.deletedAt,
-    )) {
-      checkAbort(ctx.abort)
-      await ctx.run(statement)
-    }
+    await touchAllTargets(ctx)
     // A private folder for the password file, only where there is a password.
     const folder =
       client.password === undefined
