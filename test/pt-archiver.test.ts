@@ -129,6 +129,8 @@ describe('pt-archiver where it cannot run', () => {
 const mysql = TEST_DATABASES.find((db) => db.dialect === 'mysql')
 // Under CI the tool is installed (.ci/run): its tests never skip there.
 const runnable = mysql !== undefined && !skipped(mysql) && (IN_CI || installed('pt-archiver'))
+if (mysql !== undefined && !skipped(mysql) && !runnable)
+  console.log('pt-archiver tests SKIPPED: install it (Debian/Ubuntu: apt-get install percona-toolkit)')
 describe.skipIf(!runnable)('pt-archiver on MySQL/MariaDB', () => {
   const tests = useStrategyServer(mysql ?? { dialect: 'mysql', url: undefined }, 211)
   const LIMIT = 500
