@@ -119,6 +119,19 @@ export const runSchema = z.object({
   timing: timing.optional(),
   statements: statementCounts.optional().describe('per iteration'),
   roundTrips: z.number().int().min(0).optional(),
+  statementsSource: z
+    .object({
+      source: z
+        .enum(['tool', 'server', 'none'])
+        .describe(
+          'tool: the client’s own report plus delbench’s connection; server: the server’s statement counters over the run; none: delbench’s connection only',
+        ),
+      note: z.string(),
+    })
+    .optional()
+    .describe(
+      'where `statements` came from, for a strategy that drives a client of its own (an external program, an ORM)',
+    ),
   statementsStable: z.boolean().optional().describe('identical counts in every iteration'),
   rowsDeleted: z.record(z.string(), z.number().int()).optional(),
   profile: statementProfile.optional(),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { ClientDetails } from './client-details.js'
 import type { DriverSession } from './connection.js'
 import type { Capabilities, Dialect, Provisioner, ServerInfo } from './dialect.js'
 import { DELBENCH_VERSION } from '../core/delbench-version.js'
@@ -96,6 +97,12 @@ export class DatabaseServer {
     return new DelbenchError(
       `${this.display} refused to create database ${name} (${redact(String(e.message)).split('\n')[0]}): delbench needs a user that may create databases (PostgreSQL: CREATEDB; MySQL: CREATE and DROP on \`delbench\\_%\`.*)`,
     )
+  }
+
+  /** How a strategy's own client (a program, an ORM) reaches one of delbench's own databases. */
+  clientDetails(name: string): ClientDetails {
+    assertOwnName(name)
+    return this.#provisioner.clientDetails(name)
   }
 
   /** Opens a connection on one of delbench's own databases; refuses any database without the marker. */

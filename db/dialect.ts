@@ -1,12 +1,13 @@
 import type { Connection, DriverSession } from './connection.js'
 import type { InstrumentedConnection } from './instrumented-connection.js'
 import type { CostProbe } from './cost.js'
-import type { WorkCounterProbe } from './work-counters.js'
+import type { StatementCounterProbe, WorkCounterProbe } from './work-counters.js'
 import type { QueryPlanner } from './query-plans.js'
 import type { ServerAddress } from './database-url.js'
 import type { AdvisoryLockSql } from './advisory-lock.js'
 import type { LooseForeignKeySql } from './loose-foreign-keys.js'
 import type { ReplicationProbe } from './replication.js'
+import type { ClientDetails } from './client-details.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
@@ -71,6 +72,11 @@ export interface SqlAdapter {
    * cannot join (SQLite): callers use `IN (SELECT …)` there.
    */
   deleteJoining?(join: JoiningDelete): string
+  /**
+   * A value as an SQL literal, for a client that takes SQL text only (pt-archiver's `--where`). Absent
+   * where no such client is driven.
+   */
+  literal?(value: CellValue): string
 }
 
 /** What `SqlAdapter.deleteJoining` deletes. */
@@ -167,6 +173,8 @@ export interface Provisioner {
   refreshDatabase?(source: string, target: string, tables: readonly TableSpec[]): Promise<boolean>
   /** Opens a session on a database. */
   connect(name: string): Promise<DriverSession>
+  /** How a client of a strategy's own reaches a database (an external program, an ORM). */
+  clientDetails(name: string): ClientDetails
   /** Drops a database. */
   dropDatabase(name: string): Promise<void>
   /**
@@ -232,6 +240,18 @@ export interface Dialect {
   readonly work: WorkCounterProbe
   /** A statement's plan without running it, and the tables it reads whole. */
   readonly plans: QueryPlanner
+  /**
+   * The wire protocol a client of a strategy's own speaks to this database: `mysql` (MySQL, MariaDB:
+   * the Percona Toolkit's tools), `postgresql`, or `file` (an embedded engine's file, opened in-process).
+   */
+  readonly clientProtocol: 'mysql' | 'postgresql' | 'file'
+  /**
+   * The server's own statement counters, for statements a strategy's own client sent (no tool report);
+   * absent, with the reason in `statementCountersUnavailable`, where the server keeps none.
+   */
+  readonly statementCounters?: StatementCounterProbe
+  /** Why the server's statement counters cannot count a client of a strategy's own here. */
+  readonly statementCountersUnavailable?: string
   /** A query returning this session's server-side id in its first column (none for SQLite). */
   readonly sessionIdSql?: string
   /** Ends another session's work (a timed-out run whose client was killed); `?` is the session id. */

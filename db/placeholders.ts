@@ -1,4 +1,5 @@
 import type { SqlAdapter } from './dialect.js'
+import type { CellValue } from '../core/table-spec.js'
 
 /**
  * Rewrites portable SQL written with `?` placeholders into the dialect's own (`$1, $2, ...` on
@@ -20,6 +21,11 @@ const CACHE_SIZE = 1000
 const cache = new Map<string, string>()
 
 function rewrite(sql: string, adapter: SqlAdapter): string {
+  return replacePlaceholders(sql, (index) => adapter.placeholder(index))
+}
+
+/** `sql` with each `?` outside literals and quoted identifiers replaced by `by(n)`, counting from 1. */
+function replacePlaceholders(sql: string, by: (index: number) => string): string {
   let index = 0
   let out = ''
   let quote: string | undefined
@@ -31,10 +37,33 @@ function rewrite(sql: string, adapter: SqlAdapter): string {
       quote = c
       out += c
     } else if (c === '?') {
-      out += adapter.placeholder(++index)
+      out += by(++index)
     } else {
       out += c
     }
   }
+  return out
+}
+
+/**
+ * Portable SQL with its `?` parameters written in as the dialect's literals, for a client that takes
+ * SQL text only (pt-archiver's `--where`). Undefined where the dialect writes no literals.
+ */
+export function inlineParameters(
+  sql: string,
+  params: readonly CellValue[],
+  adapter: SqlAdapter,
+): string | undefined {
+  const literal = adapter.literal
+  if (!literal) return undefined
+  let used = 0
+  const out = replacePlaceholders(sql, (index) => {
+    used = index
+    if (index > params.length)
+      throw new Error(`statement has more placeholders than its ${params.length} parameters`)
+    return literal(params[index - 1] ?? null)
+  })
+  if (used !== params.length)
+    throw new Error(`statement has ${used} placeholders for ${params.length} parameters`)
   return out
 }

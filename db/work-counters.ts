@@ -1,4 +1,5 @@
 import type { QueryResult, Row } from './connection.js'
+import type { StatementKind } from './statement-kind.js'
 
 /** A strategy session the harness may read without its statements being counted. */
 export interface ProbedSession {
@@ -31,5 +32,17 @@ export interface WorkCounterProbe {
    */
   readonly deterministicWithWorkers: readonly string[]
   /** One line on what the counters cover, for the results file. */
+  readonly note: string
+}
+
+/**
+ * The server's own count of statements by kind (MySQL's `Com_*`), read before and after a strategy whose
+ * client of its own sent statements delbench's connection never saw. Server-wide: what other sessions
+ * sent meanwhile (foreground traffic) is counted too, as `note` says.
+ */
+export interface StatementCounterProbe {
+  /** Statements counted so far, by kind (`other`: the rest, from the server's total). */
+  read(session: ProbedSession): Promise<Readonly<Record<StatementKind, number>>>
+  /** One line on what the count covers. */
   readonly note: string
 }

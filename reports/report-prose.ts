@@ -83,12 +83,16 @@ const FIGURE_WORDS: Readonly<Record<string, (value: number) => string>> = {
   backlogPeak: (v) => `backlog peak ${v} queued keys`,
 }
 
-/** One line per run that recorded figures of its own (`ctx.record`): copy-swap's lock window, say. */
+/**
+ * One line per run that recorded figures of its own (`ctx.record`): copy-swap's lock window, say; and
+ * for a strategy with a client of its own, where its statement counts came from.
+ */
 export function strategyFigures(group: ReportGroup): string[] {
   return group.rows.flatMap(({ run, label }) => {
     const figures = Object.entries(run.figures ?? {})
-    if (figures.length === 0) return []
+    const source = run.statementsSource ? [`statements from ${run.statementsSource.note}`] : []
+    if (figures.length === 0 && source.length === 0) return []
     const words = figures.map(([name, value]) => FIGURE_WORDS[name]?.(value) ?? `${name}: ${value}`)
-    return [`${label}: ${words.join('; ')}`]
+    return [`${label}: ${[...source, ...words].join('; ')}`]
   })
 }

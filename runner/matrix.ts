@@ -57,6 +57,8 @@ function optionRecord(
     ...(reads('workers') ? { workers: options.workers } : {}),
     ...(reads('chunkTimeMs') ? { chunkTimeMs: options.chunkTimeMs } : {}),
     ...(reads('maxLagMs') && options.maxLagMs !== undefined ? { maxLagMs: options.maxLagMs } : {}),
+    // Only where named: a strategy reading every option has no use for pt-archiver's one.
+    ...(strategy.reads?.includes('bulkDelete') ? { bulkDelete: options.bulkDelete ? 'on' : 'off' } : {}),
     ...(knobs.fkAction ? { fkAction: knobs.fkAction } : {}),
     ...(knobs.fkIndex === undefined ? {} : { fkIndex: knobs.fkIndex ? 'on' : 'off' }),
     ...(knobs.indexes === undefined ? {} : { indexes: knobs.indexes ? 'on' : 'off' }),

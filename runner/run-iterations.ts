@@ -9,7 +9,8 @@
  * cannot hold (the bench is stopped after the last one, keeping every finished sample).
  */
 import { Bench } from 'tinybench'
-import type { InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
+import type { Counters, InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
+import type { StatementKind } from '../db/statement-kind.js'
 import { restoreWorkingCopy, type RestoreResult } from '../seeds/restore-working-copy.js'
 import { DEFAULT_LAG_WAIT_MS, type Strategy, type StrategyOptions } from '../strategies/strategy.js'
 import { nextIteration, maxIterations, type IterationPolicy, type StopReason } from './iteration-policy.js'
@@ -32,11 +33,12 @@ import {
 import type { TrafficJob } from './traffic-protocol.js'
 import { WorkMeter } from './work-meter.js'
 import { ReplicationMonitor, type ReplicaTarget } from './replication-monitor.js'
+import { ownClientStatements, type StatementsOrigin } from './own-client-statements.js'
 
 /** What a run's iterations need: the prepared scenario, the strategy and where it works. */
 export interface IterationJob {
   readonly prepared: PreparedScenario
-  readonly strategy: Pick<Strategy, 'run'>
+  readonly strategy: Pick<Strategy, 'run' | 'ownClient'>
   readonly options: StrategyOptions
   /** The working copy, restored from the pristine one before each iteration; the caller drops it. */
   readonly working: string
@@ -112,6 +114,8 @@ interface Current {
   readonly work: WorkMeter
   /** Whether the traffic was begun on this iteration's copy. */
   readonly traffic: boolean
+  /** The server's statement counters before the strategy, for a strategy with a client of its own. */
+  readonly serverStatements?: Readonly<Record<StatementKind, number>>
 }
 
 class IterationRunner {
@@ -211,7 +215,16 @@ class IterationRunner {
     // Last before the clock: the harness's own sessions on the working copy have closed (and published
     // their statistics).
     await work.start(conn)
-    this.#current = { conn, ctx, restore, work, traffic: traffic !== undefined }
+    const counter = this.#job.strategy.ownClient ? server.dialect.statementCounters : undefined
+    const serverStatements = await counter?.read(conn)
+    this.#current = {
+      conn,
+      ctx,
+      restore,
+      work,
+      traffic: traffic !== undefined,
+      ...(serverStatements ? { serverStatements } : {}),
+    }
     conn.resetCounters()
     // The last verification read whole tables: its garbage is collected now, not on the clock.
     collectGarbage()
@@ -314,14 +327,14 @@ class IterationRunner {
     this.#measured()
     // No iteration under way: the restore failed, and its error (not this hook's) is the run's.
     if (!this.#current) return
-    const { conn, ctx, restore, work, traffic } = this.#current
+    const { conn, ctx, restore, work, traffic, serverStatements } = this.#current
     this.#current = undefined
     const { prepared, working } = this.#job
     const foreground = traffic ? await this.#traffic?.stop() : undefined
     // The replicas catch up (or the wait ends) before anything else touches the working copy.
     const replication = await this.#replication?.finish()
     await ctx.closeConnections()
-    const counters = conn.counters()
+    const { counters, origin } = await this.#statements(conn, ctx, serverStatements)
     const templates = conn.profile()
     const profile = profileRecord(templates, this.#samples.at(-1) ?? 0)
     await conn.close()
@@ -338,6 +351,7 @@ class IterationRunner {
     this.#iterations.push({
       ...(foreground ? { foreground } : {}),
       counters,
+      ...(origin ? { statementsOrigin: origin } : {}),
       profile,
       ...(plans ? { plans } : {}),
       work: work.record(),
@@ -382,6 +396,28 @@ class IterationRunner {
     } catch (e) {
       return plain.map((p) => ({ ...p, plan: `${p.plan}\n(not analyzed: ${errorLine(e)})` }))
     }
+  }
+
+  /**
+   * The iteration's statements: its connection's, and for a strategy with a client of its own, that
+   * client's as it reported them or as the server counted them (read here, before the verifier's).
+   */
+  async #statements(
+    conn: InstrumentedConnection,
+    ctx: HarnessContext,
+    before: Current['serverStatements'],
+  ): Promise<{ counters: Counters; origin?: StatementsOrigin }> {
+    const counters = conn.counters()
+    if (!this.#job.strategy.ownClient) return { counters }
+    const { dialect } = this.#job.prepared.server
+    const counter = dialect.statementCounters
+    const after = before && counter ? await counter.read(conn) : undefined
+    return ownClientStatements(
+      counters,
+      ctx.reportedStatements(),
+      before && after && counter ? { before, after, note: counter.note } : undefined,
+      dialect.statementCountersUnavailable ?? 'the server’s statement counters were not read',
+    )
   }
 
   /** The figures measured across the finished iterations so far. */

@@ -121,6 +121,7 @@ export function sweptOptions(plan: Pick<MatrixPlan, 'knobs' | 'options'>): Set<s
     ...(varies(plan.options.map((o) => o.workers)) ? ['workers'] : []),
     ...(varies(plan.options.map((o) => o.chunkTimeMs)) ? ['chunkTimeMs'] : []),
     ...(varies(plan.options.map((o) => o.maxLagMs)) ? ['maxLagMs'] : []),
+    ...(varies(plan.options.map((o) => o.bulkDelete ?? false)) ? ['bulkDelete'] : []),
     ...(knob((k) => Boolean(k.fkAction)) ? ['fkAction'] : []),
     ...(knob((k) => k.fkIndex !== undefined) ? ['fkIndex'] : []),
     ...(knob((k) => k.indexes !== undefined) ? ['indexes'] : []),

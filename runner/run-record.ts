@@ -16,14 +16,17 @@ import type { TrafficStats } from './traffic-protocol.js'
 import type { Verdict } from './verifier.js'
 import type { ReplicaIteration } from './replication-monitor.js'
 import { replicationRecord } from './replication-record.js'
+import type { StatementsOrigin } from './own-client-statements.js'
 import { sameDeterministicWork, type WorkRecord } from './work-meter.js'
 
 /** What one iteration left: its statements, its verdict, what the strategy recorded. */
 export interface Iteration {
   /** The foreground traffic's figures, where traffic ran beside the deletion. */
   readonly foreground?: readonly TrafficStats[]
-  /** The statements of the strategy's connections while it ran. */
+  /** The statements of the strategy's connections while it ran (and its own client's, where it has one). */
   readonly counters: Counters
+  /** Where `counters` came from, for a strategy that drives a client of its own. */
+  readonly statementsOrigin?: StatementsOrigin
   /** The same statements by template, with their time. */
   readonly profile: StatementProfileRecord
   /** The plans of its statement templates (the first iteration's only). */
@@ -95,6 +98,7 @@ export function runRecordOf(
     ...(timing && status === 'ok' ? { timing } : {}),
     statements: first.counters.statements,
     roundTrips: first.counters.roundTrips,
+    ...(first.statementsOrigin ? { statementsSource: first.statementsOrigin } : {}),
     statementsStable: iterations.every((i) => JSON.stringify(i.counters) === JSON.stringify(first.counters)),
     rowsDeleted: first.verdict.rowsDeleted,
     profile: first.profile,

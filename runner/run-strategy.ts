@@ -2,6 +2,7 @@ import type { DatabaseServer } from '../db/database-server.js'
 import type { Capabilities } from '../db/dialect.js'
 import type { InstrumentedConnection, SqlLogger } from '../db/instrumented-connection.js'
 import { bindPlaceholders } from '../db/placeholders.js'
+import { STATEMENT_KINDS, type StatementKind } from '../db/statement-kind.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 import { planDeletion, type DeletionPlan } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
@@ -104,6 +105,9 @@ export interface HarnessContext extends StrategyContext {
   series(): StrategySeries
   /** Closes the connections the strategy opened and left open. */
   closeConnections(): Promise<void>
+  /** What the strategy's own client sent, as it reported it (`reportStatements`); undefined where it did not. */
+  reportedStatements():
+    { readonly counts: Record<StatementKind, number>; readonly sources: string[] } | undefined
 }
 
 /** What a strategy recorded over time: its batches, and the backlog of work it left for later. */
@@ -141,6 +145,7 @@ export function strategyContext(
   const backlog: [number, number][] = []
   let origin = performance.now()
   const now = () => Math.round((performance.now() - origin) * 10) / 10
+  let reported: { counts: Record<StatementKind, number>; sources: string[] } | undefined
   return {
     conn,
     dialect: server.dialect,
@@ -184,6 +189,16 @@ export function strategyContext(
     progress: extras.onProgress ?? (() => {}),
     abort,
     ...(extras.replicaLag ? { replicaLag: extras.replicaLag } : {}),
+    client: () => server.clientDetails(workingName),
+    reportStatements: (counts, source) => {
+      reported ??= {
+        counts: Object.fromEntries(STATEMENT_KINDS.map((k) => [k, 0])) as Record<StatementKind, number>,
+        sources: [],
+      }
+      for (const kind of STATEMENT_KINDS) reported.counts[kind] += Math.max(0, Math.round(counts[kind] ?? 0))
+      if (!reported.sources.includes(source)) reported.sources.push(source)
+    },
+    reportedStatements: () => reported && { counts: { ...reported.counts }, sources: [...reported.sources] },
   }
 }
 

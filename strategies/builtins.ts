@@ -12,6 +12,7 @@ import { partitionDrop } from './partition-drop.js'
 import { perRowCallbacks } from './per-row-callbacks.js'
 import { perRow } from './per-row.js'
 import { throttledBatched } from './throttled-batched.js'
+import { ptArchiver } from './pt-archiver.js'
 import type { Strategy } from './strategy.js'
 
 /** The built-in strategies: the field reports' families, slowest first, then those beyond the reports. */
@@ -30,4 +31,5 @@ export const BUILTIN_STRATEGIES: readonly Strategy[] = [
   copySwap,
   partitionDrop,
   looseFk,
+  ptArchiver,
 ]

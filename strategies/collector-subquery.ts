@@ -1,7 +1,6 @@
-import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
-import { checkAbort } from '../core/abort.js'
+import { subqueryDeletionSql } from '../scenarios/target-sql.js'
 import type { Strategy } from './strategy.js'
-import { runStatement, touchKey } from './strategy-sql.js'
+import { runStatement, touchAllTargets } from './strategy-sql.js'
 
 /**
  * The fix of field report 1: keep the collector's idea (walk the FK graph, children before parents)
@@ -14,20 +13,9 @@ export const collectorSubquery: Strategy = {
     'one DELETE per table with sub-queries on the target, children first, set-based callbacks, one transaction; no signals',
   reads: [],
   async run(ctx) {
-    const keyOf = touchKey(ctx)
     let deleted = 0
     await ctx.conn.transaction(async () => {
-      for (const statement of touchSql(
-        ctx.plan,
-        ctx.callbacks,
-        keyOf,
-        ctx.target.where,
-        ctx.target.params,
-        ctx.deletedAt,
-      )) {
-        checkAbort(ctx.abort)
-        await ctx.run(statement)
-      }
+      await touchAllTargets(ctx)
       for (const statement of subqueryDeletionSql(ctx.plan, ctx.target.where, ctx.target.params)) {
         const affected = await runStatement(ctx, statement)
         // UPDATEs of set-null dependents change rows but delete none.

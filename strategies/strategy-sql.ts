@@ -2,7 +2,7 @@ import type { Connection } from '../db/connection.js'
 import type { InstrumentedConnection } from '../db/instrumented-connection.js'
 import type { CellValue } from '../core/table-spec.js'
 import { selfEdges, type DeletionPlan, type PlanStep } from '../scenarios/deletion-plan.js'
-import type { PortableSql } from '../scenarios/target-sql.js'
+import { touchSql, type PortableSql } from '../scenarios/target-sql.js'
 import type { StrategyContext } from './strategy.js'
 import { checkAbort } from '../core/abort.js'
 
@@ -88,4 +88,13 @@ export function deleteInTransaction(
 /** A table's single key column for `touch` callbacks (validation requires touched tables to have one). */
 export function touchKey(ctx: StrategyContext): (table: string) => string {
   return (table) => ctx.tables.find((t) => t.name === table)?.primaryKey[0] ?? 'id'
+}
+
+/** The `touch` callbacks of every target, set-based (one UPDATE per callback), before the rows go. */
+export async function touchAllTargets(ctx: StrategyContext, on?: Connection): Promise<void> {
+  const { plan, callbacks, target, deletedAt } = ctx
+  for (const statement of touchSql(plan, callbacks, touchKey(ctx), target.where, target.params, deletedAt)) {
+    checkAbort(ctx.abort)
+    await ctx.run(statement, on)
+  }
 }

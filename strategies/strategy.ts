@@ -1,4 +1,6 @@
+import type { ClientDetails } from '../db/client-details.js'
 import type { Capabilities, Dialect } from '../db/dialect.js'
+import type { StatementKind } from '../db/statement-kind.js'
 import type { Connection } from '../db/connection.js'
 import type { InstrumentedConnection } from '../db/instrumented-connection.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
@@ -24,6 +26,8 @@ export interface StrategyOptions {
    * long the harness waits for replicas to catch up, in ms (`--lag-wait`; DEFAULT_LAG_WAIT_MS). Not swept.
    */
   readonly lagWaitMs?: number
+  /** pt-archiver deletes each chunk with one DELETE (`--bulk-delete`) instead of row by row (default off). */
+  readonly bulkDelete?: boolean
 }
 
 /** One batch of a loop that sizes its batches as it goes (`adaptive-batched`). */
@@ -97,7 +101,23 @@ export interface StrategyContext {
    * replicas (`--replica`): a capability, so any strategy can throttle on it.
    */
   readonly replicaLag?: () => Promise<number | undefined>
+  /**
+   * How a client of the strategy's own (an external program, an ORM's connections) reaches the working
+   * database. Its statements bypass `conn`: declare `ownClient` and report them (`reportStatements`).
+   */
+  client(): ClientDetails
+  /**
+   * Adds statements the strategy's own client sent, from that client's own report (a tool's statistics,
+   * an ORM's logger); `source` says which, in a few words. Called once per report; the counts add up.
+   */
+  reportStatements(counts: Partial<Record<StatementKind, number>>, source: string): void
 }
+
+/**
+ * What the harness counts for a strategy that drives a client of its own (`ownClient`): the statements it
+ * reported (`tool`), else the server's own statement counters over the run (`server`), else none.
+ */
+export type StatementsSource = 'tool' | 'server' | 'none'
 
 /**
  * One way of deleting the target. Implementations are small modules: a name, a line of description,
@@ -120,6 +140,11 @@ export interface Strategy {
     plan: DeletionPlan,
     setting: StrategySetting,
   ): string | undefined
+  /**
+   * The strategy drives a client of its own (`ctx.client()`) besides or instead of `ctx.conn`: its
+   * statements are counted from its report (`ctx.reportStatements`), else from the server's counters.
+   */
+  readonly ownClient?: boolean
   /** Deletes the target (and its dependents, and applies callbacks, as the strategy defines). */
   run(ctx: StrategyContext): Promise<void>
 }

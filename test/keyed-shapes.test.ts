@@ -103,6 +103,7 @@ const EXPECTED: Record<string, Status | Readonly<Record<string, Status>>> = {
   'parallel-batched': { sqlite: 'unsupported', postgres: 'ok', mysql: 'ok' },
   'copy-swap': 'unsupported',
   'partition-drop': 'unsupported',
+  'pt-archiver': 'unsupported',
 }
 
 /** The variants whose root is a composite key (lines) or a tree (threads), and who must handle them. */

@@ -6,7 +6,8 @@ import { library } from '../scenarios/builtins/library.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import type { SchemaKnobs } from '../scenarios/scenario-tables.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
-import { skipped, TEST_DATABASES } from './support/servers.js'
+import { installed } from '../strategies/external-program.js'
+import { IN_CI, skipped, TEST_DATABASES } from './support/servers.js'
 import { runOnce, useStrategyServer } from './support/strategy-run.js'
 
 type Status = 'ok' | 'failed' | 'wrong-result' | 'unsupported'
@@ -16,6 +17,12 @@ type PerDialect = Readonly<Record<Dialect, Status>>
 
 /** parallel-batched: SQLite's single writer rules it out. */
 const SERVERS_ONLY: PerDialect = { sqlite: 'unsupported', postgres: 'ok', mysql: 'ok' }
+/** pt-archiver: a MySQL-protocol tool (installed by CI; elsewhere it may be missing). */
+const MYSQL_TOOL: PerDialect = {
+  sqlite: 'unsupported',
+  postgres: 'unsupported',
+  mysql: IN_CI || installed('pt-archiver') ? 'ok' : 'unsupported',
+}
 /** Every strategy on a scenario of one table nothing references (bookstore, error-log unpartitioned). */
 const ONE_TABLE: Record<string, Status | PerDialect> = {
   'per-row': 'ok',
@@ -33,6 +40,7 @@ const ONE_TABLE: Record<string, Status | PerDialect> = {
   'loose-fk': 'unsupported',
   // Without --replica there is no lag to throttle on (test/replication.test.ts runs it with replicas).
   'throttled-batched': 'unsupported',
+  'pt-archiver': MYSQL_TOOL,
 }
 /** What the strategies beyond the field reports come to on a scenario whose root others reference. */
 const REFERENCED = {
@@ -41,6 +49,7 @@ const REFERENCED = {
   'partition-drop': 'unsupported',
   'loose-fk': 'ok',
   'throttled-batched': 'unsupported',
+  'pt-archiver': MYSQL_TOOL,
 } as const
 
 /**
@@ -171,7 +180,9 @@ for (const db of TEST_DATABASES) {
           expect(result.status, `${strategy.name}: ${JSON.stringify(result)}`).toBe(want(strategy.name))
           if (result.status === 'unsupported') {
             // The reason is one line that names what stands in the way.
-            expect(result.error).toMatch(/^[^\n]*(SQLite|referenced by|partition|--replica)[^\n]*$/)
+            expect(result.error).toMatch(
+              /^[^\n]*(SQLite|referenced by|partition|--replica|MySQL protocol|not installed)[^\n]*$/,
+            )
             continue
           }
           if (result.status === 'ok') {

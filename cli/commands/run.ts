@@ -31,6 +31,7 @@ interface RunFlags extends Partial<DatabaseFlags>, ScenarioFlags, IterationFlags
   readonly replica?: string[]
   readonly maxLag: string
   readonly lagWait: string
+  readonly bulkDelete: string
   readonly timeout: string
   readonly out?: string
   readonly dryRun?: boolean
@@ -68,6 +69,16 @@ function integers(value: string, flag: string, min: number): number[] {
         `${flag} takes integers of at least ${min} (a comma list sweeps them), not '${item}'`,
       )
     return n
+  })
+}
+
+/** An on/off flag's comma list, each value checked. */
+function switches(value: string, flag: string): boolean[] {
+  return value.split(',').map((item) => {
+    const v = item.trim().toLowerCase()
+    if (v !== 'on' && v !== 'off')
+      throw new DelbenchError(`${flag} takes on or off (a comma list sweeps them), not '${item}'`)
+    return v === 'on'
   })
 }
 
@@ -123,6 +134,11 @@ export function runCommand(): Command {
       String(DEFAULT_LAG_WAIT_MS / 1000),
     )
     .option(
+      '--bulk-delete <off|on>',
+      'pt-archiver deletes each chunk with one DELETE instead of row by row (comma list to sweep: off,on)',
+      'off',
+    )
+    .option(
       '--out <dir>',
       'folder for results.json and the reports (default: results/<timestamp>/, with results/latest)',
     )
@@ -169,6 +185,7 @@ async function matrixPlan(
   const timeoutSeconds = Number(flags.timeout)
   if (!(timeoutSeconds > 0))
     throw new DelbenchError(`--timeout must be a positive number of seconds, not '${flags.timeout}'`)
+  const bulkDeletes = switches(flags.bulkDelete, '--bulk-delete')
   const maxLags = integers(flags.maxLag, '--max-lag', 1)
   const lagWaitSeconds = Number(flags.lagWait)
   if (!(lagWaitSeconds > 0))
@@ -178,7 +195,17 @@ async function matrixPlan(
     sleeps.flatMap((sleepMs) =>
       workers.flatMap((k) =>
         chunkTimes.flatMap((chunkTimeMs) =>
-          maxLags.map((maxLagMs) => ({ batchSize, sleepMs, workers: k, chunkTimeMs, maxLagMs, lagWaitMs })),
+          maxLags.flatMap((maxLagMs) =>
+            bulkDeletes.map((bulkDelete) => ({
+              batchSize,
+              sleepMs,
+              workers: k,
+              chunkTimeMs,
+              maxLagMs,
+              lagWaitMs,
+              bulkDelete,
+            })),
+          ),
         ),
       ),
     ),

@@ -11,6 +11,7 @@ import { detectMysqlProduct } from '../server-version.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { mysqlCost } from './mysql-cost.js'
 import { mysqlWorkCounters } from './mysql-work-counters.js'
+import { mysqlStatementCounters } from './mysql-statement-counters.js'
 import { mysqlPlans } from './mysql-plans.js'
 import { mysqlLoadTable } from './mysql-bulk-load.js'
 import { mysqlSchema } from './mysql-schema.js'
@@ -46,6 +47,8 @@ export class MysqlDialect implements Dialect {
   readonly loadTable = mysqlLoadTable
   readonly cost = mysqlCost
   readonly work = mysqlWorkCounters
+  readonly clientProtocol = 'mysql' as const
+  readonly statementCounters = mysqlStatementCounters
   readonly plans = mysqlPlans
   readonly sessionIdSql = MYSQL_SESSION_ID_SQL
   readonly killSessionSql = MYSQL_KILL_SESSION_SQL

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Provisioner } from '../dialect.js'
+import { serverClientDetails, type ClientDetails } from '../client-details.js'
 import type { ServerAddress } from '../database-url.js'
 import { InstrumentedConnection, type SqlLogger } from '../instrumented-connection.js'
 import type { TableSpec } from '../../core/table-spec.js'
@@ -86,6 +87,10 @@ export class MysqlProvisioner implements Provisioner {
 
   connect(name: string) {
     return openMysqlSession(this.#address, name)
+  }
+
+  clientDetails(name: string): ClientDetails {
+    return serverClientDetails('mysql2', this.#address, name, 'MYSQL_PWD')
   }
 
   async dropDatabase(name: string): Promise<void> {

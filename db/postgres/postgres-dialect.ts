@@ -51,6 +51,9 @@ export class PostgresDialect implements Dialect {
   readonly loadTable = postgresLoadTable
   readonly cost = postgresCost
   readonly work = postgresWorkCounters
+  readonly clientProtocol = 'postgresql' as const
+  readonly statementCountersUnavailable =
+    'PostgreSQL counts statements only with the pg_stat_statements extension, which delbench does not require'
   readonly plans = postgresPlans
   readonly sessionIdSql = 'SELECT pg_backend_pid()'
   readonly killSessionSql = 'SELECT pg_terminate_backend($1)'

@@ -1,4 +1,5 @@
 import type { Provisioner } from '../dialect.js'
+import { serverClientDetails, type ClientDetails } from '../client-details.js'
 import type { ServerAddress } from '../database-url.js'
 import type { SqlLogger } from '../instrumented-connection.js'
 import { serverFreeBytes } from '../free-space.js'
@@ -95,6 +96,10 @@ export class PostgresProvisioner implements Provisioner {
 
   connect(name: string) {
     return openPostgresSession(this.#address, name)
+  }
+
+  clientDetails(name: string): ClientDetails {
+    return serverClientDetails('pg', this.#address, name, 'PGPASSWORD')
   }
 
   async dropDatabase(name: string): Promise<void> {

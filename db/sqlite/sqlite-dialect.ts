@@ -30,6 +30,9 @@ export class SqliteDialect implements Dialect {
   readonly loadTable = sqliteLoadTable
   readonly cost = sqliteCost
   readonly work = sqliteWorkCounters
+  readonly clientProtocol = 'file' as const
+  readonly statementCountersUnavailable =
+    'SQLite is embedded: it keeps no count of the statements other clients send'
   readonly plans = sqlitePlans
   readonly loadConnections = 1
   readonly tableSwap = sqliteTableSwap

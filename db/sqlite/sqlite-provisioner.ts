@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { DriverSession } from '../connection.js'
 import type { Provisioner } from '../dialect.js'
+import type { ClientDetails } from '../client-details.js'
 import { DelbenchError } from '../../core/errors.js'
 import { openSqliteSession } from './sqlite-driver.js'
 import { tryLockFile } from '../lock-file.js'
@@ -74,6 +75,10 @@ export class SqliteProvisioner implements Provisioner {
         1,
       )
     }
+  }
+
+  clientDetails(name: string): ClientDetails {
+    return { driver: 'better-sqlite3', file: path.resolve(this.fileOf(name)) }
   }
 
   async dropDatabase(name: string): Promise<void> {
