@@ -6,6 +6,9 @@ import type { QueryPlanner } from './query-plans.js'
 import type { ServerAddress } from './database-url.js'
 import type { AdvisoryLockSql } from './advisory-lock.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
+import type { CopyMethod } from '../core/copy-method.js'
+
+export type { CopyMethod } from '../core/copy-method.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
 export type DialectName = (typeof DIALECT_NAMES)[number]
@@ -151,13 +154,20 @@ export interface Provisioner {
   listDatabases(prefix: string): Promise<string[]>
   /** Creates an empty database; fails if it exists. */
   createDatabase(name: string): Promise<void>
-  /** Creates `target` as an exact copy of `source` (schema, rows, marker), the fastest way the dialect has. */
-  cloneDatabase(source: string, target: string): Promise<void>
+  /**
+   * Creates `target` as an exact copy of `source` (schema, rows, marker), the fastest way the dialect
+   * has; resolves to how (`clone`, or where the dialect has another way, that).
+   */
+  cloneDatabase(source: string, target: string): Promise<CopyMethod>
   /**
    * Brings an existing copy back to equal `source` by repairing only what differs, where the dialect has
-   * no cheap full copy (MySQL). Resolves false when it could not prove the copy exact.
+   * no cheap full copy (MySQL). Resolves to how it did, or undefined when it could not prove the copy exact.
    */
-  refreshDatabase?(source: string, target: string, tables: readonly TableSpec[]): Promise<boolean>
+  refreshDatabase?(
+    source: string,
+    target: string,
+    tables: readonly TableSpec[],
+  ): Promise<CopyMethod | undefined>
   /** Opens a session on a database. */
   connect(name: string): Promise<DriverSession>
   /** Drops a database. */

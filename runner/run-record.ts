@@ -100,7 +100,11 @@ export function runRecordOf(
     memory: { ...figures.memory, note: memoryNote },
     signals: first.signals,
     ...(Object.keys(first.figures).length > 0 ? { figures: first.figures } : {}),
-    restore: { method: first.restore.method, seconds: iterations.map((i) => i.restore.seconds) },
+    restore: {
+      method: first.restore.method,
+      methods: iterations.map((i) => i.restore.method),
+      seconds: iterations.map((i) => i.restore.seconds),
+    },
     verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
     ...(withTraffic ? { foreground: worstForeground(iterations) } : {}),
     ...(databaseCost ? { databaseCost } : {}),
