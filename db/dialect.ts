@@ -113,6 +113,8 @@ export interface TableSwap {
 export interface ReferenceLoader {
   /** Whether the tool is installed on this machine. */
   available(): Promise<boolean>
+  /** The tables it loads (to weigh what it wrote). */
+  readonly tables: readonly string[]
   /**
    * Loads about `rows` rows into the empty database `database` of the server at `address`; resolves to
    * the tool's scale and the rows it loaded.
