@@ -219,9 +219,13 @@ export class DatabaseServer {
     return this.#provisioner.freeBytes()
   }
 
-  /** Databases with delbench's prefix, each checked for the marker. */
-  async listDatabases(): Promise<OwnDatabase[]> {
-    const names = await this.#provisioner.listDatabases(OWN_PREFIX)
+  /**
+   * Databases with delbench's prefix (or a longer one: a database's own name, to look at that one
+   * alone without opening every other), each checked for the marker.
+   */
+  async listDatabases(prefix: string = OWN_PREFIX): Promise<OwnDatabase[]> {
+    if (!prefix.startsWith(OWN_PREFIX)) assertOwnName(prefix)
+    const names = await this.#provisioner.listDatabases(prefix)
     const found: OwnDatabase[] = []
     for (const name of names) {
       let marked = false

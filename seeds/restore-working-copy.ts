@@ -26,7 +26,7 @@ export async function restoreWorkingCopy(
   tables: readonly TableSpec[],
 ): Promise<RestoreResult> {
   const started = performance.now()
-  const exists = (await server.listDatabases()).some((d) => d.name === working && d.marked)
+  const exists = (await server.listDatabases(working)).some((d) => d.name === working && d.marked)
   const refreshed =
     exists && server.canRefresh ? await server.refreshDatabase(pristine, working, tables) : undefined
   if (refreshed) return { method: refreshed, seconds: (performance.now() - started) / 1000 }

@@ -121,14 +121,15 @@ export async function seedScenario(
   return server.exclusive(
     `seed_${database}`,
     async () => {
-      const existing = (await server.listDatabases()).find((d) => d.name === database)
+      const existing = (await server.listDatabases(database)).find((d) => d.name === database)
       if (existing?.marked) {
         if (!options.force && (await isComplete(server, database)))
           return { database, counts, totalRows, seconds: 0, reused: true }
         // An interrupted seed (or --force): start again.
         await server.dropDatabase(database)
       }
-      if (options.diskCheck !== false) await checkDiskSpace(server, request)
+      const pools = new ValuePools(request.seed)
+      if (options.diskCheck !== false) await checkDiskSpace(server, request, pools)
       const started = performance.now()
       await server.createDatabase(
         database,
@@ -136,7 +137,7 @@ export async function seedScenario(
       )
       const conn = await server.openDatabase(database)
       try {
-        await load(conn, server, database, request, counts, totalRows, onProgress)
+        await load(conn, server, database, { request, counts, total: totalRows, pools }, onProgress)
         await conn.query(
           `CREATE TABLE ${SEED_TABLE} (scenario VARCHAR(100) NOT NULL, scale VARCHAR(32) NOT NULL, seed VARCHAR(32) NOT NULL, total_rows BIGINT NOT NULL)`,
         )
@@ -159,10 +160,14 @@ export async function seedScenario(
  * Refuses a seed that cannot fit: the seeded copy and one working copy, estimated from sample rows,
  * against the space free where the server keeps its data (when that can be known from here).
  */
-async function checkDiskSpace(server: DatabaseServer, request: SeedRequest): Promise<void> {
+async function checkDiskSpace(
+  server: DatabaseServer,
+  request: SeedRequest,
+  pools: ValuePools,
+): Promise<void> {
   const free = await server.freeBytes()
   if (free === undefined) return
-  const needed = 2 * estimateSeedBytes(request.scenario, request.scale, request.seed, request.knobs)
+  const needed = 2 * estimateSeedBytes(request.scenario, request.scale, request.seed, request.knobs, pools)
   if (needed <= free) return
   const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 1e10 ? 1 : 0)} GB`
   throw new DelbenchError(
@@ -184,16 +189,20 @@ async function load(
   conn: InstrumentedConnection,
   server: DatabaseServer,
   database: string,
-  request: SeedRequest,
-  counts: Readonly<Record<string, number>>,
-  total: number,
+  what: {
+    readonly request: SeedRequest
+    readonly counts: Readonly<Record<string, number>>
+    readonly total: number
+    readonly pools: ValuePools
+  },
   onProgress: (progress: SeedProgress) => void,
 ): Promise<void> {
+  const { request, counts, total } = what
   const { dialect } = server
   const tables = scenarioTables(request.scenario, request.knobs)
   const byName = new Map(tables.map((t) => [t.name, t]))
   const order = loadOrder(tables).map((name) => byName.get(name) as TableSpec)
-  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools: new ValuePools(request.seed) }
+  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools: what.pools }
   let rows = 0
 
   /** Creates, loads and indexes one table; the lanes run these side by side. */
