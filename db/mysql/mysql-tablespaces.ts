@@ -127,7 +127,12 @@ export class MysqlTablespaces {
       await fs.rm(partial, { recursive: true, force: true })
       await fs.mkdir(partial, { recursive: true })
       try {
-        await conn.query(`FLUSH TABLES ${tables.map(q).join(', ')} FOR EXPORT`)
+        // A user without the RELOAD and LOCK TABLES privileges cannot export: rows are copied instead.
+        const locked = await conn.query(`FLUSH TABLES ${tables.map(q).join(', ')} FOR EXPORT`).then(
+          () => true,
+          () => false,
+        )
+        if (!locked) return undefined
         let exported = true
         try {
           for (const table of tables) {
