@@ -21,7 +21,7 @@ export const COMMAND_DESCRIPTIONS = {
   clean:
     'drop every database delbench created on each --db (seeded data and leftovers); databases without its marker are listed and left alone',
   'bench-seed':
-    'benchmark seeding: rows/s and peak RSS per database (each seed in its own process), restore time against seed time, and pgbench -i for the same row count where pgbench is installed',
+    'benchmark seeding: rows/s, bytes/s, wall time of the seed command and peak RSS per database (each seed in its own process), restore time against seed time, and pgbench -i for the same row count where pgbench is installed, side by side',
   'bench-overhead':
     "measure the harness's own cost: batched on bookstore through the runner vs the same statements on the bare driver (--profile-cost: the statement profile's and work counters' cost)",
 } as const

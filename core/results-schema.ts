@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { COPY_METHODS } from './copy-method.js'
 
 /**
  * The results file: a contract that CI and other tools read. Field names are fixed;
@@ -233,7 +234,16 @@ export const runSchema = z.object({
     .describe(
       'work the strategy left for later over the first iteration, [ms from its start, queue length] (loose-fk: parent keys whose dependents are not yet cleaned up)',
     ),
-  restore: z.object({ method: z.enum(['clone', 'refresh']), seconds: z.array(z.number().min(0)) }).optional(),
+  restore: z
+    .object({
+      method: z.enum(COPY_METHODS).describe("how the first iteration's working copy was restored"),
+      methods: z
+        .array(z.enum(COPY_METHODS))
+        .optional()
+        .describe("how each iteration's working copy was restored, in run order (beside `seconds`)"),
+      seconds: z.array(z.number().min(0)),
+    })
+    .optional(),
   projection: z
     .object({
       rowsDeleted: z.number().int().min(0),

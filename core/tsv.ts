@@ -64,10 +64,18 @@ export function encodeTsv(
   return out
 }
 
-/** One text chunk per batch, made only when the stream asks for it: memory stays flat. */
-export function* tsvChunks(
+/**
+ * One text chunk per batch, made only when the stream asks for it: memory stays flat. Between chunks
+ * the event loop gets a turn: a local server drains the socket as fast as rows are made, so the stream
+ * never waits on it, and without the turn no other connection of this process (a second load lane)
+ * would be served until the whole table was sent.
+ */
+export async function* tsvChunks(
   batches: Iterable<readonly CellValue[][]>,
   encoders?: readonly CellEncoder[],
-): Generator<string> {
-  for (const batch of batches) yield encodeTsv(batch, encoders)
+): AsyncGenerator<string> {
+  for (const batch of batches) {
+    yield encodeTsv(batch, encoders)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
 }

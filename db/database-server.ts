@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import type { ClientDetails } from './client-details.js'
 import type { DriverSession } from './connection.js'
-import type { Capabilities, Dialect, Provisioner, ServerInfo } from './dialect.js'
+import type { Capabilities, CopyMethod, Dialect, Provisioner, ServerInfo } from './dialect.js'
 import { DELBENCH_VERSION } from '../core/delbench-version.js'
 import { DelbenchError, SafetyError } from '../core/errors.js'
 import { redact } from '../core/redact.js'
@@ -143,8 +143,8 @@ export class DatabaseServer {
     await this.#provisioner.dropDatabase(name)
   }
 
-  /** Creates `target` as an exact copy of the marked database `source`. */
-  async cloneDatabase(source: string, target: string): Promise<void> {
+  /** Creates `target` as an exact copy of the marked database `source`; resolves to how it was copied. */
+  async cloneDatabase(source: string, target: string): Promise<CopyMethod> {
     assertOwnName(target)
     await (await this.openDatabase(source)).close()
     if ((await this.#provisioner.listDatabases(target)).includes(target)) {
@@ -152,7 +152,7 @@ export class DatabaseServer {
         `database '${target}' exists already on ${this.display}: delbench will not overwrite it`,
       )
     }
-    await this.#provisioner.cloneDatabase(source, target)
+    return this.#provisioner.cloneDatabase(source, target)
   }
 
   /** Whether the dialect can repair a copy in place (`refreshDatabase`), which beats a full copy there. */
@@ -161,11 +161,15 @@ export class DatabaseServer {
   }
 
   /**
-   * Brings the marked copy `target` back to equal the marked `source` by repairing what differs; false
-   * when the dialect cannot or the result could not be proven exact.
+   * Brings the marked copy `target` back to equal the marked `source` in place; resolves to how, or to
+   * undefined when the dialect cannot or the result could not be proven exact.
    */
-  async refreshDatabase(source: string, target: string, tables: readonly TableSpec[]): Promise<boolean> {
-    if (!this.#provisioner.refreshDatabase) return false
+  async refreshDatabase(
+    source: string,
+    target: string,
+    tables: readonly TableSpec[],
+  ): Promise<CopyMethod | undefined> {
+    if (!this.#provisioner.refreshDatabase) return undefined
     await (await this.openDatabase(source)).close()
     await (await this.openDatabase(target)).close()
     return this.#provisioner.refreshDatabase(source, target, tables)
@@ -222,9 +226,13 @@ export class DatabaseServer {
     return this.#provisioner.freeBytes()
   }
 
-  /** Databases with delbench's prefix, each checked for the marker. */
-  async listDatabases(): Promise<OwnDatabase[]> {
-    const names = await this.#provisioner.listDatabases(OWN_PREFIX)
+  /**
+   * Databases with delbench's prefix (or a longer one: a database's own name, to look at that one
+   * alone without opening every other), each checked for the marker.
+   */
+  async listDatabases(prefix: string = OWN_PREFIX): Promise<OwnDatabase[]> {
+    if (!prefix.startsWith(OWN_PREFIX)) assertOwnName(prefix)
+    const names = await this.#provisioner.listDatabases(prefix)
     const found: OwnDatabase[] = []
     for (const name of names) {
       let marked = false

@@ -9,6 +9,9 @@ import type { LooseForeignKeySql } from './loose-foreign-keys.js'
 import type { ReplicationProbe } from './replication.js'
 import type { ClientDetails } from './client-details.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
+import type { CopyMethod } from '../core/copy-method.js'
+
+export type { CopyMethod } from '../core/copy-method.js'
 
 export const DIALECT_NAMES = ['sqlite', 'postgres', 'mysql'] as const
 export type DialectName = (typeof DIALECT_NAMES)[number]
@@ -123,6 +126,8 @@ export interface TableSwap {
 export interface ReferenceLoader {
   /** Whether the tool is installed on this machine. */
   available(): Promise<boolean>
+  /** The tables it loads (to weigh what it wrote). */
+  readonly tables: readonly string[]
   /**
    * Loads about `rows` rows into the empty database `database` of the server at `address`; resolves to
    * the tool's scale and the rows it loaded.
@@ -164,13 +169,20 @@ export interface Provisioner {
   listDatabases(prefix: string): Promise<string[]>
   /** Creates an empty database; fails if it exists. */
   createDatabase(name: string): Promise<void>
-  /** Creates `target` as an exact copy of `source` (schema, rows, marker), the fastest way the dialect has. */
-  cloneDatabase(source: string, target: string): Promise<void>
+  /**
+   * Creates `target` as an exact copy of `source` (schema, rows, marker), the fastest way the dialect
+   * has; resolves to how (`clone`, or where the dialect has another way, that).
+   */
+  cloneDatabase(source: string, target: string): Promise<CopyMethod>
   /**
    * Brings an existing copy back to equal `source` by repairing only what differs, where the dialect has
-   * no cheap full copy (MySQL). Resolves false when it could not prove the copy exact.
+   * no cheap full copy (MySQL). Resolves to how it did, or undefined when it could not prove the copy exact.
    */
-  refreshDatabase?(source: string, target: string, tables: readonly TableSpec[]): Promise<boolean>
+  refreshDatabase?(
+    source: string,
+    target: string,
+    tables: readonly TableSpec[],
+  ): Promise<CopyMethod | undefined>
   /** Opens a session on a database. */
   connect(name: string): Promise<DriverSession>
   /** How a client of a strategy's own reaches a database (an external program, an ORM). */

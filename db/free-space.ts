@@ -4,7 +4,7 @@ import path from 'node:path'
 /** Hosts whose data directory is on this machine's disks. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
 
-function isLocalHost(host: string): boolean {
+export function isLocalHost(host: string): boolean {
   return LOCAL_HOSTS.has(host.toLowerCase()) || host.startsWith('/')
 }
 

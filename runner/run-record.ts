@@ -115,7 +115,11 @@ export function runRecordOf(
     ...(Object.keys(first.figures).length > 0 ? { figures: first.figures } : {}),
     ...(first.batches ? { batches: [...first.batches] } : {}),
     ...(first.backlog ? { backlog: first.backlog.map(([ms, length]) => [ms, length]) } : {}),
-    restore: { method: first.restore.method, seconds: iterations.map((i) => i.restore.seconds) },
+    restore: {
+      method: first.restore.method,
+      methods: iterations.map((i) => i.restore.method),
+      seconds: iterations.map((i) => i.restore.seconds),
+    },
     verification: { ok: (wrong ?? first).verdict.ok, problems: [...(wrong ?? first).verdict.problems] },
     ...(withTraffic ? { foreground: worstForeground(iterations) } : {}),
     ...(databaseCost ? { databaseCost } : {}),

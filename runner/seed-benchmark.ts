@@ -11,6 +11,7 @@ import { subqueryDeletionSql } from '../scenarios/target-sql.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import { scenarioTables } from '../scenarios/scenario-tables.js'
 import { restoreWorkingCopy, type RestoreResult } from '../seeds/restore-working-copy.js'
+import { median } from './statistics.js'
 
 const run = promisify(execFile)
 
@@ -20,8 +21,15 @@ export interface SeedMeasurement {
   readonly scenario: string
   readonly scale: number
   readonly rows: number
+  /** The seeder's own clock. */
   readonly seconds: number
+  /** The whole `delbench seed` command as a user runs it, start-up and exit included. */
+  readonly wallSeconds: number
   readonly rowsPerSecond: number
+  /** What the seeded tables (with their indexes) occupy on the server. */
+  readonly bytes: number
+  /** `bytes` over the seeder's clock: rows differ in width, bytes do not. */
+  readonly bytesPerSecond: number
   readonly peakRssBytes: number
   /** The first copy of the seeded data (a full clone). */
   readonly firstRestore: RestoreResult
@@ -33,11 +41,27 @@ export interface SeedMeasurement {
 export interface PgbenchMeasurement {
   readonly scale: number
   readonly rows: number
+  /** The whole `pgbench -i` command, on a database created before the clock started. */
   readonly seconds: number
   readonly rowsPerSecond: number
+  /** What pgbench's tables (with their indexes) occupy on the server. */
+  readonly bytes: number
+  readonly bytesPerSecond: number
 }
 
-/** Seeds in a child `delbench seed --json --force` and reads its report. */
+/** The measurement whose `key` figure is the median of several runs (the median run, not a mix of runs). */
+export function medianRun<T>(runs: readonly T[], key: (run: T) => number): T {
+  const middle = median(runs.map(key))
+  const found =
+    runs.find((r) => key(r) === middle) ?? [...runs].sort((a, b) => key(a) - key(b))[runs.length >> 1]
+  if (found === undefined) throw new Error('no runs to take the median of')
+  return found
+}
+
+/**
+ * Seeds in a child `delbench seed --json --force --no-checksums` (the checksums are a read after
+ * seeding, not part of it) and reads its report; `wallSeconds` is the child's whole life.
+ */
 async function seedInChild(
   dbValue: string,
   scenario: string,
@@ -46,11 +70,13 @@ async function seedInChild(
 ): Promise<{
   seededDatabase: string
   seconds: number
+  wallSeconds: number
   rowsPerSecond: number
   memory: { maxRssBytes: number }
   tables: Record<string, { rows: number }>
 }> {
   const bin = path.join(PACKAGE_ROOT, 'bin', 'delbench.js')
+  const started = performance.now()
   const { stdout } = await run(
     process.execPath,
     [
@@ -66,13 +92,29 @@ async function seedInChild(
       String(seed),
       '--force',
       '--json',
+      '--no-checksums',
     ],
     {
       maxBuffer: 64 * 1024 * 1024,
     },
   )
-  const [report] = JSON.parse(stdout) as [Awaited<ReturnType<typeof seedInChild>>]
-  return report
+  const wallSeconds = (performance.now() - started) / 1000
+  const [report] = JSON.parse(stdout) as [Omit<Awaited<ReturnType<typeof seedInChild>>, 'wallSeconds'>]
+  return { ...report, wallSeconds }
+}
+
+/** Bytes the tables of one of delbench's own databases occupy, with their indexes. */
+async function tableBytes(
+  server: DatabaseServer,
+  database: string,
+  tables: readonly string[],
+): Promise<number> {
+  const conn = await server.openDatabase(database)
+  try {
+    return await server.dialect.cost.tableBytes(conn, tables)
+  } finally {
+    await conn.close()
+  }
 }
 
 /** Seeds one scenario at one scale, then measures restoring a working copy before and after a deletion. */
@@ -90,6 +132,11 @@ export async function measureSeeding(
   const tables = scenarioTables(scenario)
   const working = DatabaseServer.uniqueName(`bench_${scenario.name}`)
   try {
+    const bytes = await tableBytes(
+      server,
+      report.seededDatabase,
+      tables.map((t) => t.name),
+    )
     const firstRestore = await restoreWorkingCopy(server, report.seededDatabase, working, tables)
     const conn = await server.openDatabase(working)
     try {
@@ -119,7 +166,10 @@ export async function measureSeeding(
       scale,
       rows,
       seconds: report.seconds,
+      wallSeconds: report.wallSeconds,
       rowsPerSecond: report.rowsPerSecond,
+      bytes,
+      bytesPerSecond: Math.round(bytes / report.seconds),
       peakRssBytes: report.memory.maxRssBytes,
       firstRestore,
       restoreAfterDelete,
@@ -149,7 +199,14 @@ export async function measurePgbench(
     const started = performance.now()
     const loaded = await loader.load(spec.address, name, rows)
     const seconds = (performance.now() - started) / 1000
-    return { ...loaded, seconds, rowsPerSecond: Math.round(loaded.rows / seconds) }
+    const bytes = await tableBytes(server, name, loader.tables)
+    return {
+      ...loaded,
+      seconds,
+      rowsPerSecond: Math.round(loaded.rows / seconds),
+      bytes,
+      bytesPerSecond: Math.round(bytes / seconds),
+    }
   } finally {
     await server.dropDatabase(name)
   }

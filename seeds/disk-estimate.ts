@@ -22,10 +22,12 @@ export function estimateSeedBytes(
   scale: number,
   seed: number,
   knobs: SchemaKnobs = {},
+  /** The seeder's own pools, when it seeds next: built once, not once for the estimate and again. */
+  pools: ValuePools = new ValuePools(seed),
 ): number {
   const counts = rowCounts(scenario, scale)
   const tables = scenarioTables(scenario, knobs)
-  const ctx = { scenario, seed, counts, pools: new ValuePools(seed) }
+  const ctx = { scenario, seed, counts, pools }
   let bytes = 0
   for (const table of scenario.tables) {
     const spec = tables.find((t) => t.name === table.name)

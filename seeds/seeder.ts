@@ -121,14 +121,15 @@ export async function seedScenario(
   return server.exclusive(
     `seed_${database}`,
     async () => {
-      const existing = (await server.listDatabases()).find((d) => d.name === database)
+      const existing = (await server.listDatabases(database)).find((d) => d.name === database)
       if (existing?.marked) {
         if (!options.force && (await isComplete(server, database)))
           return { database, counts, totalRows, seconds: 0, reused: true }
         // An interrupted seed (or --force): start again.
         await server.dropDatabase(database)
       }
-      if (options.diskCheck !== false) await checkDiskSpace(server, request)
+      const pools = new ValuePools(request.seed)
+      if (options.diskCheck !== false) await checkDiskSpace(server, request, pools)
       const started = performance.now()
       await server.createDatabase(
         database,
@@ -136,7 +137,7 @@ export async function seedScenario(
       )
       const conn = await server.openDatabase(database)
       try {
-        await load(conn, server, database, request, counts, totalRows, onProgress)
+        await load(conn, server, database, { request, counts, total: totalRows, pools }, onProgress)
         await conn.query(
           `CREATE TABLE ${SEED_TABLE} (scenario VARCHAR(100) NOT NULL, scale VARCHAR(32) NOT NULL, seed VARCHAR(32) NOT NULL, total_rows BIGINT NOT NULL)`,
         )
@@ -159,10 +160,14 @@ export async function seedScenario(
  * Refuses a seed that cannot fit: the seeded copy and one working copy, estimated from sample rows,
  * against the space free where the server keeps its data (when that can be known from here).
  */
-async function checkDiskSpace(server: DatabaseServer, request: SeedRequest): Promise<void> {
+async function checkDiskSpace(
+  server: DatabaseServer,
+  request: SeedRequest,
+  pools: ValuePools,
+): Promise<void> {
   const free = await server.freeBytes()
   if (free === undefined) return
-  const needed = 2 * estimateSeedBytes(request.scenario, request.scale, request.seed, request.knobs)
+  const needed = 2 * estimateSeedBytes(request.scenario, request.scale, request.seed, request.knobs, pools)
   if (needed <= free) return
   const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 1e10 ? 1 : 0)} GB`
   throw new DelbenchError(
@@ -184,16 +189,20 @@ async function load(
   conn: InstrumentedConnection,
   server: DatabaseServer,
   database: string,
-  request: SeedRequest,
-  counts: Readonly<Record<string, number>>,
-  total: number,
+  what: {
+    readonly request: SeedRequest
+    readonly counts: Readonly<Record<string, number>>
+    readonly total: number
+    readonly pools: ValuePools
+  },
   onProgress: (progress: SeedProgress) => void,
 ): Promise<void> {
+  const { request, counts, total } = what
   const { dialect } = server
   const tables = scenarioTables(request.scenario, request.knobs)
   const byName = new Map(tables.map((t) => [t.name, t]))
   const order = loadOrder(tables).map((name) => byName.get(name) as TableSpec)
-  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools: new ValuePools(request.seed) }
+  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools: what.pools }
   let rows = 0
 
   /** Creates, loads and indexes one table; the lanes run these side by side. */
@@ -223,21 +232,27 @@ async function load(
   const lanes = [conn]
   for (let i = 1; i < Math.min(dialect.loadConnections, queue.length); i++)
     lanes.push(await server.openDatabase(database))
+  const constraints = new ForeignKeyQueue(order, (table) => dialect.schema.constrainTable(table))
   try {
     await Promise.all(
       lanes.map(async (lane) => {
         for (const sql of dialect.loadSession.before) await lane.query(sql)
-        for (let table = queue.shift(); table; table = queue.shift()) await loadOne(lane, table)
+        for (let table = queue.shift(); table; table = queue.shift()) {
+          await loadOne(lane, table)
+          // A lane adds the foreign keys its finished tables allow while the other loads the largest
+          // table: validating them overlaps the load instead of following it.
+          for (const sql of constraints.loaded(table.name)) await lane.query(sql)
+        }
       }),
     )
-    // Foreign keys once every key exists; validating them scans each child, so the lanes share them
-    // unless tables reference each other in a cycle: adding A→B locks A then B, B→A locks B then A, and
-    // two lanes doing both at once deadlock. Then one lane adds them all.
-    const constraints = order.flatMap((table) => dialect.schema.constrainTable(table))
+    // What is left once every key exists (all of it where tables reference each other in a cycle);
+    // validating scans each child, so the lanes share it unless there is a cycle: adding A→B locks A
+    // then B, B→A locks B then A, and two lanes doing both at once deadlock. Then one lane adds them all.
+    const rest = constraints.rest()
     const constraintLanes = hasForeignKeyCycle(order) ? lanes.slice(0, 1) : lanes
     await Promise.all(
       constraintLanes.map(async (lane) => {
-        for (let sql = constraints.shift(); sql; sql = constraints.shift()) await lane.query(sql)
+        for (let sql = rest.shift(); sql; sql = rest.shift()) await lane.query(sql)
       }),
     )
     await Promise.all(
@@ -249,6 +264,39 @@ async function load(
     for (const lane of lanes.slice(1)) await lane.close()
   }
   await verifyForeignKeys(conn, server, order)
+}
+
+/**
+ * The foreign keys of each table, handed out as soon as the table and every table it references are
+ * loaded and indexed (never where tables reference each other in a cycle: those wait for `rest`).
+ */
+class ForeignKeyQueue {
+  readonly #loaded = new Set<string>()
+  readonly #pending: TableSpec[]
+  readonly #cyclic: boolean
+  readonly #statements: (table: TableSpec) => string[]
+
+  constructor(tables: readonly TableSpec[], statements: (table: TableSpec) => string[]) {
+    this.#pending = [...tables]
+    this.#cyclic = hasForeignKeyCycle(tables)
+    this.#statements = statements
+  }
+
+  /** Marks a table loaded; returns the statements that may run now. */
+  loaded(table: string): string[] {
+    this.#loaded.add(table)
+    if (this.#cyclic) return []
+    const ready = this.#pending.filter(
+      (t) => this.#loaded.has(t.name) && t.foreignKeys.every((fk) => this.#loaded.has(fk.references)),
+    )
+    for (const t of ready) this.#pending.splice(this.#pending.indexOf(t), 1)
+    return ready.flatMap((t) => this.#statements(t))
+  }
+
+  /** Every statement not handed out yet. */
+  rest(): string[] {
+    return this.#pending.splice(0).flatMap((t) => this.#statements(t))
+  }
 }
 
 /** Whether tables reference each other in a cycle of two or more tables (a self-reference is one ALTER). */

@@ -76,7 +76,7 @@ describe('the run record of a strategy’s iterations', () => {
       clientCpuMs: [3.1, 3],
       memory: { peakRssBytes: 1000, peakHeapBytes: 400, note: 'client process only' },
       signals: { sent: 0, delivered: 0 },
-      restore: { method: 'clone', seconds: [0.25, 0.25] },
+      restore: { method: 'clone', methods: ['clone', 'clone'], seconds: [0.25, 0.25] },
       verification: { ok: true, problems: [] },
       work: { scope: 'database', counters: null, deterministic: [], note: 'unavailable' },
     })

@@ -1,58 +1,63 @@
 import type { Connection } from '../connection.js'
-import { MARKER_TABLE } from '../ownership.js'
 import type { TableSpec } from '../../core/table-spec.js'
 import { mysqlAdapter } from './mysql-adapter.js'
+import { baseTables } from './mysql-tablespaces.js'
 
 const q = mysqlAdapter.quote
 
-/** Above this share of rows missing or added, a full copy is cheaper than a repair in place (measured). */
-const MAX_REFRESH_FRACTION = 0.05
-
 /**
- * MySQL has no database template: a full copy recreates each table from `SHOW CREATE TABLE` (which,
- * unlike `CREATE TABLE ... LIKE`, keeps foreign keys) and copies its rows with INSERT ... SELECT.
- * `conn` is a session on the (new, empty) target database.
+ * MySQL has no database template: a copy recreates each table from `SHOW CREATE TABLE` (which, unlike
+ * `CREATE TABLE ... LIKE`, keeps foreign keys). `conn` is a session on the (new, empty) target
+ * database; returns the tables created, the marker first.
  */
-export async function copyAllTables(conn: Connection, source: string): Promise<void> {
-  const { rows } = await conn.query<{ name: string }>(
-    // The marker first: a copy cut short is still recognisably delbench's, and can be dropped.
-    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name = ? DESC, table_name",
-    [source, MARKER_TABLE],
-  )
+export async function createTablesOf(conn: Connection, source: string): Promise<string[]> {
+  // The marker first: a copy cut short is still recognisably delbench's, and can be dropped.
+  const names = await baseTables(conn, source)
   await conn.query('SET foreign_key_checks = 0')
-  for (const { name } of rows) {
+  for (const name of names) {
     const created = await conn.query<Record<string, string>>(`SHOW CREATE TABLE ${q(source)}.${q(name)}`)
     const ddl = created.rows[0]?.['Create Table']
     if (!ddl) throw new Error(`SHOW CREATE TABLE ${source}.${name} returned nothing`)
-    // (Deferring secondary indexes to a sorted build after the copy was measured slower on MariaDB.)
     await conn.query(ddl)
-    await conn.query(`INSERT INTO ${q(name)} SELECT * FROM ${q(source)}.${q(name)}`)
   }
+  await conn.query('SET foreign_key_checks = 1')
+  return names
+}
+
+/** Copies every row of `tables` from `source` into the (empty) tables of the same names on `conn`. */
+export async function copyRows(conn: Connection, source: string, tables: readonly string[]): Promise<void> {
+  await conn.query('SET foreign_key_checks = 0')
+  // (Deferring secondary indexes to a sorted build after the copy was measured slower on MariaDB.)
+  for (const name of tables) await conn.query(`INSERT INTO ${q(name)} SELECT * FROM ${q(source)}.${q(name)}`)
   await conn.query('SET foreign_key_checks = 1')
 }
 
 /**
- * Repairs a copy in place instead of copying everything again: per table, rows the copy has and the
- * source has not are deleted, rows it lacks are re-inserted, and `CHECKSUM TABLE` must then agree; a
- * table that still differs (updated rows) has every row rewritten from the source and is checked again.
- * After a delete benchmark this costs about the deleted rows, not the whole database. Returns false
- * (and the caller makes a full copy) when too much changed for a repair to pay, or when a table could
- * not be proven equal.
+ * Whether each table of the copy on `conn` still has its definition in `source`: a strategy may have
+ * changed one (dropped partitions, swapped in a copy), which neither rows nor files can repair.
  */
-export async function refreshTables(
+export async function sameDefinitions(
   conn: Connection,
   source: string,
   tables: readonly TableSpec[],
 ): Promise<boolean> {
-  // A strategy may have changed a table's definition (dropped partitions, swapped in a copy): rows
-  // alone cannot repair that.
   for (const table of tables) {
     if ((await definition(conn, q(table.name))) !== (await definition(conn, `${q(source)}.${q(table.name)}`)))
       return false
   }
-  // Rows of a table without a primary key cannot be matched one to one: only a full copy restores it.
-  if (tables.some((t) => t.primaryKey.length === 0)) return false
-  // Re-inserting most of a table costs more than copying it whole with sorted index builds.
+  return true
+}
+
+/**
+ * The share of rows the copy on `conn` lacks or has over `source`, by row counts; undefined where rows
+ * cannot be matched one to one (a table without a primary key), so that only a full copy restores it.
+ */
+export async function changedShare(
+  conn: Connection,
+  source: string,
+  tables: readonly TableSpec[],
+): Promise<number | undefined> {
+  if (tables.some((t) => t.primaryKey.length === 0)) return undefined
   let missing = 0
   let total = 0
   for (const table of tables) {
@@ -62,7 +67,22 @@ export async function refreshTables(
     missing += Math.abs(Number(rows[0]?.s) - Number(rows[0]?.w))
     total += Number(rows[0]?.s)
   }
-  if (missing > total * MAX_REFRESH_FRACTION) return false
+  return total === 0 ? 0 : missing / total
+}
+
+/**
+ * Repairs a copy in place instead of copying everything again: per table, rows the copy has and the
+ * source has not are deleted, rows it lacks are re-inserted, and `CHECKSUM TABLE` must then agree; a
+ * table that still differs (updated rows) has every row rewritten from the source and is checked again.
+ * After a delete benchmark this costs about the deleted rows, not the whole database. Returns false when
+ * a table could not be proven equal (the caller then makes a full copy). The definitions must be the
+ * source's (`sameDefinitions`) and every table must have a primary key.
+ */
+export async function repairRows(
+  conn: Connection,
+  source: string,
+  tables: readonly TableSpec[],
+): Promise<boolean> {
   await conn.query('SET foreign_key_checks = 0')
   try {
     for (const table of tables) {
@@ -86,7 +106,8 @@ export async function refreshTables(
   }
 }
 
-async function sameChecksum(conn: Connection, a: string, b: string): Promise<boolean> {
+/** Whether `CHECKSUM TABLE` gives the same non-null sum for two tables. */
+export async function sameChecksum(conn: Connection, a: string, b: string): Promise<boolean> {
   const { rows } = await conn.query<{ Checksum: number | string | null }>(`CHECKSUM TABLE ${a}, ${b}`)
   return (
     rows.length === 2 && rows[0]?.Checksum !== null && String(rows[0]?.Checksum) === String(rows[1]?.Checksum)

@@ -1,15 +1,25 @@
 import { createHash } from 'node:crypto'
-import type { Provisioner } from '../dialect.js'
+import type { CopyMethod, Provisioner } from '../dialect.js'
 import { serverClientDetails, type ClientDetails } from '../client-details.js'
 import type { ServerAddress } from '../database-url.js'
 import { InstrumentedConnection, type SqlLogger } from '../instrumented-connection.js'
 import type { TableSpec } from '../../core/table-spec.js'
-import { copyAllTables, refreshTables } from './mysql-copy.js'
+import { changedShare, copyRows, createTablesOf, repairRows, sameDefinitions } from './mysql-copy.js'
+import { MysqlTablespaces } from './mysql-tablespaces.js'
 import { serverFreeBytes } from '../free-space.js'
 import { scalar } from '../scalar.js'
 import { LazyConnection } from '../lazy-connection.js'
+import { MARKER_TABLE } from '../ownership.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { openMysqlSession } from './mysql-driver.js'
+
+/**
+ * Above this share of rows missing or added, a full copy by rows is cheaper than a repair in place
+ * (measured). Only where the table files cannot be reached: copying those in was measured faster than
+ * any repair (job-history at scale 0.5: 1.7 s for the files against 8.6 s to repair 500 deleted rows,
+ * whose anti-joins read both copies whole).
+ */
+const MAX_REPAIR_SHARE = 0.05
 
 /**
  * Creates and drops databases through a connection to the database named in the URL (or none). That
@@ -19,10 +29,12 @@ export class MysqlProvisioner implements Provisioner {
   readonly #address: ServerAddress
   readonly #admin: LazyConnection
   readonly #logger: SqlLogger | undefined
+  readonly #tablespaces: MysqlTablespaces
 
-  constructor(address: ServerAddress, logger?: SqlLogger) {
+  constructor(address: ServerAddress, logger?: SqlLogger, tablespaces = new MysqlTablespaces(address)) {
     this.#address = address
     this.#logger = logger
+    this.#tablespaces = tablespaces
     this.#admin = new LazyConnection(() => openMysqlSession(address, address.adminDatabase), logger)
   }
 
@@ -67,13 +79,47 @@ export class MysqlProvisioner implements Provisioner {
     }
   }
 
-  async cloneDatabase(source: string, target: string): Promise<void> {
+  async cloneDatabase(source: string, target: string): Promise<CopyMethod> {
     await this.createDatabase(target)
-    await this.#inDatabase(target, (conn) => copyAllTables(conn, source))
+    return this.#inDatabase(target, async (conn) => {
+      const tables = await createTablesOf(conn, source)
+      // The marker's rows are copied, never its file: while a tablespace is discarded its table cannot
+      // be read, and a listing of delbench's databases (another run's, `delbench clean`) reads markers.
+      const data = tables.filter((t) => t !== MARKER_TABLE)
+      await copyRows(
+        conn,
+        source,
+        tables.filter((t) => t === MARKER_TABLE),
+      )
+      if (await this.#copyFiles(conn, source, target, data)) return 'tablespace'
+      await copyRows(conn, source, data)
+      return 'clone'
+    })
   }
 
-  async refreshDatabase(source: string, target: string, tables: readonly TableSpec[]): Promise<boolean> {
-    return this.#inDatabase(target, (conn) => refreshTables(conn, source, tables))
+  /**
+   * The table files are copied in where they can be reached; else a change of up to `MAX_REPAIR_SHARE`
+   * of the rows is repaired row by row; beyond that the caller copies afresh.
+   */
+  async refreshDatabase(
+    source: string,
+    target: string,
+    tables: readonly TableSpec[],
+  ): Promise<CopyMethod | undefined> {
+    return this.#inDatabase(target, async (conn) => {
+      if (!(await sameDefinitions(conn, source, tables))) return undefined
+      const names = tables.map((t) => t.name)
+      if (await this.#copyFiles(conn, source, target, names)) return 'tablespace'
+      const changed = await changedShare(conn, source, tables)
+      if (changed === undefined || changed > MAX_REPAIR_SHARE) return undefined
+      return (await repairRows(conn, source, tables)) ? 'refresh' : undefined
+    })
+  }
+
+  #copyFiles(conn: InstrumentedConnection, source: string, target: string, tables: readonly string[]) {
+    return this.#tablespaces.copyInto(conn, source, target, tables, async () => {
+      return new InstrumentedConnection(await this.connect(source), this.#logger)
+    })
   }
 
   async #inDatabase<T>(name: string, fn: (conn: InstrumentedConnection) => Promise<T>): Promise<T> {
@@ -96,6 +142,8 @@ export class MysqlProvisioner implements Provisioner {
   async dropDatabase(name: string): Promise<void> {
     const admin = await this.#admin.get()
     await admin.query(`DROP DATABASE ${mysqlAdapter.quote(name)}`)
+    // A pristine database's kept table files go with it.
+    await this.#tablespaces.forget(name)
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Provisioner } from '../dialect.js'
+import type { CopyMethod, Provisioner } from '../dialect.js'
 import { serverClientDetails, type ClientDetails } from '../client-details.js'
 import type { ServerAddress } from '../database-url.js'
 import type { SqlLogger } from '../instrumented-connection.js'
@@ -46,7 +46,7 @@ export class PostgresProvisioner implements Provisioner {
    * A template copy. FILE_COPY (PostgreSQL 15+) copies the files without WAL-logging each block: ~3×
    * faster than the default WAL_LOG here. The template must have no open connection.
    */
-  async cloneDatabase(source: string, target: string): Promise<void> {
+  async cloneDatabase(source: string, target: string): Promise<CopyMethod> {
     const admin = await this.#admin.get()
     const fileCopy =
       Number(await scalar(admin, 'SHOW server_version_num')) >= 150000 ? ' STRATEGY FILE_COPY' : ''
@@ -56,7 +56,7 @@ export class PostgresProvisioner implements Provisioner {
     for (let waited = 0; ; waited += CLONE_RETRY_MS) {
       try {
         await admin.query(sql)
-        return
+        return 'clone'
       } catch (error) {
         const inUse = (error as { code?: unknown }).code === '55006'
         if (!inUse || waited >= CLONE_WAIT_MS) throw error

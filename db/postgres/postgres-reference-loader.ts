@@ -12,6 +12,7 @@ const ROWS_PER_SCALE = 100_000 + 10 + 1
  * the scale nearest the rows asked for.
  */
 export const pgbenchLoader: ReferenceLoader = {
+  tables: ['pgbench_accounts', 'pgbench_branches', 'pgbench_tellers', 'pgbench_history'],
   async available() {
     try {
       await run('pgbench', ['--version'])

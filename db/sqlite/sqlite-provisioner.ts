@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { DriverSession } from '../connection.js'
-import type { Provisioner } from '../dialect.js'
+import type { CopyMethod, Provisioner } from '../dialect.js'
 import type { ClientDetails } from '../client-details.js'
 import { DelbenchError } from '../../core/errors.js'
 import { openSqliteSession } from './sqlite-driver.js'
@@ -59,11 +59,12 @@ export class SqliteProvisioner implements Provisioner {
   }
 
   /** A file copy: the source is closed (its WAL, if any, checkpointed) whenever delbench clones it. */
-  async cloneDatabase(source: string, target: string): Promise<void> {
+  async cloneDatabase(source: string, target: string): Promise<CopyMethod> {
     await fs.promises.copyFile(this.fileOf(source), this.fileOf(target), fs.constants.COPYFILE_EXCL)
     const wal = this.fileOf(source) + '-wal'
     if (fs.existsSync(wal))
       await fs.promises.copyFile(wal, this.fileOf(target) + '-wal', fs.constants.COPYFILE_EXCL)
+    return 'clone'
   }
 
   async connect(name: string): Promise<DriverSession> {
