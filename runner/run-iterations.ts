@@ -205,6 +205,7 @@ class IterationRunner {
     if (!instrument) conn.stopProfiling()
     const work = new WorkMeter(
       instrument ? server.dialect.work : { ...server.dialect.work, unavailable: NOT_MEASURED },
+      this.#sharedWith(),
     )
     const ctx = this.#context(conn, work)
     if (!this.#cost) this.#baseline = await costBaseline(server, working, prepared.plan)
@@ -250,6 +251,15 @@ class IterationRunner {
       this.#profileTimer = setTimeout(snapshot, Math.max(PROFILE_EVERY_MS, 50 * cost)).unref()
     }
     this.#profileTimer = setTimeout(snapshot, PROFILE_EVERY_MS).unref()
+  }
+
+  /** The harness's own sessions that work on the working copy beside the strategy, if any. */
+  #sharedWith(): string | undefined {
+    const others = [
+      ...(this.#job.traffic ? ['the foreground traffic'] : []),
+      ...(this.#job.replicas?.length ? ['the replication heartbeat'] : []),
+    ]
+    return others.length > 0 ? others.join(' and ') : undefined
   }
 
   /** The run's traffic process, started once for all its iterations. */

@@ -20,8 +20,17 @@ export class WorkMeter {
   /** Why a reading failed (a session the strategy left broken): the counters are then withheld. */
   #failure: string | undefined
 
-  constructor(probe: WorkCounterProbe) {
+  /** Other sessions of the harness's on the working database meanwhile (traffic, a heartbeat). */
+  readonly #sharedWith: string | undefined
+
+  /**
+   * `sharedWith` names the harness's other sessions on the working database during the iteration:
+   * counters of the whole database then count their work too, which follows the clock, not the
+   * strategy, so none of them is deterministic (they are shown, never gated).
+   */
+  constructor(probe: WorkCounterProbe, sharedWith?: string) {
     this.#probe = probe
+    this.#sharedWith = sharedWith
   }
 
   /** The strategy's main session, before the timed window. */
@@ -81,13 +90,18 @@ export class WorkMeter {
       const why = this.#failure ?? 'the strategy’s session never closed'
       return { scope: probe.scope, counters: null, deterministic: [], note: `not read: ${why}` }
     }
+    const shared = probe.scope === 'database' ? this.#sharedWith : undefined
     return {
       scope: probe.scope,
       counters: Object.fromEntries([...this.#totals].sort(([a], [b]) => a.localeCompare(b))),
-      deterministic: (this.#workers > 0 ? probe.deterministicWithWorkers : probe.deterministic).filter(
-        (name) => this.#totals.has(name),
-      ),
-      note: probe.note,
+      deterministic: shared
+        ? []
+        : (this.#workers > 0 ? probe.deterministicWithWorkers : probe.deterministic).filter((name) =>
+            this.#totals.has(name),
+          ),
+      note: shared
+        ? `${probe.note}; ${shared} worked on the same database meanwhile, so none is gated (--no-traffic gates them)`
+        : probe.note,
     }
   }
 }

@@ -4,6 +4,7 @@ import { jobHistory } from '../scenarios/builtins/job-history.js'
 import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
 import type { Strategy } from '../strategies/strategy.js'
 import { DEFAULT_COMPARE } from '../reports/compare-options.js'
+import { WorkMeter } from '../runner/work-meter.js'
 import { SMALL_SCALE } from './support/seeded.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { DEFAULT_OPTIONS, runOnce, useStrategyServer, type IterationResult } from './support/strategy-run.js'
@@ -64,6 +65,28 @@ for (const db of TEST_DATABASES) {
         const rows = Object.values(deleted).reduce((sum, t) => sum + t.deleted, 0)
         expect(first.counters?.n_tup_del ?? first.counters?.Handler_delete).toBe(rows)
         expect(largestDrift(first, second)).toBeLessThanOrEqual(DEFAULT_COMPARE.workTolerance)
+      },
+    )
+
+    it.skipIf(db.dialect === 'sqlite')(
+      'are never gated where they are the whole database’s and the harness shares it (traffic, a heartbeat)',
+      async () => {
+        const prepared = await tests.prepare(bookstore, SMALL_SCALE.bookstore ?? 0.01)
+        const { server } = prepared
+        const conn = await server.openDatabase(prepared.pristine)
+        const meter = new WorkMeter(server.dialect.work, 'the foreground traffic')
+        await meter.start(conn)
+        await conn.query('SELECT COUNT(*) AS n FROM books')
+        await conn.close()
+        const work = meter.record()
+        expect(work.counters).not.toBeNull()
+        if (work.scope === 'database') {
+          expect(work.deterministic).toEqual([])
+          expect(work.note).toMatch(/the foreground traffic worked on the same database meanwhile/)
+        } else {
+          // Counted on the strategy's own sessions: the traffic's are not in them.
+          expect(work.deterministic.length).toBeGreaterThan(5)
+        }
       },
     )
 
