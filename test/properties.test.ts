@@ -158,18 +158,19 @@ async function checkOn(
   }
 }
 
+/** Properties 2–5 on a random scenario and seed, checked on each of `open`. */
+const caseProperty = (open: readonly OpenDatabase[]) =>
+  fc.asyncProperty(randomScenario, fc.integer({ min: 1, max: 1_000_000 }), ({ doc, shape }, seed) =>
+    checkOn(open, doc, shape, seed),
+  )
+
 const sqlite = TEST_DATABASES.filter((d) => d.dialect === 'sqlite')
 describe.skipIf(RUNS.sqlite === 0)('properties 2–5 on SQLite', () => {
   const open = useDatabases(sqlite)
   it(
     `seeding, every strategy, the wrong strategies and dry runs on ${RUNS.sqlite} random scenarios`,
     async () => {
-      await holds(
-        fc.asyncProperty(randomScenario, fc.integer({ min: 1, max: 1_000_000 }), ({ doc, shape }, seed) =>
-          checkOn(open, doc, shape, seed),
-        ),
-        RUNS.sqlite,
-      )
+      await holds(caseProperty(open), RUNS.sqlite)
     },
     TIMEOUT_MS,
   )
@@ -182,12 +183,7 @@ describe.skipIf(TEST_DATABASES.some(skipped))(
     it(
       `the same checksums and verdicts on every database, on ${RUNS.servers} random scenarios`,
       async () => {
-        await holds(
-          fc.asyncProperty(randomScenario, fc.integer({ min: 1, max: 1_000_000 }), ({ doc, shape }, seed) =>
-            checkOn(open, doc, shape, seed),
-          ),
-          RUNS.servers,
-        )
+        await holds(caseProperty(open), RUNS.servers)
       },
       TIMEOUT_MS,
     )

@@ -36,6 +36,27 @@ async function acceptsOrRefuses(read: () => Promise<unknown> | unknown): Promise
   }
 }
 
+/**
+ * Writes each generated text to a file of its own (a module is imported once per path) named like
+ * `name`, and reads it: accepted, or refused in one line.
+ */
+async function readsEach(
+  name: string,
+  texts: fc.Arbitrary<string>,
+  read: (file: string) => Promise<unknown> | unknown,
+): Promise<void> {
+  const folder = tempFolder('fuzz-readers')
+  let n = 0
+  await fc.assert(
+    fc.asyncProperty(texts, async (text) => {
+      const file = path.join(folder, `${n++}-${name}`)
+      fs.writeFileSync(file, text)
+      await acceptsOrRefuses(() => read(file))
+    }),
+    parameters(RUNS),
+  )
+}
+
 /** A generator nested past what a recursive reader's stack holds (JSON text: too deep to stringify). */
 function deepGeneratorText(depth: number): string {
   return `${'{"kind":"json","fields":{"a":'.repeat(depth)}{"kind":"int","min":0,"max":1}${'}}'.repeat(depth)}`
@@ -63,18 +84,8 @@ const scenarioText = fc.oneof(
 )
 
 describe('scenario files', () => {
-  it('random and mutated files are accepted or refused in one line', async () => {
-    const folder = tempFolder('fuzz-scenarios')
-    let n = 0
-    await fc.assert(
-      fc.asyncProperty(scenarioText, async (text) => {
-        const file = path.join(folder, `s${n++}.json`)
-        fs.writeFileSync(file, text)
-        await acceptsOrRefuses(() => loadScenarioFile(file))
-      }),
-      parameters(RUNS),
-    )
-  })
+  it('random and mutated files are accepted or refused in one line', () =>
+    readsEach('s.json', scenarioText, (file) => loadScenarioFile(file)))
 })
 
 /** A valid strategy module's text, and hostile default exports. */
@@ -112,19 +123,8 @@ const moduleText = fc.oneof(
 )
 
 describe('strategy modules', () => {
-  it('random and mutated modules are accepted or refused in one line', async () => {
-    const folder = tempFolder('fuzz-strategies')
-    let n = 0
-    await fc.assert(
-      fc.asyncProperty(moduleText, async (text) => {
-        // A fresh file each time: a module is imported once per path.
-        const file = path.join(folder, `m${n++}.mjs`)
-        fs.writeFileSync(file, text)
-        await acceptsOrRefuses(() => new StrategyRegistry().resolve(file))
-      }),
-      parameters(RUNS),
-    )
-  })
+  it('random and mutated modules are accepted or refused in one line', () =>
+    readsEach('m.mjs', moduleText, (file) => new StrategyRegistry().resolve(file)))
 })
 
 const RESULTS = fs.readFileSync(path.join(import.meta.dirname, 'fixtures', 'results-sqlite.json'), 'utf8')
@@ -135,18 +135,8 @@ const resultsText = fc.oneof(
 )
 
 describe('results files', () => {
-  it('random and mutated results files are accepted or refused in one line', async () => {
-    const folder = tempFolder('fuzz-results')
-    let n = 0
-    await fc.assert(
-      fc.asyncProperty(resultsText, async (text) => {
-        const file = path.join(folder, `r${n++}.json`)
-        fs.writeFileSync(file, text)
-        await acceptsOrRefuses(() => readResults(file))
-      }),
-      parameters(RUNS),
-    )
-  })
+  it('random and mutated results files are accepted or refused in one line', () =>
+    readsEach('r.json', resultsText, (file) => readResults(file)))
 })
 
 describe('from the command line', () => {
