@@ -26,7 +26,7 @@ const FUZZ = process.env.DELBENCH_FUZZ_RUNS
 // case is seeded and deleted from by 16 strategies, ~2.5 s on SQLite and ~50 s on all three databases.
 const RUNS = {
   validation: FUZZ ? Number(FUZZ) * 10 : 300,
-  sqlite: FUZZ ? 0 : 8,
+  sqlite: FUZZ ? 0 : 6,
   servers: FUZZ ? Number(FUZZ) : 1,
 }
 const TIMEOUT_MS = FUZZ ? 24 * 3600_000 : 110_000
@@ -148,6 +148,15 @@ async function checkOn(
   }
   const [first, ...rest] = [...found]
   if (!first) return
+  // A long fuzz run says how far it got, one line a case.
+  if (FUZZ)
+    process.stderr.write(
+      `case ${covered.length}: ${shape.tables} tables, ${shape.actions.join('/')}; ${Object.entries(
+        first[1].verdicts,
+      )
+        .map(([name, v]) => `${name} ${v.status}`)
+        .join(', ')}\n`,
+    )
   for (const [dialect, findings] of rest) {
     expect(findings.seeded, `checksums on ${dialect} and ${first[0]}`).toEqual(first[1].seeded)
     for (const [name, v] of Object.entries(findings.verdicts)) {
