@@ -151,9 +151,7 @@ async function checkOn(
   // A long fuzz run says how far it got, one line a case.
   if (FUZZ)
     process.stderr.write(
-      `case ${covered.length}: ${shape.tables} tables, ${shape.actions.join('/')}; ${Object.entries(
-        first[1].verdicts,
-      )
+      `case ${covered.length}: ${JSON.stringify(shape)}; ${Object.entries(first[1].verdicts)
         .map(([name, v]) => `${name} ${v.status}`)
         .join(', ')}\n`,
     )
