@@ -43,7 +43,8 @@ function parameters(numRuns: number): fc.Parameters<unknown> {
     numRuns,
     ...(seed ? { seed: Number(seed) } : {}),
     ...(path ? { path } : {}),
-    endOnFailure: false,
+    // A replay stops at the case it was given: it was shrunk already.
+    endOnFailure: path !== undefined,
   }
 }
 
