@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { redact } from '../core/redact.js'
 import type { SqlLogEntry } from '../db/instrumented-connection.js'
+import { ownerText, type Owner } from '../db/ownership.js'
 
 /** Everything delbench prints passes through here, so no password can reach the terminal. */
 export function out(text: string): void {
@@ -31,4 +32,9 @@ function formatParams(params: readonly unknown[]): string {
 export function shownPath(file: string): string {
   const relative = path.relative(process.cwd(), file)
   return relative.startsWith('..') || path.isAbsolute(relative) ? path.resolve(file) : relative
+}
+
+/** The line for a database dropped because the delbench process that owned it is gone. */
+export function reclaimedLine(server: string, name: string, owner: Owner): string {
+  return `${server}: dropped ${name}, left by a delbench process that is gone (${ownerText(owner)})`
 }

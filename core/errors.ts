@@ -13,6 +13,14 @@ export class DelbenchError extends Error {
   }
 }
 
+/**
+ * `text` on one line: its line breaks and runs of white space as one space. For causes quoted in a
+ * refusal, such as JSON.parse's, which quotes the start of the text, line breaks and all.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
+}
+
 /** A `--db` value that cannot be understood. */
 export class DatabaseUrlError extends DelbenchError {}
 

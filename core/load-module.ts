@@ -18,5 +18,17 @@ export async function importDefault(
     const message = error instanceof Error ? error.message : String(error)
     throw new refusal(`${shownAs} failed to load: ${message.split('\n')[0]}`)
   }
+  // Resolving an async function with a value reads its `then`: an export whose `then` throws (a proxy)
+  // would escape as a bare error, one with a `then` method would be awaited, maybe forever (both found
+  // by the readers' fuzz tests).
+  let then: unknown
+  try {
+    then = (module.default as { then?: unknown } | null | undefined)?.then
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new refusal(`${shownAs}: reading its default export failed: ${message.split('\n')[0]}`)
+  }
+  if (then !== undefined)
+    throw new refusal(`${shownAs}: the default export has a 'then': export the object itself, not a promise`)
   return module.default
 }

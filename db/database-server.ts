@@ -5,9 +5,22 @@ import type { Capabilities, CopyMethod, Dialect, Provisioner, ServerInfo } from 
 import { DELBENCH_VERSION } from '../core/delbench-version.js'
 import { DelbenchError, SafetyError } from '../core/errors.js'
 import { redact } from '../core/redact.js'
+import { processRuns } from './lock-file.js'
 import { InstrumentedConnection, type SqlLogger } from './instrumented-connection.js'
 import type { TableSpec } from '../core/table-spec.js'
-import { assertOwnName, hasMarker, OWN_PREFIX, unmarkedError, writeMarker } from './ownership.js'
+import {
+  assertOwnName,
+  clearOwner,
+  hasMarker,
+  livenessLockName,
+  OWN_PREFIX,
+  readOwner,
+  thisOwner,
+  unmarkedError,
+  writeMarker,
+  writeOwner,
+  type Owner,
+} from './ownership.js'
 
 /** How many times `abandon` drops a killed run's copy, and how long it waits for it to stay gone. */
 const ABANDON_ATTEMPTS = 5
@@ -16,10 +29,28 @@ const ABANDON_SETTLE_MS = 300
 /** How often a process waiting for another's lock (`exclusive`) tries again. */
 const LOCK_POLL_MS = 250
 
+/** How long a reclaim waits for a server to notice that an owner process on this machine has ended. */
+const OWNER_GONE_WAIT_MS = 10_000
+
+/**
+ * The databases this process owns (server display and name), on every DatabaseServer it has open: a
+ * lock file names only the process, and PostgreSQL grants a session its own advisory lock again, so
+ * the lock alone cannot tell this process's databases from a dead one's.
+ */
+const CLAIMED = new Set<string>()
+
 /** A database on the server whose name carries delbench's prefix, and whether it carries the marker too. */
 export interface OwnDatabase {
   readonly name: string
   readonly marked: boolean
+  /** The process that owns it for its own life (a working copy, a seed being built); none for a kept seed. */
+  readonly owner?: Owner
+}
+
+/** A database dropped because the process that owned it is gone. */
+export interface ReclaimedDatabase {
+  readonly name: string
+  readonly owner: Owner
 }
 
 /** What `describe` finds out about a server. */
@@ -41,6 +72,8 @@ export class DatabaseServer {
   readonly #provisioner: Provisioner
   readonly #logger: SqlLogger | undefined
   readonly #onClose: () => Promise<void>
+  /** The liveness locks of the databases this server's process owns, by name. */
+  readonly #claims = new Map<string, () => Promise<void>>()
 
   constructor(options: {
     dialect: Dialect
@@ -74,19 +107,70 @@ export class DatabaseServer {
         `database '${name}' exists already on ${this.display}: delbench will not reuse or overwrite it`,
       )
     }
-    await this.#provisioner.createDatabase(name).catch((error: unknown) => {
-      throw this.#createRefusal(error, name)
+    await this.#owning(name, async () => {
+      await this.#provisioner.createDatabase(name).catch((error: unknown) => {
+        throw this.#createRefusal(error, name)
+      })
+      await this.#inNew(name, async (conn) => {
+        await writeMarker(conn, purpose, DELBENCH_VERSION)
+        await writeOwner(conn, this.dialect.adapter, thisOwner())
+      })
     })
+  }
+
+  /**
+   * Runs `make` (which creates database `name`) holding the database's liveness lock, taken before the
+   * database exists and kept until it is dropped or settled, so no other process ever sees it ownerless
+   * and alive. A failed `make` lets the lock go.
+   */
+  async #owning(name: string, make: () => Promise<void>): Promise<void> {
+    const release = await this.#provisioner.tryLock(livenessLockName(name))
+    if (!release)
+      throw new SafetyError(`database '${name}' is owned by another delbench process on ${this.display}`)
+    this.#claims.set(name, release)
+    CLAIMED.add(`${this.display}|${name}`)
+    try {
+      await make()
+    } catch (error) {
+      await this.#unclaim(name).catch(() => {})
+      throw error
+    }
+  }
+
+  /** Lets go of the liveness lock of a database this process owned (dropped, or settled to be kept). */
+  async #unclaim(name: string): Promise<void> {
+    const release = this.#claims.get(name)
+    this.#claims.delete(name)
+    CLAIMED.delete(`${this.display}|${name}`)
+    await release?.()
+  }
+
+  /** Runs `fn` on a plain session on a database this process has just made. */
+  async #inNew(name: string, fn: (conn: InstrumentedConnection) => Promise<void>): Promise<void> {
     const conn = new InstrumentedConnection(
       await this.#provisioner.connect(name),
       this.#logger,
       this.dialect.adapter.beginSql,
     )
     try {
-      await writeMarker(conn, purpose, DELBENCH_VERSION)
+      await fn(conn)
     } finally {
       await conn.close()
     }
+  }
+
+  /**
+   * Keeps a database this process created (a seed, once complete) beyond its life: its owner record is
+   * removed and its liveness lock let go, so no cleanup of dead runs will drop it.
+   */
+  async settle(name: string): Promise<void> {
+    const conn = await this.openDatabase(name)
+    try {
+      await clearOwner(conn)
+    } finally {
+      await conn.close()
+    }
+    await this.#unclaim(name)
   }
 
   /** A server's refusal to create a database, as one line saying what delbench needs. */
@@ -141,6 +225,7 @@ export class DatabaseServer {
   async dropDatabase(name: string): Promise<void> {
     await (await this.openDatabase(name)).close()
     await this.#provisioner.dropDatabase(name)
+    await this.#unclaim(name)
   }
 
   /** Creates `target` as an exact copy of the marked database `source`; resolves to how it was copied. */
@@ -152,7 +237,12 @@ export class DatabaseServer {
         `database '${target}' exists already on ${this.display}: delbench will not overwrite it`,
       )
     }
-    return this.#provisioner.cloneDatabase(source, target)
+    let method: CopyMethod = 'clone'
+    await this.#owning(target, async () => {
+      method = await this.#provisioner.cloneDatabase(source, target)
+      await this.#inNew(target, (conn) => writeOwner(conn, this.dialect.adapter, thisOwner()))
+    })
+    return method
   }
 
   /** Whether the dialect can repair a copy in place (`refreshDatabase`), which beats a full copy there. */
@@ -208,7 +298,61 @@ export class DatabaseServer {
       if ((await this.#provisioner.listDatabases(name)).includes(name))
         await this.#provisioner.dropDatabase(name).catch(() => {})
       await new Promise((resolve) => setTimeout(resolve, ABANDON_SETTLE_MS))
-      if (!(await this.#provisioner.listDatabases(name)).includes(name)) return
+      if (!(await this.#provisioner.listDatabases(name)).includes(name)) break
+    }
+    await this.#unclaim(name)
+  }
+
+  /**
+   * Drops every database whose owner is gone: one recording an owner (a working copy, a seed being
+   * built) whose liveness lock no process holds. A live owner's database is never touched: its lock is
+   * held from before the database exists until it is dropped. Databases without an owner record (kept
+   * seeds, an older delbench's) are left alone.
+   */
+  async reclaimAbandoned(): Promise<ReclaimedDatabase[]> {
+    const reclaimed: ReclaimedDatabase[] = []
+    for (const db of await this.listDatabases()) {
+      if (!db.marked || !db.owner || CLAIMED.has(`${this.display}|${db.name}`)) continue
+      const release = await this.#ownerGone(db.owner, db.name)
+      if (!release) continue
+      try {
+        // Its owner may have settled it (a seed completed) or dropped it just before letting go.
+        const owner = await this.#ownerOf(db.name)
+        if (!owner) continue
+        await this.#provisioner.endSessionsOn?.(db.name).catch(() => {})
+        await this.#provisioner.dropDatabase(db.name)
+        reclaimed.push({ name: db.name, owner })
+      } finally {
+        await release()
+      }
+    }
+    return reclaimed
+  }
+
+  /**
+   * The liveness lock of `name` when its owner is gone, or undefined while the owner lives. An owner on
+   * this machine whose process has ended is given a few seconds for the server to notice its sessions
+   * closed and release the lock.
+   */
+  async #ownerGone(owner: Owner, name: string): Promise<(() => Promise<void>) | undefined> {
+    const lock = livenessLockName(name)
+    const ended = owner.host === thisOwner().host && !processRuns(owner.pid)
+    const deadline = performance.now() + (ended ? OWNER_GONE_WAIT_MS : 0)
+    for (;;) {
+      const release = await this.#provisioner.tryLock(lock)
+      if (release || performance.now() >= deadline) return release
+      await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS))
+    }
+  }
+
+  /** The owner recorded in `name`, or undefined when it has none (or is gone). */
+  async #ownerOf(name: string): Promise<Owner | undefined> {
+    const conn = await this.openDatabase(name).catch(() => undefined)
+    if (!conn) return undefined
+    try {
+      return await readOwner(conn, this.dialect.adapter)
+    } finally {
+      await conn.close()
     }
   }
 
@@ -236,8 +380,14 @@ export class DatabaseServer {
     const found: OwnDatabase[] = []
     for (const name of names) {
       let marked = false
+      let owner: Owner | undefined
       try {
-        await (await this.openDatabase(name)).close()
+        const conn = await this.openDatabase(name)
+        try {
+          owner = await readOwner(conn, this.dialect.adapter)
+        } finally {
+          await conn.close()
+        }
         marked = true
       } catch (error) {
         if (!(error instanceof SafetyError)) {
@@ -247,7 +397,7 @@ export class DatabaseServer {
           throw error
         }
       }
-      found.push({ name, marked })
+      found.push(owner ? { name, marked, owner } : { name, marked })
     }
     return found
   }
@@ -270,6 +420,7 @@ export class DatabaseServer {
 
   async close(): Promise<void> {
     try {
+      for (const name of [...this.#claims.keys()]) await this.#unclaim(name).catch(() => {})
       await this.#provisioner.close()
     } finally {
       await this.#onClose()

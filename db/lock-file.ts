@@ -39,11 +39,12 @@ export async function tryLockFile(file: string): Promise<(() => Promise<void>) |
   throw new DelbenchError(`cannot take the lock file ${file}`)
 }
 
-function processRuns(pid: number): boolean {
+/** Whether a process of this machine runs (one of another user's answers EPERM: it runs). */
+export function processRuns(pid: number): boolean {
   try {
     process.kill(pid, 0)
     return true
-  } catch {
-    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }

@@ -1,3 +1,4 @@
+import os from 'node:os'
 import type { Connection } from './connection.js'
 import type { SqlAdapter } from './dialect.js'
 import { SafetyError } from '../core/errors.js'
@@ -55,4 +56,70 @@ export function unmarkedError(name: string, where: string): SafetyError {
   return new SafetyError(
     `refusing to touch database '${name}' on ${where}: it has no ${MARKER_TABLE} table, so delbench did not create it; drop it yourself if it is yours to lose`,
   )
+}
+
+/**
+ * Beside the marker, in every database a delbench process owns only for its own life (a working copy, a
+ * seed being built): who owns it. The owner holds the liveness lock `livenessLockName` for as long as the
+ * database exists; a database with this table whose lock is free was left by a process that is gone.
+ */
+export const OWNER_TABLE = 'delbench_owner'
+
+/** The process that owns a short-lived database. */
+export interface Owner {
+  readonly host: string
+  readonly pid: number
+  /** When the owning process started (ISO), so a reused pid is not mistaken for the owner. */
+  readonly startedAt: string
+}
+
+/** This process, as the owner of what it creates. */
+export function thisOwner(): Owner {
+  return {
+    host: os.hostname(),
+    pid: process.pid,
+    startedAt: new Date(Math.round(Date.now() - process.uptime() * 1000)).toISOString(),
+  }
+}
+
+/** The liveness lock the owner of database `name` holds for the database's life. */
+export function livenessLockName(name: string): string {
+  return `live_${name}`
+}
+
+/** Records `owner` in the connected database, replacing any owner a copy carried over from its source. */
+export async function writeOwner(conn: Connection, adapter: SqlAdapter, owner: Owner): Promise<void> {
+  const { rows } = await conn.query<{ found: number | string }>(adapter.tableExistsSql(OWNER_TABLE))
+  if (Number(rows[0]?.found ?? 0) === 0)
+    await conn.query(
+      `CREATE TABLE ${OWNER_TABLE} (host VARCHAR(255) NOT NULL, pid INTEGER NOT NULL, started_at VARCHAR(32) NOT NULL)`,
+    )
+  await conn.query(`DELETE FROM ${OWNER_TABLE}`)
+  const [a, b, c] = [1, 2, 3].map((i) => adapter.placeholder(i))
+  await conn.query(`INSERT INTO ${OWNER_TABLE} (host, pid, started_at) VALUES (${a}, ${b}, ${c})`, [
+    owner.host,
+    owner.pid,
+    owner.startedAt,
+  ])
+}
+
+/** The owner recorded in the connected database, or undefined where none is (a finished seed, an older delbench's). */
+export async function readOwner(conn: Connection, adapter: SqlAdapter): Promise<Owner | undefined> {
+  const { rows } = await conn.query<{ found: number | string }>(adapter.tableExistsSql(OWNER_TABLE))
+  if (Number(rows[0]?.found ?? 0) === 0) return undefined
+  const owner = await conn.query<{ host: string; pid: number | string; started_at: string }>(
+    `SELECT host, pid, started_at FROM ${OWNER_TABLE}`,
+  )
+  const row = owner.rows[0]
+  return row && { host: row.host, pid: Number(row.pid), startedAt: row.started_at }
+}
+
+/** Ends the connected database's ownership: it stays (a finished seed), kept until `delbench clean`. */
+export async function clearOwner(conn: Connection): Promise<void> {
+  await conn.query(`DROP TABLE IF EXISTS ${OWNER_TABLE}`)
+}
+
+/** An owner as a user reads it. */
+export function ownerText(owner: Owner): string {
+  return `process ${owner.pid} on ${owner.host}, started ${owner.startedAt}`
 }

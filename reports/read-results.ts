@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { DelbenchError } from '../core/errors.js'
+import { DelbenchError, oneLine } from '../core/errors.js'
 import { formatPath } from '../core/format-path.js'
 import { RESULTS_SCHEMA_VERSION, resultsSchema, type ResultsDocument } from '../core/results-schema.js'
 
@@ -23,7 +23,7 @@ export function readResults(file: string): ResultsDocument {
   try {
     json = JSON.parse(text)
   } catch (e) {
-    throw new DelbenchError(`${file} is not JSON: ${e instanceof Error ? e.message : String(e)}`)
+    throw new DelbenchError(`${file} is not JSON: ${oneLine(e instanceof Error ? e.message : String(e))}`)
   }
   const version = (json as { schemaVersion?: unknown } | null)?.schemaVersion
   if (

@@ -1,4 +1,4 @@
-import { DatabaseServer } from '../db/database-server.js'
+import { DatabaseServer, type ReclaimedDatabase } from '../db/database-server.js'
 import type { DatabaseSpec } from '../db/database-url.js'
 import type { Capabilities } from '../db/dialect.js'
 import { openServer } from '../db/open-server.js'
@@ -29,6 +29,8 @@ export interface MatrixEvents {
   seeded?(label: string): void
   /** Another delbench process is seeding the same data: this one waits for it, then reuses it. */
   waiting?(label: string): void
+  /** A database left by a delbench process that is gone (killed mid-run) was dropped. */
+  reclaimed?(server: string, database: ReclaimedDatabase): void
   runStarted?(label: string): void
   runProgress?(label: string, rows: number, rowsExpected: number, elapsedMs: number): void
   runFinished?(label: string, run: RunRecord): void
@@ -111,6 +113,9 @@ export class MatrixRunner {
   ): Promise<void> {
     const server = await openServer(db.spec, this.#plan.open)
     try {
+      // A run killed earlier (SIGKILL, OOM) left its working copies: they go before this run adds its own.
+      for (const dropped of await server.reclaimAbandoned())
+        this.#events.reclaimed?.(db.spec.display, dropped)
       const { server: info, capabilities } = await server.describe()
       document.environment.databases.push({
         kind: kindOf(db.spec),

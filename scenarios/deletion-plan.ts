@@ -105,8 +105,9 @@ const edgeId = (table: string, index: number) => `${table}#${index}`
  * by the recursive selection and seeded earlier-row-first). For every set of tables whose FKs form a
  * cycle (a strongly connected component), the rule is: break the cycle at its nullable `set null` FKs
  * (the database nulls those itself, so the plan agrees with it); if the tables still form a cycle, also
- * at their other nullable FKs (strategies null those first, as the database would otherwise refuse to
- * delete either side); if they still do, no order can insert or delete them and the scenario is refused.
+ * at their other nullable FKs but cascading ones (strategies null those first, as the database would
+ * otherwise refuse to delete either side); if they still do, the scenario is refused: no order can insert
+ * or delete them, or only nulling a cascading FK could, which the database would cascade through.
  * A broken FK is nulled before the rows it references go; the other FKs order the tables.
  */
 export function cycleBreaks(tables: readonly PlannedTable[]): ReadonlySet<string> {
@@ -139,8 +140,15 @@ export function cycleBreaks(tables: readonly PlannedTable[]): ReadonlySet<string
       )
     for (const e of edges) if (e.fk.onDelete === 'set null' && nullable(e.table, e.fk)) broken.add(e.id)
     if (acyclic()) continue
-    for (const e of edges) if (nullable(e.table, e.fk)) broken.add(e.id)
+    for (const e of edges) if (e.fk.onDelete !== 'cascade' && nullable(e.table, e.fk)) broken.add(e.id)
     if (acyclic()) continue
+    // Nulling a cascading FK would disagree with the database, which deletes through it: the plan's
+    // expectation would call the database's own cascade wrong (found by the property tests).
+    const cascading = edges.find((e) => nullable(e.table, e.fk))
+    if (cascading)
+      throw new PlanError(
+        `foreign keys form a cycle among tables ${component.join(', ')} that only ${cascading.from}.${cascading.fk.columns.join(', ')} (nullable, ON DELETE CASCADE) could break: delbench breaks a cycle by nulling a foreign key where the database would cascade through it; make that foreign key set null or no action`,
+      )
     throw new PlanError(
       `foreign keys form a cycle among tables ${component.join(', ')} and none of its foreign keys is nullable: no row of any of them could be inserted first (make one of them nullable)`,
     )

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type { z } from 'zod'
 import type { CellValue } from '../core/table-spec.js'
-import { DelbenchError } from '../core/errors.js'
+import { DelbenchError, oneLine } from '../core/errors.js'
 import { importDefault } from '../core/load-module.js'
 import { daysFrom } from './timestamps.js'
 import type { Scenario, TargetSpec } from './scenario.js'
@@ -30,7 +30,9 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
     try {
       data = JSON.parse(fs.readFileSync(full, 'utf8'))
     } catch (error) {
-      throw new ScenarioFileError(`scenario file ${file} is not valid JSON: ${(error as Error).message}`)
+      throw new ScenarioFileError(
+        `scenario file ${file} is not valid JSON: ${oneLine((error as Error).message)}`,
+      )
     }
     return scenarioFromJson(data, file, options)
   }
@@ -77,7 +79,32 @@ function noTarget(
   return { description: 'no target (seeding only)', table: scenario.tables[0]?.name ?? '', where: '1 = 0' }
 }
 
+/** Deeper than any scenario nests (a json generator's fields in a json generator ...). */
+const MAX_DEPTH = 64
+
+/**
+ * The path at which `data` nests deeper than `max` levels, or undefined. Iterative, so neither a
+ * document nested 20,000 deep nor a module's self-referencing export can overflow the stack here; the
+ * schema's recursive parse (which would) only ever sees shallow data.
+ */
+function tooDeep(data: unknown, max: number): (string | number)[] | undefined {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: data, path: [] }]
+  while (stack.length > 0) {
+    const { value, path } = stack.pop() as { value: unknown; path: (string | number)[] }
+    if (value === null || typeof value !== 'object') continue
+    if (path.length >= max) return path
+    for (const [key, child] of Object.entries(value))
+      stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] })
+  }
+  return undefined
+}
+
 function parse<T>(schema: z.ZodType<T>, data: unknown, file: string): T {
+  const deep = tooDeep(data, MAX_DEPTH)
+  if (deep)
+    throw new ScenarioFileError(
+      `scenario file ${file}: ${formatPath(deep.slice(0, 6))}…: nested more than ${MAX_DEPTH} levels deep`,
+    )
   const result = schema.safeParse(data)
   if (result.success) return result.data
   const issue = result.error.issues[0]

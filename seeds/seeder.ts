@@ -150,6 +150,8 @@ export async function seedScenario(
         throw error
       }
       await conn.close()
+      // Complete: kept beyond this process's life, for later runs to reuse.
+      await server.settle(database)
       return { database, counts, totalRows, seconds: (performance.now() - started) / 1000, reused: false }
     },
     options.onWait,

@@ -8,6 +8,17 @@ export class StrategyError extends DelbenchError {}
 
 /** Checks a value against the Strategy interface, naming the first thing missing. */
 export function asStrategy(value: unknown, where: string): Strategy {
+  try {
+    return checkedStrategy(value, where)
+  } catch (error) {
+    if (error instanceof StrategyError) throw error
+    // A getter or proxy in the export that throws when read (found by the readers' fuzz tests).
+    const message = error instanceof Error ? error.message : String(error)
+    throw new StrategyError(`${where}: reading its default export failed: ${message.split('\n')[0]}`)
+  }
+}
+
+function checkedStrategy(value: unknown, where: string): Strategy {
   const s = value as Partial<Strategy> | null
   if (typeof s !== 'object' || s === null)
     throw new StrategyError(

@@ -176,6 +176,31 @@ describe('FK-graph planning', () => {
     ])
   })
 
+  it('follows a cascading FK of a cycle that another nullable FK breaks, and refuses a cycle only a cascading FK could break', () => {
+    const nullable = (t: PlannedTable, column: string): PlannedTable => ({
+      ...t,
+      columns: [{ name: column, nullable: true }],
+    })
+    // Found by the property tests: t0.back1_id (nullable, cascade) was nulled by the plan while the
+    // database cascaded through it, so naive-bulk's correct deletion was called wrong.
+    const onlyCascade = [
+      nullable(table('t0', [fk('back1_id', 't1', 'cascade')]), 'back1_id'),
+      table('t1', [fk('p0_id', 't0', 'cascade')]),
+    ]
+    expect(() => planDeletion(onlyCascade, 't0')).toThrow(
+      /cycle among tables t0, t1 that only t0\.back1_id \(nullable, ON DELETE CASCADE\) could break/,
+    )
+    const both = [
+      nullable(table('t0', [fk('back1_id', 't1', 'cascade')]), 'back1_id'),
+      nullable(table('t1', [fk('p0_id', 't0', 'restrict')]), 'p0_id'),
+    ]
+    const plan = planDeletion(both, 't0')
+    expect(plan.steps.map((s) => [s.table, s.action])).toEqual([
+      ['t1', 'set null'],
+      ['t0', 'delete'],
+    ])
+  })
+
   it('rejects unknown tables', () => {
     expect(() => planDeletion([table('a')], 'b')).toThrow(
       /target table 'b' is not one of the scenario's tables/,

@@ -2,7 +2,6 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DatabaseServer } from '../db/database-server.js'
-import type { DialectName } from '../db/dialect.js'
 import { loadScenarioFile } from '../scenarios/scenario-file.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { scenarioTables } from '../scenarios/scenario-tables.js'
@@ -13,6 +12,7 @@ import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
 import type { Strategy } from '../strategies/strategy.js'
 import { runStatement } from '../strategies/strategy-sql.js'
 import { subqueryDeletionSql, type PortableSql } from '../scenarios/target-sql.js'
+import { FK_CHECKS } from './support/fk-checks.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { runOnce, useStrategyServer } from './support/strategy-run.js'
 import { tempFolder } from './support/temp-folders.js'
@@ -128,13 +128,6 @@ const VARIANTS: Record<string, Record<string, Status | Readonly<Record<string, S
     'parallel-batched': 'unsupported',
     'copy-swap': 'unsupported',
   },
-}
-
-/** Test-only: turning FK enforcement off and on for a session, per dialect. */
-const FK_CHECKS: Record<DialectName, [string, string]> = {
-  sqlite: ['PRAGMA foreign_keys = OFF', 'PRAGMA foreign_keys = ON'],
-  postgres: ['SET session_replication_role = replica', 'SET session_replication_role = DEFAULT'],
-  mysql: ['SET foreign_key_checks = 0', 'SET foreign_key_checks = 1'],
 }
 
 /**

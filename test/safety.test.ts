@@ -21,7 +21,12 @@ async function createSeedAndDrop(server: DatabaseServer): Promise<void> {
   await conn.query("INSERT INTO books (id, title) VALUES (1, 'seeded by delbench'), (2, 'also delbench')")
   await conn.query('DELETE FROM books WHERE id = 1')
   await conn.close()
-  expect((await server.listDatabases()).find((d) => d.name === name)).toEqual({ name, marked: true })
+  // Owned by this process for its life: a killed test's scratch database is reclaimed by the next run.
+  expect((await server.listDatabases()).find((d) => d.name === name)).toEqual({
+    name,
+    marked: true,
+    owner: expect.objectContaining({ pid: process.pid }) as unknown,
+  })
   await server.dropDatabase(name)
   expect((await server.listDatabases()).some((d) => d.name === name)).toBe(false)
 }

@@ -13,7 +13,7 @@ import type { MatrixEvents } from '../../runner/matrix.js'
 import type { MatrixPlan } from '../../runner/run-plan.js'
 import { DEFAULT_LAG_WAIT_MS, DEFAULT_MAX_LAG_MS, type StrategyOptions } from '../../strategies/strategy.js'
 import { addDatabaseOptions, databaseSelection, type DatabaseFlags } from '../database-options.js'
-import { err, out, shownPath } from '../output.js'
+import { err, out, reclaimedLine, shownPath } from '../output.js'
 import type * as progressModule from '../progress.js'
 import type { ProgressReporter } from '../progress.js'
 
@@ -318,6 +318,9 @@ function progressLines(
     seeded: stop,
     waiting: (label) => {
       if (!quiet) err(`waiting for another delbench process seeding ${label}, to reuse it`)
+    },
+    reclaimed: (server, { name, owner }) => {
+      if (!quiet) err(reclaimedLine(server, name, owner))
     },
     runStarted: (label) => {
       progress = rowProgress(label, quiet)

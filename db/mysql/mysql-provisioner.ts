@@ -9,7 +9,7 @@ import { MysqlTablespaces } from './mysql-tablespaces.js'
 import { serverFreeBytes } from '../free-space.js'
 import { scalar } from '../scalar.js'
 import { LazyConnection } from '../lazy-connection.js'
-import { MARKER_TABLE } from '../ownership.js'
+import { MARKER_TABLE, OWNER_TABLE } from '../ownership.js'
 import { mysqlAdapter } from './mysql-adapter.js'
 import { openMysqlSession } from './mysql-driver.js'
 
@@ -83,14 +83,12 @@ export class MysqlProvisioner implements Provisioner {
     await this.createDatabase(target)
     return this.#inDatabase(target, async (conn) => {
       const tables = await createTablesOf(conn, source)
-      // The marker's rows are copied, never its file: while a tablespace is discarded its table cannot
-      // be read, and a listing of delbench's databases (another run's, `delbench clean`) reads markers.
-      const data = tables.filter((t) => t !== MARKER_TABLE)
-      await copyRows(
-        conn,
-        source,
-        tables.filter((t) => t === MARKER_TABLE),
-      )
+      // The marker's and owner's rows are copied, never their files: while a tablespace is discarded
+      // its table cannot be read, and listing delbench's databases (another run, `delbench clean`)
+      // reads both.
+      const own = (t: string) => t === MARKER_TABLE || t === OWNER_TABLE
+      const data = tables.filter((t) => !own(t))
+      await copyRows(conn, source, tables.filter(own))
       if (await this.#copyFiles(conn, source, target, data)) return 'tablespace'
       await copyRows(conn, source, data)
       return 'clone'
