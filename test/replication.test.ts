@@ -191,6 +191,8 @@ for (const dialect of ['postgres', 'mysql'] as const) {
         if (!iteration) throw new Error(outcome.harnessError ?? 'no iteration completed')
         const [record] = replicationRecord([iteration.replication ?? []])
         if (!record) throw new Error('no replication record')
+        // Restored by rows or a template, never by files a replica cannot see (its replication would stop).
+        expect(iteration.restore.method).not.toBe('tablespace')
         return { ...statusOf([iteration]), record, figures: iteration.figures }
       } finally {
         if (stopAtFirstBatch) await admin?.execute(REPLICATION_SWITCH[dialect].start, [])

@@ -30,6 +30,7 @@ interface Stamp {
  * copy is restored by `DISCARD TABLESPACE`, copying the files in and `IMPORT TABLESPACE`. That costs
  * about a file copy of the data, where re-inserting every row costs as much as seeding.
  *
+ * Never on a server that writes a binary log (a primary: its replicas would not see the files).
  * Only ever used on delbench's own databases (the caller checked their markers); the kept folder of a
  * pristine database is removed when that database is dropped (`forget`).
  */
@@ -69,6 +70,9 @@ export class MysqlTablespaces {
     openSource: () => Promise<Connection>,
   ): Promise<boolean> {
     if (!this.#local || tables.length === 0 || !tables.every((t) => PLAIN_NAME.test(t))) return false
+    // Files copied behind a binary log never reach what reads it: a replica would be left with the
+    // tablespaces discarded and its replication stopped. With a binary log, rows are copied.
+    if (Number(await scalar(conn, 'SELECT @@log_bin').catch(() => '1')) !== 0) return false
     const datadir = await scalar(conn, 'SELECT @@datadir').catch(() => '')
     const targetDir = path.join(datadir, target)
     // The target's name is random: its folder here proves this is the server's own data directory.
