@@ -3,8 +3,9 @@ import { formatBytes, formatCount, formatMs } from './report-format.js'
 import { runIdentity } from './report-model.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 
-import { DEFAULT_COMPARE, type CompareOptions } from './compare-options.js'
+import { DEFAULT_COMPARE, MEMORY_FLOOR_BYTES, type CompareOptions } from './compare-options.js'
 import { workFindings } from './compare-work.js'
+import { againstDrift, commonDrift, driftLine, type Drift } from './compare-drift.js'
 
 export { DEFAULT_COMPARE, type CompareOptions } from './compare-options.js'
 
@@ -28,8 +29,10 @@ export interface RunComparison {
 export interface Comparison {
   readonly options: CompareOptions
   readonly runs: readonly RunComparison[]
-  /** Said once: too few samples, runs on one side only. */
+  /** Said once: too few samples, runs on one side only, the drift the runs shared. */
   readonly warnings: readonly string[]
+  /** The time change all runs shared (the machine between the two runs), where enough runs tell it. */
+  readonly drift?: Drift
   readonly regressions: number
   readonly improvements: number
 }
@@ -128,6 +131,51 @@ function timeThreshold(
 }
 
 /**
+ * The time test of two runs, its findings added to `findings`. `blind`: the settings (too few iterations,
+ * not the budget) left too few samples for the test to reach `alpha`.
+ */
+function timeFindings(
+  b: RunRecord,
+  h: RunRecord,
+  options: CompareOptions,
+  drift: Drift | undefined,
+  findings: Finding[],
+): { time?: RunComparison['time']; blind: boolean } {
+  if (!(b.status === 'ok' && h.status === 'ok' && b.timing && h.timing)) {
+    const untested = untestedTime(b, h)
+    if (untested) findings.push({ kind: 'note', text: untested })
+    return { blind: false }
+  }
+  const test = mannWhitney(h.timing.samples, b.timing.samples)
+  const change = h.timing.median / b.timing.median - 1
+  const time = { baseMedian: b.timing.median, headMedian: h.timing.median, change, test }
+  if (test.smallestP > options.alpha) {
+    const budgeted = budgetLimited(b, h)
+    findings.push({
+      kind: 'note',
+      text: `time not tested: ${b.timing.samples.length} against ${h.timing.samples.length} samples cannot reach p < ${options.alpha} (the smallest p possible is ${test.smallestP.toPrecision(2)}; 4 a side can)${budgeted ?? ''}`,
+    })
+    return { time, blind: !budgeted }
+  }
+  const threshold = timeThreshold(b.timing, h.timing, options)
+  if (test.p >= options.alpha || Math.abs(change) <= threshold) return { time, blind: false }
+  const { net, standsOut } = againstDrift(drift, b.timing.median, h.timing.median)
+  const beside = drift ? `; ${percent(net)} beside the other runs` : ''
+  findings.push(
+    standsOut && Math.abs(net) > threshold
+      ? {
+          kind: change > 0 ? 'regression' : 'improvement',
+          text: `time ${percent(change)} (${formatMs(b.timing.median)} → ${formatMs(h.timing.median)}, p = ${test.p.toPrecision(2)}${beside})`,
+        }
+      : {
+          kind: 'note',
+          text: `time ${percent(change)} (p = ${test.p.toPrecision(2)}) moved with the other runs${beside}: not gated`,
+        },
+  )
+  return { time, blind: false }
+}
+
+/**
  * Compares HEAD's runs with BASE's. Exact figures gate exactly; time gates only when the Mann-Whitney
  * U test rejects "same distribution" at `alpha` and the median moved by more than `timeThreshold`; peak
  * memory by `memoryThreshold`.
@@ -142,6 +190,14 @@ export function compareResults(
   const warnings: string[] = []
   const runs: RunComparison[] = []
   let blind = 0
+  const timed = (r: RunRecord | undefined) => (r?.status === 'ok' ? r.timing : undefined)
+  const drift = commonDrift(
+    [...headRuns].flatMap(([key, h]) => {
+      const b = timed(baseRuns.get(key))
+      const t = timed(h)
+      return b && t ? [[b.median, t.median] as const] : []
+    }),
+  )
   for (const key of new Set([...baseRuns.keys(), ...headRuns.keys()])) {
     const b = baseRuns.get(key)
     const h = headRuns.get(key)
@@ -160,30 +216,12 @@ export function compareResults(
       continue
     }
     const findings = [...exactFindings(b, h), ...workFindings(b, h, options.workTolerance)]
-    let time: RunComparison['time']
-    if (b.status === 'ok' && h.status === 'ok' && b.timing && h.timing) {
-      const test = mannWhitney(h.timing.samples, b.timing.samples)
-      const change = h.timing.median / b.timing.median - 1
-      time = { baseMedian: b.timing.median, headMedian: h.timing.median, change, test }
-      if (test.smallestP > options.alpha) {
-        const budgeted = budgetLimited(b, h)
-        if (!budgeted) blind++
-        findings.push({
-          kind: 'note',
-          text: `time not tested: ${b.timing.samples.length} against ${h.timing.samples.length} samples cannot reach p < ${options.alpha} (the smallest p possible is ${test.smallestP.toPrecision(2)}; 4 a side can)${budgeted ?? ''}`,
-        })
-      } else if (test.p < options.alpha && Math.abs(change) > timeThreshold(b.timing, h.timing, options))
-        findings.push({
-          kind: change > 0 ? 'regression' : 'improvement',
-          text: `time ${percent(change)} (${formatMs(b.timing.median)} → ${formatMs(h.timing.median)}, p = ${test.p.toPrecision(2)})`,
-        })
-    } else {
-      const untested = untestedTime(b, h)
-      if (untested) findings.push({ kind: 'note', text: untested })
-    }
+    const { time, blind: timeBlind } = timeFindings(b, h, options, drift, findings)
+    if (timeBlind) blind++
     if (b.memory && h.memory) {
       const change = h.memory.peakRssBytes / b.memory.peakRssBytes - 1
-      if (Math.abs(change) > options.memoryThreshold)
+      const moved = Math.abs(h.memory.peakRssBytes - b.memory.peakRssBytes)
+      if (Math.abs(change) > options.memoryThreshold && moved > MEMORY_FLOOR_BYTES)
         findings.push({
           kind: change > 0 ? 'regression' : 'improvement',
           text: `peak RSS ${percent(change)} (${formatBytes(b.memory.peakRssBytes)} → ${formatBytes(h.memory.peakRssBytes)})`,
@@ -197,8 +235,16 @@ export function compareResults(
     )
   const missing = runs.filter((r) => !r.head).length
   if (missing > 0) warnings.push(`${missing} ${missing === 1 ? 'run' : 'runs'} of BASE missing in HEAD`)
+  if (drift) warnings.push(driftLine(drift))
   const count = (kind: Finding['kind']) => runs.filter((r) => r.findings.some((f) => f.kind === kind)).length
-  return { options, runs, warnings, regressions: count('regression'), improvements: count('improvement') }
+  return {
+    options,
+    runs,
+    warnings,
+    ...(drift ? { drift } : {}),
+    regressions: count('regression'),
+    improvements: count('improvement'),
+  }
 }
 
 /** Why two files cannot be compared at all, or undefined: nothing in common, or other databases or scales. */
@@ -231,7 +277,7 @@ export function comparisonMarkdown(comparison: Comparison, baseName: string, hea
     '',
     `BASE \`${baseName}\` → HEAD \`${headName}\`: **${comparison.regressions} ${comparison.regressions === 1 ? 'regression' : 'regressions'}**, ${comparison.improvements} ${comparison.improvements === 1 ? 'improvement' : 'improvements'}, ${comparison.runs.length} runs compared.`,
     '',
-    `Statements (by kind), round trips, rows deleted and verdicts gate exactly. Time gates when the two-sided Mann-Whitney U test rejects equal distributions at α = ${options.alpha} and the median moved by more than ${(options.threshold * 100).toFixed(0)}% and more than the two runs' margins of error combined; peak RSS when it moved by more than ${(options.memoryThreshold * 100).toFixed(0)}%; the database’s deterministic work counters when one moved by more than ${(options.workTolerance * 100).toFixed(0)}%.`,
+    `Statements (by kind), round trips, rows deleted and verdicts gate exactly. Time gates when the two-sided Mann-Whitney U test rejects equal distributions at α = ${options.alpha} and the median moved by more than ${(options.threshold * 100).toFixed(0)}% and more than the two runs' margins of error combined, and, where five or more runs are timed on both sides, apart from the change they all shared; peak RSS when it moved by more than ${(options.memoryThreshold * 100).toFixed(0)}% and 16 MiB; the database’s deterministic work counters when one moved by more than ${(options.workTolerance * 100).toFixed(0)}%.`,
     '',
     '| | run | median BASE → HEAD | Δ | p | statements | findings |',
     '|:---|:---|---:|---:|---:|---:|:---|',

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { mannWhitney } from '../reports/mann-whitney.js'
+import { runIdentity } from '../reports/report-model.js'
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
 import { runCli } from './support/run-cli.js'
 import { tempFolder } from './support/test-server.js'
@@ -129,7 +130,7 @@ describe('delbench compare', () => {
     withSamples(batched(head), [130, 131, 133, 134, 135])
     const result = await compare(save(base, 'base.json'), save(head, 'head.json'))
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/regression: time \+30\.4% \(102 ms → 133 ms, p = 0\.0079\)/)
+    expect(result.stdout).toMatch(/regression: time \+30\.4% \(102 ms → 133 ms, p = 0\.0079[;)]/)
   })
 
   it("does not gate a significant change smaller than the two runs' margins of error combined", async () => {
@@ -175,6 +176,37 @@ describe('delbench compare', () => {
       /time not tested: 1 against 2 samples cannot reach p < 0\.05 .*: the budget held BASE to 1 and HEAD to 2 \(raise --timeout to test it\)/,
     )
     expect(result.stdout).not.toMatch(/too few samples for the time test/)
+  })
+
+  it('judges each run against the change all runs shared: drift between two runs is shown, one run slowed 2.5× gates', async () => {
+    const base = fixture()
+    const head = fixture()
+    const ok = (doc: ResultsDocument) => doc.runs.filter((r) => r.status === 'ok')
+    expect(ok(base).length).toBeGreaterThanOrEqual(5)
+    const slowed = runIdentity(batched(base))
+    ok(base).forEach((run, i) => {
+      // Every run 20–30% slower in HEAD (the machine), tight samples a side; batched 2.5×.
+      const samples = [100, 101, 102, 103, 104, 105].map((v) => v * (1 + i))
+      const factor = runIdentity(run) === slowed ? 2.5 : 1.2 + (i % 5) * 0.025
+      withSamples(run, samples)
+      withSamples(
+        ok(head).find((h) => runIdentity(h) === runIdentity(run)) as RunRecord,
+        samples.map((v) => v * factor),
+      )
+    })
+    const result = await compare(save(base, 'base.json'), save(head, 'head.json'), '--json')
+    expect(result.code).toBe(1)
+    const json = JSON.parse(result.stdout) as {
+      drift: { shift: number; runs: number }
+      runs: { key: string; time?: unknown; findings: { kind: string; text: string }[] }[]
+    }
+    expect(Math.exp(json.drift.shift)).toBeCloseTo(1.25, 1)
+    const regressed = json.runs.filter((r) => r.findings.some((f) => f.kind === 'regression'))
+    expect(regressed.map((r) => r.key)).toEqual([slowed])
+    expect(regressed[0]?.findings[0]?.text).toMatch(/^time \+150\.0% .*\+100\.0% beside the other runs\)$/)
+    const others = json.runs.filter((r) => r.key !== slowed && r.time)
+    expect(others.length).toBeGreaterThan(0)
+    for (const r of others) expect(r.findings.map((f) => f.text).join()).toMatch(/moved with the other runs/)
   })
 
   it('fails when HEAD deletes the wrong rows, or a run of BASE is missing', async () => {
