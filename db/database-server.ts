@@ -300,7 +300,10 @@ export class DatabaseServer {
       await new Promise((resolve) => setTimeout(resolve, ABANDON_SETTLE_MS))
       if (!(await this.#provisioner.listDatabases(name)).includes(name)) break
     }
-    await this.#unclaim(name)
+    if (this.#claims.has(name)) await this.#unclaim(name)
+    // The killed child held the copy's liveness lock: a lock file (SQLite) outlives its process, and is
+    // taken over and removed here; a server's session lock went with the child's sessions.
+    else await (await this.#provisioner.tryLock(livenessLockName(name)).catch(() => undefined))?.()
   }
 
   /**
