@@ -21,8 +21,9 @@ function joinDelete(
   keys: string,
   range: readonly CellValue[],
 ): PortableSql | undefined {
-  // A tree's step keeps the sub-query form: its rows are a recursive selection, not the keys alone.
-  if (selfEdges(step).length > 0) return undefined
+  // A tree's step keeps the sub-query form: its rows are a recursive selection, not the keys alone. A
+  // tree root's dependents do too: they hang off the targets' whole subtrees, not off the keys alone.
+  if (selfEdges(step).length > 0 || selfEdges(root).length > 0) return undefined
   const column =
     step.relation === 'root'
       ? step.primaryKey[0]
