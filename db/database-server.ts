@@ -285,6 +285,18 @@ export class DatabaseServer {
   }
 
   /**
+   * Ends the sessions `ids` (a killed run's, as its child reported them) that are connected to one of
+   * delbench's own databases, and no other session: an id the server has since handed to another
+   * client, on another database, is left alone.
+   */
+  async endSessions(name: string, ids: readonly number[]): Promise<void> {
+    assertOwnName(name)
+    if (ids.length === 0) return
+    await (await this.openDatabase(name)).close()
+    await this.#provisioner.endSessionsOn?.(name, ids)
+  }
+
+  /**
    * Drops a working copy this process named (`uniqueName`) whose child was killed, for good: a copy it had under way (a template copy
    * still running on the server after its client died) is ended first, and the drop is repeated until
    * the database stays gone.

@@ -203,9 +203,11 @@ export interface Provisioner {
   /**
    * Ends every session working on or creating the database `name` (connected to it, or running a
    * statement that names it: a template copy under way), so it can be dropped for good. Only ever
-   * called with the random name of one of delbench's own working copies.
+   * called with the random name of one of delbench's own working copies. With `only`, just those of
+   * the sessions connected to it: a session id the server has since given to another client elsewhere
+   * (PostgreSQL's ids are process ids, reused) is never ended.
    */
-  endSessionsOn?(name: string): Promise<void>
+  endSessionsOn?(name: string, only?: readonly number[]): Promise<void>
   close(): Promise<void>
 }
 
@@ -266,8 +268,6 @@ export interface Dialect {
   readonly statementCountersUnavailable?: string
   /** A query returning this session's server-side id in its first column (none for SQLite). */
   readonly sessionIdSql?: string
-  /** Ends another session's work (a timed-out run whose client was killed); `?` is the session id. */
-  readonly killSessionSql?: string
   /** Copying survivors into a new table and swapping it in (copy-swap), with this dialect's locks. */
   readonly tableSwap: TableSwap
   /** A queue table, delete triggers and dropped foreign keys for loose foreign keys (loose-fk). */

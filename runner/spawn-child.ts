@@ -199,7 +199,8 @@ async function afterChild(
   killed: boolean,
   sessions: ReadonlySet<number>,
 ): Promise<void> {
-  if (killed) await endSessions(server, working, sessions)
+  // Its server-side sessions end too, so their statements stop holding locks.
+  if (killed) await server.endSessions(working, [...sessions]).catch(() => {})
   if (child.exitCode === null && child.signalCode === null) {
     await new Promise((resolve) => {
       child.once('exit', resolve)
@@ -269,23 +270,6 @@ function finished(
   if (ms === undefined || run.status !== 'ok') return [...curve]
   const rows = Object.values(run.rowsDeleted ?? {}).reduce((a, b) => a + b, 0)
   return [...curve.filter(([t]) => t < ms), [Math.round(ms), rows]]
-}
-
-/** Ends the killed child's server-side sessions, so their statements stop holding locks. */
-async function endSessions(
-  server: DatabaseServer,
-  working: string,
-  sessions: ReadonlySet<number>,
-): Promise<void> {
-  const kill = server.dialect.killSessionSql
-  if (!kill || sessions.size === 0) return
-  const conn = await server.openDatabase(working).catch(() => undefined)
-  if (!conn) return
-  try {
-    for (const session of sessions) await conn.query(kill, [session]).catch(() => {})
-  } finally {
-    await conn.close()
-  }
 }
 
 /** A timeout's projection: rows so far, the rate, and the time the whole deletion would take. */

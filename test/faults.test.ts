@@ -15,7 +15,7 @@ import { RawServer, randomSuffix } from './support/raw-server.js'
 import { readValidResults } from './support/results.js'
 import { eventually, lines, runCli, spawnCli } from './support/run-cli.js'
 import { IN_CI, requireUrl, skipped, TEST_DATABASES } from './support/servers.js'
-import { ownDatabases, tempFolder } from './support/test-server.js'
+import { leftBehind, ownDatabases, tempFolder, testStart } from './support/test-server.js'
 
 /** This file's own seed, so no other test file shares (or drops) its seeded databases. */
 const SEED = '4343'
@@ -145,6 +145,7 @@ for (const db of TEST_DATABASES) {
 
     it('SIGTERM stops the current run, keeps the finished one, exit 130, no copy left', async () => {
       const out = tempFolder('sigterm')
+      const began = testStart()
       const slow = strategyFile(folder, 'slow-sigterm.mjs', SLOW_STRATEGY)
       const run = spawnCli(runArgs(dbArg(), `naive-bulk,${slow}`, out))
       const resultsFile = path.join(out, 'results.json')
@@ -158,7 +159,7 @@ for (const db of TEST_DATABASES) {
       const document = readValidResults(resultsFile)
       expect(document.environment.interrupted).toBe(true)
       expect(document.runs.map((r) => `${r.strategy} ${r.status}`)).toEqual(['naive-bulk ok'])
-      expect(await ownDatabases(value, 'delbench_run_')).toEqual([])
+      expect(await leftBehind(value, 'delbench_run_', began)).toEqual([])
       await canaryUnchanged()
     })
 
@@ -177,6 +178,7 @@ for (const db of TEST_DATABASES) {
 
     it('a strategy that never resolves is stopped by its budget and recorded as a timeout', async () => {
       const out = tempFolder('hangs')
+      const began = testStart()
       const result = await runCli(
         runArgs(dbArg(), strategyFile(folder, 'hangs.mjs', HANGING_STRATEGY), out, '3'),
       )
@@ -184,7 +186,7 @@ for (const db of TEST_DATABASES) {
       const run = onlyRun(path.join(out, 'results.json'))
       expect(run.status).toBe('timeout')
       expect(run.error).toBe('stopped after the 3 s budget')
-      expect(await ownDatabases(value, 'delbench_run_')).toEqual([])
+      expect(await leftBehind(value, 'delbench_run_', began)).toEqual([])
       await canaryUnchanged()
     })
 
@@ -209,6 +211,7 @@ for (const db of TEST_DATABASES) {
         out,
       ]
       const outs = [tempFolder('concurrent-a'), tempFolder('concurrent-b')]
+      const began = testStart()
       const [a, b] = await Promise.all(outs.map((out) => runCli(args(out))))
       for (const result of [a, b]) expect(result?.code, result?.stderr).toBe(0)
       for (const out of outs)
@@ -232,7 +235,7 @@ for (const db of TEST_DATABASES) {
       } finally {
         await server.close()
       }
-      expect(await ownDatabases(value, 'delbench_run_')).toEqual([])
+      expect(await leftBehind(value, 'delbench_run_', began)).toEqual([])
       await canaryUnchanged()
     })
 
@@ -240,6 +243,7 @@ for (const db of TEST_DATABASES) {
       it(`the strategy's session killed mid-run (${db.dialect === 'postgres' ? 'pg_terminate_backend' : 'KILL'}) is recorded failed in one line`, async () => {
         const server = rawServer()
         const out = tempFolder('killed')
+        const began = testStart()
         const run = spawnCli(runArgs(dbArg(), strategyFile(folder, 'slow.mjs', SLOW_STRATEGY), out))
         const session = await eventually(() => markedSession(server), 'the strategy’s session')
         await server.admin((s) =>
@@ -256,7 +260,7 @@ for (const db of TEST_DATABASES) {
         )
         expect(record.error).not.toContain('\n')
         expect(run.output.stderr).not.toMatch(/^\s+at /m)
-        expect(await ownDatabases(value, 'delbench_run_')).toEqual([])
+        expect(await leftBehind(value, 'delbench_run_', began)).toEqual([])
         await canaryUnchanged()
       })
 

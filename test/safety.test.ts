@@ -151,6 +151,31 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect !== 'sqlite')) {
         expect(await raw.fingerprint(lookalike)).toBe(lookalikeBefore)
         expect(await raw.fingerprint(canary)).toBe(canaryBefore)
       })
+
+      it("ends a killed run's sessions on its own database only, never another's session of the same id", async () => {
+        const server = await openServer(parseDatabaseSpec(raw.urlFor(canary)))
+        const name = DatabaseServer.uniqueName('safety_sessions')
+        try {
+          await server.createDatabase(name, 'safety test')
+          const own = await server.openDatabase(name)
+          const idOf = async (q: (sql: string) => Promise<unknown[]>) =>
+            Number(Object.values((await q(server.dialect.sessionIdSql ?? ''))[0] as object)[0])
+          const ownId = await idOf(async (sql) => (await own.query(sql)).rows)
+          // A session on the canary whose id a killed child might have reported (PostgreSQL reuses
+          // process ids): it must outlive the cleanup, and the run's own session must not.
+          await raw.admin(async (session) => {
+            const canaryId = await idOf(async (sql) => (await session.execute(sql, [])).rows)
+            await server.endSessions(name, [canaryId, ownId])
+            expect((await session.execute('SELECT COUNT(*) AS n FROM books', [])).rows).toHaveLength(1)
+          }, canary)
+          await expect(own.query('SELECT 1 AS one')).rejects.toThrow()
+          await own.close().catch(() => {})
+          await server.dropDatabase(name)
+        } finally {
+          await server.close()
+        }
+        expect(await raw.fingerprint(canary)).toBe(canaryBefore)
+      })
     },
   )
 }

@@ -15,7 +15,7 @@ import { mysqlStatementCounters } from './mysql-statement-counters.js'
 import { mysqlPlans } from './mysql-plans.js'
 import { mysqlLoadTable } from './mysql-bulk-load.js'
 import { mysqlSchema } from './mysql-schema.js'
-import { MYSQL_KILL_SESSION_SQL, MYSQL_SESSION_ID_SQL } from './mysql-session.js'
+import { MYSQL_SESSION_ID_SQL } from './mysql-session.js'
 import { mysqlTableSwap } from './mysql-table-swap.js'
 import { mysqlReplication } from './mysql-replication.js'
 
@@ -51,7 +51,6 @@ export class MysqlDialect implements Dialect {
   readonly statementCounters = mysqlStatementCounters
   readonly plans = mysqlPlans
   readonly sessionIdSql = MYSQL_SESSION_ID_SQL
-  readonly killSessionSql = MYSQL_KILL_SESSION_SQL
   readonly loadConnections = 2
   readonly advisoryLockSql = mysqlLockSql
   readonly replication = mysqlReplication

@@ -56,7 +56,6 @@ export class PostgresDialect implements Dialect {
     'PostgreSQL counts statements only with the pg_stat_statements extension, which delbench does not require'
   readonly plans = postgresPlans
   readonly sessionIdSql = 'SELECT pg_backend_pid()'
-  readonly killSessionSql = 'SELECT pg_terminate_backend($1)'
   readonly loadConnections = 2
   readonly advisoryLockSql = postgresLockSql
   readonly replication = postgresReplication

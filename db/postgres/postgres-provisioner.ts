@@ -73,12 +73,18 @@ export class PostgresProvisioner implements Provisioner {
     })
   }
 
-  async endSessionsOn(name: string): Promise<void> {
+  async endSessionsOn(name: string, only?: readonly number[]): Promise<void> {
     const admin = await this.#admin.get()
-    await admin.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (datname = $1 OR strpos(query, $1) > 0)',
-      [name],
-    )
+    if (only)
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = $1 AND pid = ANY($2::int[])',
+        [name, [...only]],
+      )
+    else
+      await admin.query(
+        'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (datname = $1 OR strpos(query, $1) > 0)',
+        [name],
+      )
   }
 
   async tryLock(name: string): Promise<(() => Promise<void>) | undefined> {

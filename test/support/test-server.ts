@@ -2,6 +2,7 @@ import { parseDatabaseSpec } from '../../db/database-url.js'
 import { afterAll, beforeAll } from 'vitest'
 import { DatabaseServer } from '../../db/database-server.js'
 import type { InstrumentedConnection, SqlLogger } from '../../db/instrumented-connection.js'
+import { processRuns } from '../../db/lock-file.js'
 import { openServer } from '../../db/open-server.js'
 import { requireUrl, type TestDatabase } from './servers.js'
 import { tempFolder } from './temp-folders.js'
@@ -22,6 +23,27 @@ export async function ownDatabases(db: string, prefix: string): Promise<string[]
   } finally {
     await server.close()
   }
+}
+
+/**
+ * The databases under `prefix` that runs begun at or after `since` (ISO) left behind: owned by a
+ * process started since then that is gone. Other test files' runs share a server, and their copies,
+ * under way, have live owners: they are not counted.
+ */
+export async function leftBehind(db: string, prefix: string, since: string): Promise<string[]> {
+  const server = await openServer(parseDatabaseSpec(db))
+  try {
+    return (await server.listDatabases(prefix))
+      .filter((d) => d.owner && d.owner.startedAt >= since && !processRuns(d.owner.pid))
+      .map((d) => d.name)
+  } finally {
+    await server.close()
+  }
+}
+
+/** Now, less a second (the owners' start times are rounded), as `leftBehind` takes it. */
+export function testStart(): string {
+  return new Date(Date.now() - 1000).toISOString()
 }
 
 export async function openTestServer(db: TestDatabase, logger?: SqlLogger): Promise<DatabaseServer> {
