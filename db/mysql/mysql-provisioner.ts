@@ -61,13 +61,13 @@ export class MysqlProvisioner implements Provisioner {
 
   async endSessionsOn(name: string, only?: readonly number[]): Promise<void> {
     const admin = await this.#admin.get()
-    const { rows } = await admin.query<{ id: number }>(
-      'SELECT ID AS id FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND (DB = ? OR LOCATE(?, INFO) > 0)',
+    const { rows } = await admin.query<{ id: number; db: string | null }>(
+      'SELECT ID AS id, DB AS db FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND (DB = ? OR LOCATE(?, INFO) > 0)',
       [name, name],
     )
-    const wanted = (id: number) => !only || only.includes(Number(id))
-    for (const { id } of rows.filter((r) => wanted(r.id)))
-      await admin.query(`KILL ${Number(id)}`).catch(() => {})
+    const wanted = (r: { id: number; db: string | null }) =>
+      !only || (r.db === name && only.includes(Number(r.id)))
+    for (const { id } of rows.filter(wanted)) await admin.query(`KILL ${Number(id)}`).catch(() => {})
   }
 
   async tryLock(name: string): Promise<(() => Promise<void>) | undefined> {
