@@ -165,9 +165,24 @@ async function checkOn(
     for (const [name, v] of Object.entries(findings.verdicts)) {
       const other = first[1].verdicts[name]?.status
       if (v.status === 'unsupported' || other === 'unsupported') continue
+      if (dialect === 'mysql' && v.status === 'failed' && other === 'ok' && rowByRowRefusal(v.error)) continue
       expect(v.status, `${name} on ${dialect} (${v.error ?? ''}) and on ${first[0]}`).toBe(other)
     }
   }
+}
+
+/**
+ * MySQL/MariaDB's one known, documented departure: InnoDB checks a foreign key row by row, not at the
+ * statement's end as the standard (PostgreSQL, SQLite) does, so one DELETE of a parent and its child in
+ * the same table can be refused there alone, depending on the order it meets them. Only a refusal by a
+ * self-referencing foreign key is that.
+ */
+function rowByRowRefusal(error: string | undefined): boolean {
+  const found =
+    /a foreign key constraint fails \(`[^`]+`\.`([^`]+)`, CONSTRAINT `[^`]+` FOREIGN KEY \([^)]*\) REFERENCES `([^`]+)`/.exec(
+      error ?? '',
+    )
+  return found !== null && found[1] === found[2]
 }
 
 /** Properties 2–5 on a random scenario and seed, checked on each of `open`. */
