@@ -1,13 +1,20 @@
-import { describe, expect, it } from 'vitest'
+import fs from 'node:fs'
+import path from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { DialectName } from '../db/dialect.js'
 import { bookstore } from '../scenarios/builtins/bookstore.js'
 import { errorLog } from '../scenarios/builtins/error-log.js'
 import { library } from '../scenarios/builtins/library.js'
 import { subqueryDeletionSql, touchSql } from '../scenarios/target-sql.js'
+import { loadScenarioFile } from '../scenarios/scenario-file.js'
+import type { Scenario } from '../scenarios/scenario.js'
+import { batched } from '../strategies/batched.js'
 import { collectorSubquery } from '../strategies/collector-subquery.js'
+import { perRowCallbacks } from '../strategies/per-row-callbacks.js'
 import type { Strategy, StrategyContext } from '../strategies/strategy.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { runOnce, useStrategyServer } from './support/strategy-run.js'
+import { tempFolder } from './support/temp-folders.js'
 
 /** Test-only: how to let a session break foreign keys, to make an orphan on purpose. */
 const FK_CHECKS_OFF: Record<DialectName, string> = {
@@ -24,6 +31,58 @@ const correctThen = (name: string, extra: (ctx: StrategyContext) => Promise<void
     await collectorSubquery.run(ctx)
     await extra(ctx)
   },
+})
+
+/**
+ * Found by the property tests: deleting t1's targets cascades into t0 through t0.back1_id, so some of
+ * the parents the t1 → t0 touch callback stamps are deleted too; the verifier expected a stamp on them.
+ */
+const CYCLE_WITH_TOUCH = {
+  name: 'touch-through-cycle',
+  description: 'a touch callback whose parents a cascade back through a cycle deletes',
+  referenceTime: '2026-01-01T00:00:00Z',
+  tables: [
+    {
+      name: 't0',
+      primaryKey: 'id',
+      rows: 35,
+      columns: [
+        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        {
+          name: 'back1_id',
+          type: 'integer',
+          nullable: true,
+          generate: { kind: 'parent', table: 't1', distribution: 'uniform' },
+        },
+        {
+          name: 'touched_at',
+          type: 'timestamp',
+          nullable: true,
+          generate: { kind: 'constant', value: null },
+        },
+      ],
+      foreignKeys: [{ column: 'back1_id', references: 't1', onDelete: 'cascade', indexed: true }],
+    },
+    {
+      name: 't1',
+      primaryKey: 'id',
+      rows: { per: 3, of: 't0' },
+      columns: [
+        { name: 'id', type: 'integer', generate: { kind: 'sequence' } },
+        { name: 'p0_id', type: 'integer', nullable: true, generate: { kind: 'parent', table: 't0', per: 3 } },
+        { name: 'flag', type: 'integer', generate: { kind: 'choice', values: [0, 1], weights: [2, 3] } },
+      ],
+      foreignKeys: [{ column: 'p0_id', references: 't0', onDelete: 'set null', indexed: false }],
+    },
+  ],
+  callbacks: [{ kind: 'touch', table: 't1', foreignKey: 'p0_id', parent: 't0', column: 'touched_at' }],
+  target: { description: 'flagged rows', table: 't1', where: 'flag = ?', params: [1] },
+}
+let touchedThroughCycle: Scenario
+beforeAll(async () => {
+  const file = path.join(tempFolder('touch-cycle'), 'scenario.json')
+  fs.writeFileSync(file, JSON.stringify(CYCLE_WITH_TOUCH))
+  touchedThroughCycle = await loadScenarioFile(file)
 })
 
 for (const db of TEST_DATABASES) {
@@ -118,6 +177,17 @@ for (const db of TEST_DATABASES) {
       // The set-based touch of the correct strategy is one UPDATE, and it passes.
       expect(touchSql(prepared.plan, library.callbacks ?? [], () => 'id', 'id = ?', [1], 'x')).toHaveLength(1)
       expect((await runOnce(prepared, collectorSubquery)).status).toBe('ok')
+    })
+
+    it('and expects no touch on a parent the deletion removes too (a cascade back through a cycle)', async () => {
+      const prepared = await tests.prepare(touchedThroughCycle, 1)
+      const deletedParents = prepared.expectation.tables.t0?.deleted ?? 0
+      expect(deletedParents).toBeGreaterThan(0)
+      expect(prepared.expectation.touches[0]?.keys.length).toBeGreaterThan(0)
+      for (const strategy of [perRowCallbacks, collectorSubquery, batched]) {
+        const result = await runOnce(prepared, strategy)
+        expect(result.status, `${strategy.name}: ${JSON.stringify(result)}`).toBe('ok')
+      }
     })
 
     it('one that leaves orphans behind', async () => {
