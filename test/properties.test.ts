@@ -96,7 +96,7 @@ function expectSound(findings: CaseFindings, where: string): void {
   // 3: no built-in strategy is wrong (but one that skips callbacks by design, where there are some); a
   // failure is the database's own refusal.
   for (const [name, v] of Object.entries(findings.verdicts)) {
-    if (!onlyCallbacksSkipped(v.problems))
+    if (!onlyCallbacksSkipped(name, v.problems))
       expect(v.status, `${where}: ${name}: ${v.problems.join('; ')} ${v.error ?? ''}`).not.toBe(
         'wrong-result',
       )
