@@ -211,6 +211,9 @@ export interface Provisioner {
   close(): Promise<void>
 }
 
+/** An external deletion tool delbench can run as a strategy. */
+export type ExternalTool = 'pt-archiver'
+
 /** A dialect is a factory for its small role objects (after Kysely). */
 export interface Dialect {
   readonly name: DialectName
@@ -259,6 +262,8 @@ export interface Dialect {
    * the Percona Toolkit's tools), `postgresql`, or `file` (an embedded engine's file, opened in-process).
    */
   readonly clientProtocol: 'mysql' | 'postgresql' | 'file'
+  /** The external deletion tools that can work on this database (pt-archiver speaks MySQL's protocol). */
+  readonly externalTools: ReadonlySet<ExternalTool>
   /**
    * The server's own statement counters, for statements a strategy's own client sent (no tool report);
    * absent, with the reason in `statementCountersUnavailable`, where the server keeps none.

@@ -1,3 +1,4 @@
+import type { ExternalTool } from '../db/dialect.js'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -16,7 +17,7 @@ import {
 import type { Strategy, StrategyContext } from './strategy.js'
 import { touchAllTargets } from './strategy-sql.js'
 
-const PROGRAM = 'pt-archiver'
+const PROGRAM: ExternalTool = 'pt-archiver'
 
 /**
  * Percona's pt-archiver, the tool MySQL operators run for this job, on the working copy: `--purge
@@ -31,13 +32,14 @@ export const ptArchiver: Strategy = {
   reads: ['batchSize', 'bulkDelete'],
   ownClient: true,
   unsupported: (dialect, _capabilities, plan) => {
-    if (dialect.clientProtocol !== 'mysql' || !dialect.adapter.literal)
+    if (!dialect.externalTools.has(PROGRAM) || !dialect.adapter.literal)
       return 'pt-archiver speaks the MySQL protocol only (MySQL, MariaDB)'
     return planRefusal(plan) ?? (installed(PROGRAM) ? undefined : toolMissing())
   },
   async run(ctx) {
     const client = ctx.client()
-    if (client.driver === 'better-sqlite3') throw new Error('pt-archiver needs a MySQL server')
+    if (!ctx.dialect.externalTools.has(PROGRAM) || !('host' in client))
+      throw new Error('pt-archiver needs a MySQL server')
     await touchAllTargets(ctx)
     // A private folder for the password file, only where there is a password.
     const folder =
@@ -114,7 +116,7 @@ function autoflushEnvironment(): NodeJS.ProcessEnv {
 
 /** How each invocation reaches the working database: its address, password file and environment. */
 interface Invocation {
-  readonly client: Exclude<ClientDetails, { driver: 'better-sqlite3' }>
+  readonly client: Extract<ClientDetails, { host: string }>
   readonly defaults: string | undefined
   readonly env: NodeJS.ProcessEnv
 }

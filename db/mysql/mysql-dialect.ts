@@ -1,5 +1,5 @@
 import type { Connection } from '../connection.js'
-import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
+import type { Capabilities, Dialect, ExternalTool, ServerInfo } from '../dialect.js'
 import { acquireNamedLock, probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
 import { probeSkipLocked } from '../loose-foreign-keys.js'
@@ -48,6 +48,7 @@ export class MysqlDialect implements Dialect {
   readonly cost = mysqlCost
   readonly work = mysqlWorkCounters
   readonly clientProtocol = 'mysql' as const
+  readonly externalTools: ReadonlySet<ExternalTool> = new Set(['pt-archiver'])
   readonly statementCounters = mysqlStatementCounters
   readonly plans = mysqlPlans
   readonly sessionIdSql = MYSQL_SESSION_ID_SQL

@@ -1,5 +1,5 @@
 import type { Connection } from '../connection.js'
-import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
+import type { Capabilities, Dialect, ExternalTool, ServerInfo } from '../dialect.js'
 import { acquireNamedLock, probeAdvisoryLock } from '../advisory-lock.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
 import { probeSkipLocked } from '../loose-foreign-keys.js'
@@ -52,6 +52,7 @@ export class PostgresDialect implements Dialect {
   readonly cost = postgresCost
   readonly work = postgresWorkCounters
   readonly clientProtocol = 'postgresql' as const
+  readonly externalTools: ReadonlySet<ExternalTool> = new Set()
   readonly statementCountersUnavailable =
     'PostgreSQL counts statements only with the pg_stat_statements extension, which delbench does not require'
   readonly plans = postgresPlans

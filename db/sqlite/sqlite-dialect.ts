@@ -1,5 +1,5 @@
 import type { Connection } from '../connection.js'
-import type { Capabilities, Dialect, ServerInfo } from '../dialect.js'
+import type { Capabilities, Dialect, ExternalTool, ServerInfo } from '../dialect.js'
 import { probeDeleteLimit } from '../delete-limit-probe.js'
 import { probeSkipLocked } from '../loose-foreign-keys.js'
 import { sqliteLooseForeignKeys } from './sqlite-loose-fk.js'
@@ -31,6 +31,7 @@ export class SqliteDialect implements Dialect {
   readonly cost = sqliteCost
   readonly work = sqliteWorkCounters
   readonly clientProtocol = 'file' as const
+  readonly externalTools: ReadonlySet<ExternalTool> = new Set()
   readonly statementCountersUnavailable =
     'SQLite is embedded: it keeps no count of the statements other clients send'
   readonly plans = sqlitePlans
