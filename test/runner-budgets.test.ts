@@ -140,7 +140,10 @@ describe('budgets across iterations', () => {
   })
 
   it('a first iteration projected from its own rate lands within 1.5× of its real time', async () => {
-    const { run } = await runOne('per-row', ['--scale', '0.02', '--iterations', '1', '--timeout', '300'])
+    // A strategy paced by its own sleeps, so the rate is steady by construction and the test checks the
+    // arithmetic on the recorded progress, not how steady a shared CI runner is (a 1 s per-row run
+    // projected from one early progress point missed by 1.66× under load).
+    const { run } = await runOne(SLOW, ['--scale', '0.02', '--iterations', '1', '--timeout', '300'])
     expect(run?.status).toBe('ok')
     const total = run?.timing?.samples[0] as number
     const rows = Object.values(run?.rowsDeleted ?? {}).reduce((a, b) => a + b, 0)
