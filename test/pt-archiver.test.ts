@@ -134,6 +134,8 @@ if (mysql !== undefined && !skipped(mysql) && !runnable)
 describe.skipIf(!runnable)('pt-archiver on MySQL/MariaDB', () => {
   const tests = useStrategyServer(mysql ?? { dialect: 'mysql', url: undefined }, 211)
   const LIMIT = 500
+  /** Chunks of LIMIT rows, no pause: the options every run here starts from. */
+  const CHUNKS = { batchSize: LIMIT, sleepMs: 0, workers: 1, chunkTimeMs: 500 }
   /** Per table: a SELECT per chunk and one that finds none, a COMMIT after each (measured, 3.2.1). */
   const fetches = (rows: number) => Math.ceil(rows / LIMIT) + 1
 
@@ -141,12 +143,7 @@ describe.skipIf(!runnable)('pt-archiver on MySQL/MariaDB', () => {
     const prepared = await tests.prepare(library, 0.003)
     const books = prepared.expectation.tables.books?.deleted ?? 0
     expect(books).toBeGreaterThan(LIMIT)
-    const result = await runOnce(prepared, ptArchiver, {
-      batchSize: LIMIT,
-      sleepMs: 0,
-      workers: 1,
-      chunkTimeMs: 500,
-    })
+    const result = await runOnce(prepared, ptArchiver, CHUNKS)
     expect(result.status, JSON.stringify(result)).toBe('ok')
     if (result.status === 'unsupported') return
     expect(result.verdict.rowsDeleted).toEqual({ books, libraries: 1, donors: 0 })
@@ -172,10 +169,7 @@ describe.skipIf(!runnable)('pt-archiver on MySQL/MariaDB', () => {
     const prepared = await tests.prepare(bookstore, 0.01)
     const books = prepared.expectation.tables.books?.deleted ?? 0
     const result = await runOnce(prepared, ptArchiver, {
-      batchSize: LIMIT,
-      sleepMs: 0,
-      workers: 1,
-      chunkTimeMs: 500,
+      ...CHUNKS,
       bulkDelete: true,
     })
     expect(result.status, JSON.stringify(result)).toBe('ok')
@@ -192,12 +186,7 @@ describe.skipIf(!runnable)('pt-archiver on MySQL/MariaDB', () => {
       name: 'silent-archiver',
       run: (ctx) => ptArchiver.run({ ...ctx, reportStatements: () => {} }),
     }
-    const result = await runOnce(prepared, silent, {
-      batchSize: LIMIT,
-      sleepMs: 0,
-      workers: 1,
-      chunkTimeMs: 500,
-    })
+    const result = await runOnce(prepared, silent, CHUNKS)
     expect(result.status, JSON.stringify(result)).toBe('ok')
     if (result.status === 'unsupported') return
     expect(result.statementsOrigin?.source).toBe('server')
