@@ -24,9 +24,12 @@ const FUZZ = process.env.DELBENCH_FUZZ_RUNS
 /** Cases per property: bounded in `npm test`; `npm run fuzz` sets them. */
 // In `npm test` the bounds are what this loaded machine (2 cores, load 10-15) runs in about a minute: a
 // case is seeded and deleted from by 16 strategies, ~2.5 s on SQLite and ~50 s on all three databases.
-const RUNS = {
+/** A replay (`npm run fuzz -- … --property NAME`) runs only the property whose failure it replays. */
+type PropertyName = 'validation' | 'sqlite' | 'servers'
+const ONLY = process.env.DELBENCH_FUZZ_PROPERTY as PropertyName | undefined
+const RUNS: Record<PropertyName, number> = {
   validation: FUZZ ? Number(FUZZ) * 10 : 300,
-  sqlite: FUZZ ? 0 : 30,
+  sqlite: FUZZ ? (ONLY === 'sqlite' ? Number(FUZZ) : 0) : 30,
   servers: FUZZ ? Number(FUZZ) : 3,
 }
 /** The seed of the cases `npm test` runs. */
@@ -49,8 +52,10 @@ function parameters(numRuns: number): fc.Parameters<unknown> {
 }
 
 /** Runs a property; a failure says what the shrunk case was and how to replay it, in one message. */
-async function holds<T>(property: fc.IAsyncProperty<T> | fc.IProperty<T>, numRuns: number): Promise<void> {
-  const details = await fc.check(property, parameters(numRuns) as fc.Parameters<T>)
+async function holds<T>(name: PropertyName, property: fc.IAsyncProperty<T> | fc.IProperty<T>): Promise<void> {
+  // Another property's path would not replay here (its cases have another shape).
+  if (ONLY !== undefined && ONLY !== name) return
+  const details = await fc.check(property, parameters(RUNS[name]) as fc.Parameters<T>)
   if (!details.failed) return
   const error =
     details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)
@@ -58,7 +63,7 @@ async function holds<T>(property: fc.IAsyncProperty<T> | fc.IProperty<T>, numRun
     [
       `property failed after ${details.numRuns} cases (shrunk ${details.numShrinks} times): ${error}`,
       `counterexample: ${fc.stringify(details.counterexample)}`,
-      `replay: npm run fuzz -- --runs 1 --seed ${details.seed} --path ${details.counterexamplePath ?? ''}`,
+      `replay: npm run fuzz -- --runs 1 --seed ${details.seed} --path ${details.counterexamplePath ?? ''} --property ${name}`,
     ].join('\n'),
   )
 }
@@ -73,6 +78,7 @@ describe('property 1: validation accepts a scenario or refuses it in one line', 
   it('on generated scenarios and on mutated ones (wrong types, huge numbers, deep nesting, fields gone)', async () => {
     let refused = 0
     await holds(
+      'validation',
       fc.property(
         fc.oneof(
           randomScenario.map((s) => s.doc),
@@ -82,8 +88,8 @@ describe('property 1: validation accepts a scenario or refuses it in one line', 
           if ('refusal' in validate(doc)) refused++
         },
       ),
-      RUNS.validation,
     )
+    if (ONLY !== undefined && ONLY !== 'validation') return
     // Mutations are refused far more often than not: the property saw both outcomes.
     expect(refused).toBeGreaterThan(0)
   })
@@ -163,9 +169,15 @@ async function checkOn(
   for (const [dialect, findings] of rest) {
     expect(findings.seeded, `checksums on ${dialect} and ${first[0]}`).toEqual(first[1].seeded)
     for (const [name, v] of Object.entries(findings.verdicts)) {
-      const other = first[1].verdicts[name]?.status
+      const theirs = first[1].verdicts[name]
+      const other = theirs?.status
       if (v.status === 'unsupported' || other === 'unsupported') continue
-      if (dialect === 'mysql' && v.status === 'failed' && other === 'ok' && rowByRowRefusal(v.error)) continue
+      // Where InnoDB refused row by row, the others' verdict is what a statement-end check gives: `ok`,
+      // or the skipped callbacks of a strategy that skips them by design (found by npm run fuzz, seed
+      // 20261201: naive-bulk refused on MariaDB, its callbacks missed on SQLite and PostgreSQL).
+      const allowed =
+        other === 'ok' || (other === 'wrong-result' && onlyCallbacksSkipped(name, theirs?.problems ?? []))
+      if (dialect === 'mysql' && v.status === 'failed' && allowed && rowByRowRefusal(v.error)) continue
       expect(v.status, `${name} on ${dialect} (${v.error ?? ''}) and on ${first[0]}`).toBe(other)
     }
   }
@@ -197,7 +209,7 @@ describe.skipIf(RUNS.sqlite === 0)('properties 2–5 on SQLite', () => {
   it(
     `seeding, every strategy, the wrong strategies and dry runs on ${RUNS.sqlite} random scenarios`,
     async () => {
-      await holds(caseProperty(open), RUNS.sqlite)
+      await holds('sqlite', caseProperty(open))
     },
     TIMEOUT_MS,
   )
@@ -210,7 +222,7 @@ describe.skipIf(TEST_DATABASES.some(skipped))(
     it(
       `the same checksums and verdicts on every database, on ${RUNS.servers} random scenarios`,
       async () => {
-        await holds(caseProperty(open), RUNS.servers)
+        await holds('servers', caseProperty(open))
       },
       TIMEOUT_MS,
     )
