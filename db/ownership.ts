@@ -64,6 +64,8 @@ export function unmarkedError(name: string, where: string): SafetyError {
  * database exists; a database with this table whose lock is free was left by a process that is gone.
  */
 export const OWNER_TABLE = 'delbench_owner'
+/** Where a seeded database records that it is complete, and what it holds. */
+export const SEED_TABLE = 'delbench_seed'
 
 /** The process that owns a short-lived database. */
 export interface Owner {

@@ -3,7 +3,7 @@ import type { DatabaseServer } from '../db/database-server.js'
 import { DELBENCH_VERSION } from '../core/delbench-version.js'
 import { DelbenchError } from '../core/errors.js'
 import type { InstrumentedConnection } from '../db/instrumented-connection.js'
-import { OWN_PREFIX } from '../db/ownership.js'
+import { OWN_PREFIX, SEED_TABLE } from '../db/ownership.js'
 import { scalar } from '../db/scalar.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 import { loadOrder } from '../scenarios/deletion-plan.js'
@@ -49,8 +49,6 @@ export class SeedError extends DelbenchError {
   }
 }
 
-/** Where delbench records that a seeded database is complete, and what it holds. */
-const SEED_TABLE = 'delbench_seed'
 
 /**
  * The pristine database's name: the same request always maps to the same name, so a seeded database is

@@ -9,6 +9,11 @@ import { SMALL_SCALE } from './support/seeded.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { DEFAULT_OPTIONS, runOnce, useStrategyServer, type IterationResult } from './support/strategy-run.js'
 
+/** Polls until `done` holds (the condition, never a fixed wait). */
+async function waitFor(done: () => Promise<boolean>): Promise<void> {
+  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
 const strategy = (name: string): Strategy => BUILTIN_STRATEGIES.find((s) => s.name === name) as Strategy
 
 function workOf(result: IterationResult) {
@@ -65,6 +70,37 @@ for (const db of TEST_DATABASES) {
         const rows = Object.values(deleted).reduce((sum, t) => sum + t.deleted, 0)
         expect(first.counters?.n_tup_del ?? first.counters?.Handler_delete).toBe(rows)
         expect(largestDrift(first, second)).toBeLessThanOrEqual(DEFAULT_COMPARE.workTolerance)
+      },
+    )
+
+    it.skipIf(db.dialect !== 'postgres')(
+      'leave out another delbench process listing its databases meanwhile (it reads every marker and owner)',
+      async () => {
+        const prepared = await tests.prepare(bookstore, SMALL_SCALE.bookstore ?? 0.01)
+        const { server } = prepared
+        /** The counters of one read of the pristine copy, with another process's listing beside it or not. */
+        const measure = async (listing: boolean) => {
+          const conn = await server.openDatabase(prepared.pristine)
+          const meter = new WorkMeter(server.dialect.work)
+          await meter.start(conn)
+          await conn.query('SELECT COUNT(*) AS n FROM books')
+          if (listing) {
+            // What a run starting elsewhere does; its sessions publish their statistics as they end.
+            await server.listDatabases()
+            await waitFor(async () => {
+              const { rows } = await conn.query<{ n: number | string }>(
+                'SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+              )
+              return Number(rows[0]?.n) === 0
+            })
+          }
+          await conn.close()
+          return meter.record()
+        }
+        const quiet = await measure(false)
+        const listed = await measure(true)
+        expect(listed.deterministic.length).toBeGreaterThan(5)
+        expect(deterministic(listed)).toEqual(deterministic(quiet))
       },
     )
 
