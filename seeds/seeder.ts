@@ -49,7 +49,6 @@ export class SeedError extends DelbenchError {
   }
 }
 
-
 /**
  * The pristine database's name: the same request always maps to the same name, so a seeded database is
  * reused across runs, and anything that changes the data (scenario definition, scale, seed, knobs,
