@@ -38,13 +38,22 @@ export function postgresWhere(address: ServerAddress): string {
 /** One pg client: every parameterised query is one round trip (the extended protocol, pipelined). */
 class PostgresSession implements DriverSession {
   readonly #client: pg.Client
+  /** What broke the connection while no query was running (the server ending the session, say). */
+  #broken: Error | undefined
 
   constructor(client: pg.Client) {
     this.#client = client
+    // An error between queries must not crash the process as an unhandled 'error' event; it is kept
+    // for the next query, which pg refuses with a generic "not queryable" that names no cause.
+    client.on('error', (error: Error) => {
+      this.#broken ??= error
+    })
   }
 
   async execute(sql: string, params: readonly unknown[]): Promise<QueryResult<Row>> {
-    const result = await this.#client.query<Row>(sql, params as unknown[])
+    const result = await this.#client.query<Row>(sql, params as unknown[]).catch((error: unknown) => {
+      throw this.#broken ?? error
+    })
     return {
       rows: result.rows ?? [],
       affected: WRITE_COMMANDS.has(result.command) ? (result.rowCount ?? 0) : 0,
@@ -75,8 +84,7 @@ export async function openPostgresSession(address: ServerAddress, database: stri
     application_name: 'delbench',
     types,
   })
-  // An error after connecting (server shut down, backend killed) must not crash the process as an
-  // unhandled 'error' event: the next query fails and reports it.
+  // Until the session takes over its errors (an error while connecting is thrown from connect()).
   client.on('error', () => {})
   try {
     await client.connect()
