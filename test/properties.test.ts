@@ -27,6 +27,8 @@ const FUZZ = process.env.DELBENCH_FUZZ_RUNS
 /** A replay (`npm run fuzz -- … --property NAME`) runs only the property whose failure it replays. */
 type PropertyName = 'validation' | 'sqlite' | 'servers'
 const ONLY = process.env.DELBENCH_FUZZ_PROPERTY as PropertyName | undefined
+/** Whether this run replays another property's case (its path would not replay here). */
+const replaysOther = (name: PropertyName): boolean => ONLY !== undefined && ONLY !== name
 const RUNS: Record<PropertyName, number> = {
   validation: FUZZ ? Number(FUZZ) * 10 : 300,
   sqlite: FUZZ ? (ONLY === 'sqlite' ? Number(FUZZ) : 0) : 30,
@@ -53,8 +55,7 @@ function parameters(numRuns: number): fc.Parameters<unknown> {
 
 /** Runs a property; a failure says what the shrunk case was and how to replay it, in one message. */
 async function holds<T>(name: PropertyName, property: fc.IAsyncProperty<T> | fc.IProperty<T>): Promise<void> {
-  // Another property's path would not replay here (its cases have another shape).
-  if (ONLY !== undefined && ONLY !== name) return
+  if (replaysOther(name)) return
   const details = await fc.check(property, parameters(RUNS[name]) as fc.Parameters<T>)
   if (!details.failed) return
   const error =
@@ -89,7 +90,7 @@ describe('property 1: validation accepts a scenario or refuses it in one line', 
         },
       ),
     )
-    if (ONLY !== undefined && ONLY !== 'validation') return
+    if (replaysOther('validation')) return
     // Mutations are refused far more often than not: the property saw both outcomes.
     expect(refused).toBeGreaterThan(0)
   })

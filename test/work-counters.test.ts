@@ -5,14 +5,10 @@ import { BUILTIN_STRATEGIES } from '../strategies/builtins.js'
 import type { Strategy } from '../strategies/strategy.js'
 import { DEFAULT_COMPARE } from '../reports/compare-options.js'
 import { WorkMeter } from '../runner/work-meter.js'
+import { eventually } from './support/run-cli.js'
 import { SMALL_SCALE } from './support/seeded.js'
 import { skipped, TEST_DATABASES } from './support/servers.js'
 import { DEFAULT_OPTIONS, runOnce, useStrategyServer, type IterationResult } from './support/strategy-run.js'
-
-/** Polls until `done` holds (the condition, never a fixed wait). */
-async function waitFor(done: () => Promise<boolean>): Promise<void> {
-  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20))
-}
 
 const strategy = (name: string): Strategy => BUILTIN_STRATEGIES.find((s) => s.name === name) as Strategy
 
@@ -87,12 +83,12 @@ for (const db of TEST_DATABASES) {
           if (listing) {
             // What a run starting elsewhere does; its sessions publish their statistics as they end.
             await server.listDatabases()
-            await waitFor(async () => {
+            await eventually(async () => {
               const { rows } = await conn.query<{ n: number | string }>(
                 'SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
               )
-              return Number(rows[0]?.n) === 0
-            })
+              return Number(rows[0]?.n) === 0 ? true : undefined
+            }, 'the listing’s sessions to end')
           }
           await conn.close()
           return meter.record()
