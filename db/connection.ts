@@ -31,9 +31,12 @@ export interface Connection {
 export interface DriverSession {
   execute(sql: string, params: readonly unknown[]): Promise<QueryResult<Row>>
   /**
-   * Streams text into one bulk-load statement (`COPY ... FROM STDIN`, `LOAD DATA LOCAL INFILE`): one
+   * Streams text or bytes into one bulk-load statement (`COPY ... FROM STDIN`, `LOAD DATA LOCAL INFILE`): one
    * statement, one round trip. Returns the rows loaded. Absent where the driver has no such path.
    */
-  copyIn?(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number>
+  copyIn?(sql: string, chunks: Iterable<CopyChunk> | AsyncIterable<CopyChunk>): Promise<number>
   close(): Promise<void>
 }
+
+/** A piece of a bulk load's stream: text (in the connection's encoding, UTF-8) or bytes as they are. */
+export type CopyChunk = string | Buffer

@@ -227,12 +227,14 @@ export interface Dialect {
   readonly loadSession: { readonly before: readonly string[]; readonly after: readonly string[] }
   /**
    * Creates a table (`schema.createTable`) and loads rows (in column order) by the dialect's fastest
-   * path; returns the rows the server reports loaded.
+   * path; returns the rows the server reports loaded. `batches` makes a fresh stream of the rows each
+   * time it is called: a loader that must start a table over (PostgreSQL's binary COPY meeting a value
+   * only text can carry) asks again.
    */
   loadTable(
     conn: InstrumentedConnection,
     table: TableSpec,
-    batches: Iterable<readonly CellValue[][]>,
+    batches: () => Iterable<readonly CellValue[][]>,
   ): Promise<number>
   /**
    * Takes a named single-runner lock without waiting and resolves to its release; rejects when another

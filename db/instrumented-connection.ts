@@ -1,4 +1,4 @@
-import type { Connection, DriverSession, QueryResult, Row } from './connection.js'
+import type { Connection, CopyChunk, DriverSession, QueryResult, Row } from './connection.js'
 import { classifyStatement, STATEMENT_KINDS, type StatementKind } from './statement-kind.js'
 import { StatementProfile, type TemplateFigures } from './statement-profile.js'
 
@@ -77,8 +77,8 @@ export class InstrumentedConnection implements Connection {
     return this.#session.copyIn !== undefined
   }
 
-  /** One bulk-load statement fed from a text stream: counted as one statement and one round trip. */
-  async copyIn(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+  /** One bulk-load statement fed from a stream: counted as one statement and one round trip. */
+  async copyIn(sql: string, chunks: Iterable<CopyChunk> | AsyncIterable<CopyChunk>): Promise<number> {
     const copy = this.#session.copyIn?.bind(this.#session)
     if (!copy) throw new Error('this driver has no streaming bulk-load path')
     const result = await this.#send(sql, [], async () => ({ rows: [], affected: await copy(sql, chunks) }))

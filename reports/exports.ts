@@ -43,7 +43,8 @@ export function githubActionBenchmark(document: ResultsDocument): GithubBenchmar
         name: `${name} time`,
         unit: 'ms',
         value: timing.median,
-        range: `± ${((timing.rme / 100) * timing.mean).toFixed(3)}`,
+        // One sample has no margin of error: no range rather than a reassuring ± 0.
+        ...(timing.samples.length > 1 ? { range: `± ${((timing.rme / 100) * timing.mean).toFixed(3)}` } : {}),
         extra,
       },
       ...(run.statements

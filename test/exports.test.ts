@@ -95,6 +95,32 @@ describe('exports for dashboards', () => {
     expect(new Set(gab.map((e) => e.name)).size).toBe(gab.length)
   })
 
+  it('gives a time range only where there is a margin of error: none for a single sample', async () => {
+    const document = JSON.parse(fs.readFileSync(FIXTURE, 'utf8')) as ResultsDocument
+    const folder = tempFolder('export')
+    const single = document.runs.findIndex((r) => r.scenario === 'bookstore' && r.strategy === 'naive-bulk')
+    const run = document.runs[single]
+    if (!run?.timing) throw new Error('the fixture has no timed bookstore naive-bulk run')
+    const sample = run.timing.median
+    const runs = document.runs.map((r, i) =>
+      i === single && r.timing
+        ? { ...r, timing: { ...r.timing, samples: [sample], mean: sample, min: sample, max: sample, rme: 0 } }
+        : r,
+    )
+    const input = path.join(folder, 'results.json')
+    fs.writeFileSync(input, JSON.stringify({ ...document, runs }))
+    const result = await runCli(['report', input, '--out', folder, '--export', 'github-action-benchmark'])
+    expect(result.stderr).toBe('')
+    expect(result.code).toBe(0)
+    const gab = JSON.parse(fs.readFileSync(path.join(folder, 'github-action-benchmark.json'), 'utf8')) as {
+      name: string
+      range?: string
+    }[]
+    const times = gab.filter((e) => e.name.endsWith(' time'))
+    expect(times.find((e) => e.name === 'sqlite/bookstore/x0.02/naive-bulk time')?.range).toBeUndefined()
+    expect(times.filter((e) => e.range === undefined)).toHaveLength(1)
+  })
+
   it('refuses an unknown format in one line', async () => {
     const result = await runCli(['report', FIXTURE, '--out', tempFolder('export'), '--export', 'grafana'])
     expect(result.code).toBe(2)

@@ -331,7 +331,7 @@ function progressLines(
       stop()
       if (!quiet)
         err(
-          `${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms, ±${run.timing.rme.toFixed(1)}%)` : ''}${run.iterationStop ? ` — ${run.iterationStop.detail}` : ''}`,
+          `${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms${run.timing.samples.length > 1 ? `, ±${run.timing.rme.toFixed(1)}%` : ''})` : ''}${run.iterationStop ? ` — ${run.iterationStop.detail}` : ''}`,
         )
     },
     checkpoint,

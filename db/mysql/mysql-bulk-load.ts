@@ -11,7 +11,7 @@ import { mysqlSchema } from './mysql-schema.js'
 export async function mysqlLoadTable(
   conn: InstrumentedConnection,
   table: TableSpec,
-  batches: Iterable<readonly CellValue[][]>,
+  batches: () => Iterable<readonly CellValue[][]>,
 ): Promise<number> {
   const q = mysqlAdapter.quote
   // Bytes arrive as hex in a user variable and are decoded by the server: LOAD DATA has no hex fields.
@@ -24,5 +24,5 @@ export async function mysqlLoadTable(
     `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${targets.join(', ')})` +
     (decoded.length > 0 ? ` SET ${decoded.join(', ')}` : '')
   for (const ddl of mysqlSchema.createTable(table)) await conn.query(ddl)
-  return conn.copyIn(sql, tsvChunks(batches, cellEncoders(table.columns.map((c) => c.type))))
+  return conn.copyIn(sql, tsvChunks(batches(), cellEncoders(table.columns.map((c) => c.type))))
 }

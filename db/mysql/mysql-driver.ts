@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import mysql from 'mysql2/promise'
-import type { DriverSession, QueryResult, Row } from '../connection.js'
+import type { CopyChunk, DriverSession, QueryResult, Row } from '../connection.js'
 import { CONNECT_TIMEOUT_MS, connectFailure } from '../connect-errors.js'
 import type { ServerAddress } from '../database-url.js'
 
@@ -37,9 +37,11 @@ class MysqlSession implements DriverSession {
   }
 
   /** `LOAD DATA LOCAL INFILE` fed from a stream instead of a file (the server must allow local_infile). */
-  async copyIn(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+  async copyIn(sql: string, chunks: Iterable<CopyChunk> | AsyncIterable<CopyChunk>): Promise<number> {
     // mysql2 writes the stream's chunks to the socket as they are: they must be Buffers.
-    const buffers = Readable.from(chunks).map((chunk: string) => Buffer.from(chunk, 'utf8'))
+    const buffers = Readable.from(chunks).map((chunk: CopyChunk) =>
+      typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk,
+    )
     const [result] = await this.#conn.query({ sql, infileStreamFactory: () => buffers })
     return isHeader(result) ? result.affectedRows : 0
   }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import pg from 'pg'
 import { from as copyFrom } from 'pg-copy-streams'
-import type { DriverSession, QueryResult, Row } from '../connection.js'
+import type { CopyChunk, DriverSession, QueryResult, Row } from '../connection.js'
 import { CONNECT_TIMEOUT_MS, connectFailure } from '../connect-errors.js'
 import type { ServerAddress } from '../database-url.js'
 
@@ -60,7 +60,7 @@ class PostgresSession implements DriverSession {
     }
   }
 
-  async copyIn(sql: string, chunks: Iterable<string> | AsyncIterable<string>): Promise<number> {
+  async copyIn(sql: string, chunks: Iterable<CopyChunk> | AsyncIterable<CopyChunk>): Promise<number> {
     const stream = this.#client.query(copyFrom(sql))
     await pipeline(Readable.from(chunks), stream)
     return stream.rowCount

@@ -31,7 +31,7 @@ function blobValues(table: TableSpec): (rows: readonly CellValue[][]) => unknown
 export async function sqliteLoadTable(
   conn: InstrumentedConnection,
   table: TableSpec,
-  batches: Iterable<readonly CellValue[][]>,
+  batches: () => Iterable<readonly CellValue[][]>,
 ): Promise<number> {
   const q = sqliteAdapter.quote
   const width = table.columns.length
@@ -47,7 +47,7 @@ export async function sqliteLoadTable(
   let inTransaction = 0
   await conn.query('BEGIN')
   try {
-    for (const batch of batches) {
+    for (const batch of batches()) {
       for (let start = 0; start < batch.length; start += perStatement) {
         const rows = batch.slice(start, start + perStatement)
         const { affected } = await conn.query(
