@@ -1,3 +1,5 @@
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { mysqlAdapter } from '../db/mysql/mysql-adapter.js'
 import { inlineParameters } from '../db/placeholders.js'
@@ -16,6 +18,7 @@ import {
 } from '../strategies/pt-archiver-statistics.js'
 import type { Strategy } from '../strategies/strategy.js'
 import { IN_CI, skipped, TEST_DATABASES } from './support/servers.js'
+import { tempFolder } from './support/test-server.js'
 import { runOnce, useStrategyServer } from './support/strategy-run.js'
 
 /** pt-archiver 3.2.1's --statistics, row by row and with --bulk-delete. */
@@ -123,6 +126,29 @@ describe('pt-archiver where it cannot run', () => {
         ? undefined
         : 'pt-archiver is not installed (Debian/Ubuntu: apt-get install percona-toolkit)',
     )
+  })
+})
+
+describe('whether an external program is installed', () => {
+  it('finds an executable file on the PATH or at a path, and nothing else', () => {
+    expect(installed('sh')).toBe(true)
+    expect(installed('delbench-no-such-program')).toBe(false)
+    const folder = tempFolder('installed')
+    const program = path.join(folder, 'tool')
+    fs.writeFileSync(program, '#!/bin/sh\nexit 0\n', { mode: 0o644 })
+    expect(installed(program)).toBe(false) // not executable
+    fs.chmodSync(program, 0o755)
+    expect(installed(program)).toBe(true)
+    expect(installed(folder)).toBe(false) // a folder is not a program
+    const saved = process.env['PATH']
+    try {
+      process.env['PATH'] = `/nonexistent${path.delimiter}${folder}`
+      expect(installed('tool')).toBe(true)
+      process.env['PATH'] = '/nonexistent'
+      expect(installed('tool')).toBe(false)
+    } finally {
+      process.env['PATH'] = saved
+    }
   })
 })
 
