@@ -139,10 +139,11 @@ const ROWS: CellValue[][] = [
 
 /**
  * Values PostgreSQL reads as text but the binary encoders do not take: an offset the timestamp type
- * ignores, a boolean spelling, a uuid in braces, a number in exponent form, a date with short fields.
+ * ignores, a fraction of a second past what a double holds exactly, a boolean spelling, a uuid in braces, a number in exponent form, a date with short fields.
  */
 const TEXT_ONLY: CellValue[][] = [
   ['ts', '2026-01-02 10:00:00+05'],
+  ['tz', '2999-12-31 23:59:59.000001'],
   ['ok', 'yes'],
   ['u', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}'],
   ['n', '1e3'],
