@@ -58,6 +58,27 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect !== 'sqlite')) {
       const { rows } = await app.query(sql, [id])
       return Number(rows[0]?.n) > 0 ? true : undefined
     }
+    /**
+     * What every session on the working copy, or naming it (a DROP DATABASE elsewhere, say), is doing, and
+     * InnoDB's view of its transactions.
+     */
+    const sessionsOf = async (conn: InstrumentedConnection, database: string): Promise<string> => {
+      const activity = postgres
+        ? await conn.query(
+            "SELECT pid, state, wait_event_type, wait_event, query FROM pg_stat_activity WHERE datname = $1 OR query LIKE '%' || $1 || '%'",
+            [database],
+          )
+        : await conn.query(
+            "SELECT ID, DB, COMMAND, TIME, STATE, INFO FROM information_schema.PROCESSLIST WHERE DB = ? OR INFO LIKE CONCAT('%', ?, '%')",
+            [database, database],
+          )
+      const transactions = postgres
+        ? { rows: [] }
+        : await conn.query(
+            'SELECT trx_mysql_thread_id, trx_state, trx_query, trx_rows_locked FROM information_schema.INNODB_TRX',
+          )
+      return JSON.stringify({ sessions: activity.rows, transactions: transactions.rows })
+    }
     const sessionOf = async (conn: InstrumentedConnection) =>
       Number(
         Object.values(
@@ -124,12 +145,21 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect !== 'sqlite')) {
           new AbortController().signal,
         )
         const run = batched.run(ctx)
+        // Awaited below; if the test fails before that, the run's own failure must not surface unhandled.
+        run.catch(() => {})
         // The first batch's DELETE has locked rows 1-9 and waits for row 10; the application now wants row 5.
         // Watched from a third session: MariaDB showed the application, inside its own transaction, a
         // stale INNODB_TRX without the waiting DELETE.
         const watcher = await prepared.server.openDatabase(working)
         try {
-          await eventually(waiting(watcher, strategySession), 'the DELETE to wait for row 10', 30_000)
+          await eventually(waiting(watcher, strategySession), 'the DELETE to wait for row 10', 30_000).catch(
+            async (error: unknown) => {
+              // Seen once in CI (MariaDB, two test files at once): say what the strategy's session was doing.
+              throw new Error(
+                `${error instanceof Error ? error.message : String(error)}; meanwhile: ${await sessionsOf(watcher, working)}`,
+              )
+            },
+          )
         } finally {
           await watcher.close()
         }
