@@ -1,4 +1,5 @@
 import type { ResultsDocument, RunRecord } from '../core/results-schema.js'
+import { marginOfError } from '../core/margin-of-error.js'
 import { strategyLabel } from '../core/strategy-label.js'
 
 import type { ExportFormat } from './export-formats.js'
@@ -36,6 +37,7 @@ const correct = (document: ResultsDocument) => document.runs.filter((r) => r.sta
 export function githubActionBenchmark(document: ResultsDocument): GithubBenchmarkEntry[] {
   return correct(document).flatMap((run) => {
     const timing = run.timing as NonNullable<RunRecord['timing']>
+    const rme = marginOfError(timing)
     const name = benchmarkName(run)
     const extra = `${timing.samples.length} samples; ${document.environment.gitCommit ?? 'no commit'}`
     return [
@@ -43,8 +45,7 @@ export function githubActionBenchmark(document: ResultsDocument): GithubBenchmar
         name: `${name} time`,
         unit: 'ms',
         value: timing.median,
-        // One sample has no margin of error: no range rather than a reassuring ± 0.
-        ...(timing.samples.length > 1 ? { range: `± ${((timing.rme / 100) * timing.mean).toFixed(3)}` } : {}),
+        ...(rme === undefined ? {} : { range: `± ${((rme / 100) * timing.mean).toFixed(3)}` }),
         extra,
       },
       ...(run.statements

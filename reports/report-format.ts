@@ -1,3 +1,4 @@
+import { marginOfError } from '../core/margin-of-error.js'
 import type { RunRecord } from '../core/results-schema.js'
 import { trafficErrors, worstStream, type ReportGroup } from './report-model.js'
 
@@ -73,6 +74,12 @@ function worstLag(
   return formatMs(Math.max(...values.map((v) => v ?? 0)))
 }
 
+/** The ± cell: a dash where there is no margin of error (no timing, or one sample: not a reassuring 0%). */
+function marginCell(run: RunRecord): string {
+  const rme = run.timing ? marginOfError(run.timing) : undefined
+  return rme === undefined ? '–' : `${rme.toFixed(0)}%`
+}
+
 /** The table every report shows, as plain text cells: one header, one row per run. */
 export function tableCells(group: ReportGroup): { header: string[]; rows: string[][] } {
   const traffic = group.rows.some((r) => r.run.foreground?.length)
@@ -102,8 +109,7 @@ export function tableCells(group: ReportGroup): { header: string[]; rows: string
       : run.projection?.projectedMs
         ? `(${formatMs(run.projection.projectedMs)})`
         : '–',
-    // One sample has no margin of error: a dash, not a reassuring 0%.
-    run.timing && run.timing.samples.length > 1 ? `${run.timing.rme.toFixed(0)}%` : '–',
+    marginCell(run),
     ratio === null ? '–' : `${ratio < 10 ? ratio.toFixed(1) : ratio.toFixed(0)}×`,
     rowsPerSecond === null ? '–' : formatCount(rowsPerSecond),
     run.statements ? formatCount(run.statements.total) : '–',

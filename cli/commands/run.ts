@@ -2,6 +2,7 @@ import path from 'node:path'
 import { Command } from 'commander'
 import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { DelbenchError } from '../../core/errors.js'
+import { marginOfError } from '../../core/margin-of-error.js'
 import type { ResultsDocument } from '../../core/results-schema.js'
 import {
   assertWritableDirectory,
@@ -328,10 +329,11 @@ function progressLines(
     runProgress: (_label, rows, expected, elapsedMs) =>
       progress?.update({ done: Math.min(rows, expected), total: expected, elapsedMs }),
     runFinished: (label, run) => {
+      const rme = run.timing ? marginOfError(run.timing) : undefined
       stop()
       if (!quiet)
         err(
-          `${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms${run.timing.samples.length > 1 ? `, ±${run.timing.rme.toFixed(1)}%` : ''})` : ''}${run.iterationStop ? ` — ${run.iterationStop.detail}` : ''}`,
+          `${label}: ${run.status}${run.timing ? ` (median ${run.timing.median.toFixed(1)} ms${rme === undefined ? '' : `, ±${rme.toFixed(1)}%`})` : ''}${run.iterationStop ? ` — ${run.iterationStop.detail}` : ''}`,
         )
     },
     checkpoint,

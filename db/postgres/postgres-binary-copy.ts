@@ -1,4 +1,4 @@
-import type { ArrayElementType, CellValue, ColumnSpec, ColumnType } from '../../core/table-spec.js'
+import type { ArrayElementType, CellValue, ColumnSpec } from '../../core/table-spec.js'
 
 /**
  * PostgreSQL's binary COPY: each value in its type's wire form, length-prefixed. The server copies
@@ -378,24 +378,28 @@ function array(column: string, element: ArrayElementType): Encode {
 
 function encoderFor(column: ColumnSpec): Encode {
   const name = column.name
-  const byType: Record<ColumnType, () => Encode> = {
-    integer: () => int32(name),
-    bigint: () => int64(name),
-    varchar: () => text,
-    text: () => text,
-    enum: () => text,
-    timestamp: () => timestamp(name),
-    timestamptz: () => timestamp(name),
-    date: () => date(name),
-    json: () => jsonb,
-    numeric: () => numeric(name),
-    double: () => float64(name),
-    boolean: () => bool(name),
-    uuid: () => uuid(name),
-    bytes: () => bytea(name),
-    array: () => array(name, column.element ?? 'text'),
+  switch (column.type) {
+    case 'varchar':
+    case 'text':
+    case 'enum':
+      return text
+    case 'timestamp':
+    case 'timestamptz':
+      return timestamp(name)
+    case 'date':
+      return date(name)
+    case 'json':
+      return jsonb
+    case 'double':
+      return float64(name)
+    case 'bytes':
+      return bytea(name)
+    case 'array':
+      return array(name, column.element ?? 'text')
+    default:
+      // integer, bigint, numeric, boolean, uuid: as array elements are.
+      return elementEncoder(name, column.type)
   }
-  return byType[column.type]()
 }
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')

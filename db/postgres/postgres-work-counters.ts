@@ -50,8 +50,9 @@ export const postgresWorkCounters: WorkCounterProbe = {
   // (multiples of one batch's entries) between otherwise identical runs on a busy server.
   // The database-wide tup_* and xact_* count every session in the database: another delbench process
   // listing its databases reads this one's marker and owner (measured: a scan, 550 tuples fetched and 6
-  // transactions beside one read), so only the per-table counts, bookkeeping tables left out, are gated. idx_tup_fetch moved by one between two identical runs of batched in CI (12,827 and
-  // 12,828), both ways, with test files running side by side: shown, not gated (idx_scan is).
+  // transactions beside one read), so only the per-table counts, bookkeeping tables left out, are gated.
+  // idx_tup_fetch moved by one between two identical runs of batched in CI (12,827 and 12,828), both
+  // ways, with test files running side by side: shown, not gated (idx_scan is).
   deterministic: ['seq_scan', 'seq_tup_read', 'idx_scan', 'n_tup_del', 'n_tup_upd', 'n_tup_ins'],
   // Measured (job-history, parallel-batched): tuples read and returned by sequential scans moved by up
   // to 6% between runs, as concurrent deletes committed earlier or later; counts of scans and writes did not.
