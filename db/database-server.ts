@@ -345,6 +345,26 @@ export class DatabaseServer {
   }
 
   /**
+   * Drops a marked database that records no owner (a kept seed), unless a live process holds its liveness
+   * lock: one that has just created it and not yet recorded itself as owner (a copy of a seed carries the
+   * seed's marker from its first moment, a new database its marker before its owner) is left alone.
+   * Resolves to whether it was dropped.
+   */
+  async dropUnowned(name: string): Promise<boolean> {
+    if (CLAIMED.has(`${this.display}|${name}`)) return false
+    const release = await this.#provisioner.tryLock(livenessLockName(name))
+    if (!release) return false
+    try {
+      // An owner may have recorded itself since the caller looked.
+      if (await this.#ownerOf(name)) return false
+      await this.dropDatabase(name)
+      return true
+    } finally {
+      await release()
+    }
+  }
+
+  /**
    * The liveness lock of `name` when its owner is gone, or undefined while the owner lives. An owner on
    * this machine whose process has ended is given a few seconds for the server to notice its sessions
    * closed and release the lock.

@@ -23,9 +23,10 @@ export function cleanCommand(): Command {
             )
           } else if (db.owner) {
             out(`${spec.display}: left ${db.name} alone: a running delbench uses it (${ownerText(db.owner)})`)
-          } else {
-            await server.dropDatabase(db.name)
+          } else if (await server.dropUnowned(db.name)) {
             out(`${spec.display}: dropped ${db.name}`)
+          } else {
+            out(`${spec.display}: left ${db.name} alone: a running delbench is creating it`)
           }
         }
         if (databases.length === 0 && reclaimed.length === 0) out(`${spec.display}: no delbench databases`)

@@ -90,6 +90,15 @@ export class PostgresProvisioner implements Provisioner {
   async tryLock(name: string): Promise<(() => Promise<void>) | undefined> {
     const admin = await this.#admin.get()
     const key = `delbench:${name}`
+    // Advisory locks belong to one database, and two delbench processes may name different databases in
+    // their URLs: a lock another session holds in any database of the server is held (pg_locks shows
+    // them all), or a process could take a lock a live one holds elsewhere and drop that one's database.
+    const elsewhere = await admin.query<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+         AND objid::text::bigint = (hashtext($1)::bigint & 4294967295) AND pid <> pg_backend_pid()`,
+      [key],
+    )
+    if (Number(elsewhere.rows[0]?.n) > 0) return undefined
     const { rows } = await admin.query<{ locked: boolean }>(
       'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
       [key],
