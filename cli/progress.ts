@@ -1,5 +1,10 @@
-import cliProgress from 'cli-progress'
+import { createRequire } from 'node:module'
+import type cliProgressModule from 'cli-progress'
 import { err } from './output.js'
+
+/** The bar library, loaded only for a terminal: a log or a pipe gets plain lines, and starts sooner. */
+const loadBars = (): typeof cliProgressModule =>
+  createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule
 
 /** Seconds between plain progress lines when stderr is not a terminal (CI logs). */
 const PLAIN_INTERVAL_MS = 2000
@@ -32,6 +37,7 @@ export function rowProgress(label: string, quiet = false): ProgressReporter {
   const rate = (p: ProgressUpdate) =>
     Math.round(p.done / Math.max(0.001, (p.elapsedMs ?? performance.now() - started) / 1000))
   if (process.stderr.isTTY) {
+    const cliProgress = loadBars()
     const bar = new cliProgress.SingleBar(
       {
         format: `${label} [{bar}] {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | {detail}`,

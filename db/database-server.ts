@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import os from 'node:os'
 import type { ClientDetails } from './client-details.js'
 import type { DriverSession } from './connection.js'
 import type { Capabilities, CopyMethod, Dialect, Provisioner, ServerInfo } from './dialect.js'
@@ -403,6 +404,11 @@ export class DatabaseServer {
   /** Bytes free where the server keeps its data, when that can be known from here. */
   freeBytes(): Promise<number | undefined> {
     return this.#provisioner.freeBytes()
+  }
+
+  /** The cores the server runs on when that is this machine; undefined for a server elsewhere. */
+  get serverCores(): number | undefined {
+    return this.#provisioner.onThisMachine ? os.availableParallelism() : undefined
   }
 
   /**

@@ -165,6 +165,8 @@ export interface SchemaBuilder {
 
 /** Opens raw sessions on one server (or SQLite directory) and manages its databases, with no checks. */
 export interface Provisioner {
+  /** Whether the server runs on this machine (a loopback host or a socket; SQLite always). */
+  readonly onThisMachine: boolean
   /** Names of the databases on the server that start with `prefix`. */
   listDatabases(prefix: string): Promise<string[]>
   /** Creates an empty database; fails if it exists. */
@@ -225,6 +227,12 @@ export interface Dialect {
   readonly loadConnections: number
   /** Session statements before a seed load (e.g. FK checks off) and after it (back on). */
   readonly loadSession: { readonly before: readonly string[]; readonly after: readonly string[] }
+  /**
+   * Statements before one table's index builds in a seed load that let each build use up to `cores`
+   * cores of the server (PostgreSQL's parallel builds, never beyond the server's own setting; the load
+   * session's `after` resets it). Absent where a build cannot be spread.
+   */
+  indexBuildCores?(cores: number): string[]
   /**
    * Creates a table (`schema.createTable`) and loads rows (in column order) by the dialect's fastest
    * path; returns the rows the server reports loaded. `batches` makes a fresh stream of the rows each

@@ -231,6 +231,7 @@ async function load(
     const loaded = await inTurn(() => dialect.loadTable(lane, table, batches))
     if (loaded !== tableTotal)
       throw new SeedError(`loaded ${loaded} of ${tableTotal} rows into ${table.name}: the seed is incomplete`)
+    for (const sql of work.buildSettings(lane, tableTotal)) await lane.query(sql)
     for (const sql of dialect.schema.indexTable(table)) await lane.query(sql)
     for (const sql of dialect.schema.analyzeTable(table)) await lane.query(sql)
   }
@@ -241,12 +242,13 @@ async function load(
   const lanes = [conn]
   for (let i = 1; i < Math.min(dialect.loadConnections, queue.length); i++)
     lanes.push(await server.openDatabase(database))
+  const work = new LaneWork(queue, counts, lanes.length, server)
   const constraints = new ForeignKeyQueue(order, (table) => dialect.schema.constrainTable(table))
   try {
     await Promise.all(
       lanes.map(async (lane) => {
         for (const sql of dialect.loadSession.before) await lane.query(sql)
-        for (let table = queue.shift(); table; table = queue.shift()) {
+        for (let table = work.take(lane); table; table = work.take(lane)) {
           await loadOne(lane, table)
           // A lane adds the foreign keys its finished tables allow while the other loads the largest
           // table: validating them overlaps the load instead of following it.
@@ -273,6 +275,60 @@ async function load(
     for (const lane of lanes.slice(1)) await lane.close()
   }
   await verifyForeignKeys(conn, server, order)
+}
+
+/** The tables waiting for a lane and the rows each lane has in hand: how much the other lanes have left. */
+class LaneWork {
+  readonly #queue: TableSpec[]
+  readonly #counts: Readonly<Record<string, number>>
+  readonly #lanes: number
+  readonly #server: DatabaseServer
+  readonly #inHand = new Map<InstrumentedConnection, number>()
+
+  constructor(
+    queue: TableSpec[],
+    counts: Readonly<Record<string, number>>,
+    lanes: number,
+    server: DatabaseServer,
+  ) {
+    this.#queue = queue
+    this.#counts = counts
+    this.#lanes = lanes
+    this.#server = server
+  }
+
+  /** The next table for a lane, which holds it until it takes another (undefined: nothing is left). */
+  take(lane: InstrumentedConnection): TableSpec | undefined {
+    const table = this.#queue.shift()
+    if (table) this.#inHand.set(lane, this.#counts[table.name] ?? 0)
+    else this.#inHand.delete(lane)
+    return table
+  }
+
+  /** The statements before a lane's index builds of a table of `rows` rows (see `buildCores`). */
+  buildSettings(lane: InstrumentedConnection, rows: number): string[] {
+    const cores = this.#server.serverCores
+    const dialect = this.#server.dialect
+    if (cores === undefined || !dialect.indexBuildCores) return []
+    let others = this.#queue.reduce((sum, t) => sum + (this.#counts[t.name] ?? 0), 0)
+    for (const [other, held] of this.#inHand) if (other !== lane) others += held
+    return dialect.indexBuildCores(buildCores(cores, this.#lanes, rows, others))
+  }
+}
+
+/**
+ * The cores one table's index builds may spread over on a server on this machine: its lane's share while
+ * the other lanes have real work left (on 2 cores with 2 lanes, builds spread over a second core cost
+ * job-history's seed 1 s more of the server's CPU, measured), all of them once the others have little
+ * left (under a tenth of this table's rows).
+ */
+export function buildCores(
+  serverCores: number,
+  lanes: number,
+  tableRows: number,
+  othersRows: number,
+): number {
+  return othersRows * 10 < tableRows ? serverCores : Math.max(1, Math.floor(serverCores / lanes))
 }
 
 /** Runs the functions it is given one after another, in the order given, whatever each one's outcome. */

@@ -41,6 +41,23 @@ describe('start-up loads only what the command uses', () => {
     },
   )
 
+  it('a seed whose progress goes to a pipe (a log, CI) loads no progress-bar library', async () => {
+    const folder = tempFolder('seed-modules')
+    const { code, libraries } = await librariesLoaded([
+      'seed',
+      '--db',
+      `sqlite:${folder}`,
+      '--scenario',
+      'library',
+      '--scale',
+      '0.01',
+    ])
+    expect(code).toBe(0)
+    // It did seed: the driver and the generator were loaded, only the bars were not.
+    expect(libraries).toContain('better-sqlite3')
+    expect(libraries).not.toContain('cli-progress')
+  })
+
   it('delbench list loads no driver, validator, generator or chart library', async () => {
     const { code, libraries } = await librariesLoaded(['list'])
     expect(code).toBe(0)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { daysFrom, formatTimestamp } from '../scenarios/timestamps.js'
 
 describe('timestamp text', () => {
@@ -17,5 +18,19 @@ describe('timestamp text', () => {
   it('counts days from a reference', () => {
     expect(daysFrom(Date.parse('2026-01-01T00:00:00Z'), -30)).toBe('2025-12-02 00:00:00')
     expect(daysFrom(Date.parse('2026-01-01T00:00:00Z'), 0.5)).toBe('2026-01-01 12:00:00')
+  })
+})
+
+describe('timestamp text at any instant', () => {
+  it('matches toISOString to the second across ten thousand years', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.parse('0001-01-01T00:00:00Z'), max: Date.parse('9999-12-31T23:59:59Z') }),
+        (ms) => {
+          expect(formatTimestamp(ms)).toBe(new Date(ms).toISOString().slice(0, 19).replace('T', ' '))
+        },
+      ),
+      { numRuns: 20_000 },
+    )
   })
 })

@@ -6,7 +6,7 @@ import { InstrumentedConnection, type SqlLogger } from '../instrumented-connecti
 import type { TableSpec } from '../../core/table-spec.js'
 import { changedShare, copyRows, createTablesOf, repairRows, sameDefinitions } from './mysql-copy.js'
 import { MysqlTablespaces } from './mysql-tablespaces.js'
-import { serverFreeBytes } from '../free-space.js'
+import { isLocalHost, serverFreeBytes } from '../free-space.js'
 import { scalar } from '../scalar.js'
 import { LazyConnection } from '../lazy-connection.js'
 import { MARKER_TABLE, OWNER_TABLE } from '../ownership.js'
@@ -30,9 +30,11 @@ export class MysqlProvisioner implements Provisioner {
   readonly #admin: LazyConnection
   readonly #logger: SqlLogger | undefined
   readonly #tablespaces: MysqlTablespaces
+  readonly onThisMachine: boolean
 
   constructor(address: ServerAddress, logger?: SqlLogger, tablespaces = new MysqlTablespaces(address)) {
     this.#address = address
+    this.onThisMachine = isLocalHost(address.host)
     this.#logger = logger
     this.#tablespaces = tablespaces
     this.#admin = new LazyConnection(() => openMysqlSession(address, address.adminDatabase), logger)

@@ -46,7 +46,19 @@ export class PostgresDialect implements Dialect {
    */
   readonly loadSession = {
     before: ["SET maintenance_work_mem = '256MB'", 'SET synchronous_commit = off'],
-    after: ['RESET maintenance_work_mem', 'RESET synchronous_commit'],
+    after: [
+      'RESET maintenance_work_mem',
+      'RESET synchronous_commit',
+      'RESET max_parallel_maintenance_workers',
+    ],
+  }
+
+  /** Parallel index builds: the build's own process and `cores - 1` workers, at most the server's setting. */
+  indexBuildCores(cores: number): string[] {
+    const workers = Math.max(0, Math.floor(cores) - 1)
+    return [
+      `SELECT set_config('max_parallel_maintenance_workers', LEAST(reset_val::int, ${workers})::text, false) FROM pg_settings WHERE name = 'max_parallel_maintenance_workers'`,
+    ]
   }
   readonly loadTable = postgresLoadTable
   readonly cost = postgresCost

@@ -2,7 +2,7 @@ import type { CopyMethod, Provisioner } from '../dialect.js'
 import { serverClientDetails, type ClientDetails } from '../client-details.js'
 import type { ServerAddress } from '../database-url.js'
 import type { SqlLogger } from '../instrumented-connection.js'
-import { serverFreeBytes } from '../free-space.js'
+import { isLocalHost, serverFreeBytes } from '../free-space.js'
 import { LazyConnection } from '../lazy-connection.js'
 import { scalar } from '../scalar.js'
 import { postgresAdapter } from './postgres-adapter.js'
@@ -19,9 +19,11 @@ const CLONE_RETRY_MS = 200
 export class PostgresProvisioner implements Provisioner {
   readonly #address: ServerAddress
   readonly #admin: LazyConnection
+  readonly onThisMachine: boolean
 
   constructor(address: ServerAddress, logger?: SqlLogger) {
     this.#address = address
+    this.onThisMachine = isLocalHost(address.host)
     this.#admin = new LazyConnection(
       () => openPostgresSession(address, address.adminDatabase ?? 'postgres'),
       logger,

@@ -18,6 +18,7 @@ const SIDE_FILES = ['-wal', '-shm', '-journal']
  */
 export class SqliteProvisioner implements Provisioner {
   readonly #directory: string
+  readonly onThisMachine = true
 
   constructor(directory: string) {
     this.#directory = directory

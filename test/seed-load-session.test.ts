@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest'
+import { PostgresDialect } from '../db/postgres/postgres-dialect.js'
+import { buildCores } from '../seeds/seeder.js'
+import { skipped, TEST_DATABASES } from './support/servers.js'
+import { useScratchDatabase } from './support/test-server.js'
+
+describe('the cores a seed gives one table index builds (a server on this machine)', () => {
+  it('gives a lane its share while the other lanes have work, every core once they have little', () => {
+    // 2 cores, 2 lanes: the other lane streams 800,000 rows while job_events' 1,000,000 are indexed.
+    expect(buildCores(2, 2, 1_000_000, 800_000)).toBe(1)
+    // pgbench-accounts: 198 rows of tellers and branches beside 1,800,000 accounts.
+    expect(buildCores(2, 2, 1_800_000, 198)).toBe(2)
+    // The line is a tenth of the table's rows.
+    expect(buildCores(8, 2, 1000, 100)).toBe(4)
+    expect(buildCores(8, 2, 1000, 99)).toBe(8)
+    // Never less than the build's own process, whatever the share.
+    expect(buildCores(1, 2, 1000, 1000)).toBe(1)
+    expect(buildCores(3, 2, 10, 10)).toBe(1)
+  })
+})
+
+for (const db of TEST_DATABASES.filter((d) => d.dialect === 'postgres'))
+  describe.skipIf(skipped(db))('PostgreSQL parallel index builds while seeding', () => {
+    const scratch = useScratchDatabase(db, 'build_cores')
+
+    it("limits a build's parallel workers to its cores less one, never above the server's own setting, and the load's end resets it", async () => {
+      const dialect = new PostgresDialect()
+      const conn = await scratch.open()
+      try {
+        const workers = async () =>
+          Number(
+            (
+              await conn.query<{ w: string }>(
+                "SELECT current_setting('max_parallel_maintenance_workers') AS w",
+              )
+            ).rows[0]?.w,
+          )
+        const server = await workers()
+        const apply = async (cores: number) => {
+          for (const sql of dialect.indexBuildCores(cores)) await conn.query(sql)
+          return workers()
+        }
+        expect(await apply(1)).toBe(0)
+        expect(await apply(2)).toBe(Math.min(server, 1))
+        // Asked for more than the server allows: the server's setting, read afresh each time (not the
+        // session's value set a moment ago, which would only ever go down).
+        expect(await apply(1000)).toBe(server)
+        await apply(1)
+        for (const sql of dialect.loadSession.after) await conn.query(sql)
+        expect(await workers()).toBe(server)
+      } finally {
+        await conn.close()
+      }
+    })
+  })
