@@ -162,14 +162,15 @@ export class DatabaseServer {
 
   /**
    * Keeps a database this process created (a seed, once complete) beyond its life: its owner record is
-   * removed and its liveness lock let go, so no cleanup of dead runs will drop it.
+   * removed and its liveness lock let go, so no cleanup of dead runs will drop it. `open`: a session of
+   * the caller's on that database, used instead of a new one (and left open).
    */
-  async settle(name: string): Promise<void> {
-    const conn = await this.openDatabase(name)
+  async settle(name: string, open?: InstrumentedConnection): Promise<void> {
+    const conn = open ?? (await this.openDatabase(name))
     try {
       await clearOwner(conn)
     } finally {
-      await conn.close()
+      if (!open) await conn.close()
     }
     await this.#unclaim(name)
   }

@@ -146,9 +146,8 @@ export async function seedScenario(
         await server.dropDatabase(database).catch(() => {})
         throw error
       }
-      await conn.close()
       // Complete: kept beyond this process's life, for later runs to reuse.
-      await server.settle(database)
+      await server.settle(database, conn).finally(() => conn.close())
       return { database, counts, totalRows, seconds: (performance.now() - started) / 1000, reused: false }
     },
     options.onWait,
