@@ -407,6 +407,16 @@ export class DatabaseServer {
     return this.#provisioner.freeBytes()
   }
 
+  /**
+   * Has the server write what it holds in memory to its files (`Provisioner.flushWrites`); false where it
+   * offers no such request. Rejects where the user may not ask it.
+   */
+  async flushWrites(): Promise<boolean> {
+    if (!this.#provisioner.flushWrites) return false
+    await this.#provisioner.flushWrites()
+    return true
+  }
+
   /** The cores the server runs on when that is this machine; undefined for a server elsewhere. */
   get serverCores(): number | undefined {
     return this.#provisioner.onThisMachine ? os.availableParallelism() : undefined

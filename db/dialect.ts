@@ -203,6 +203,13 @@ export interface Provisioner {
    */
   freeBytes(): Promise<number | undefined>
   /**
+   * Writes what the server holds in memory to its files now (PostgreSQL's CHECKPOINT), so that a timing
+   * begun next does not pay for writes the step before left behind. Absent where the server offers no
+   * such request (InnoDB flushes in the background; SQLite's writes are the client's own). Rejects where
+   * the user may not ask it.
+   */
+  flushWrites?(): Promise<void>
+  /**
    * Ends every session working on or creating the database `name` (connected to it, or running a
    * statement that names it: a template copy under way), so it can be dropped for good. Only ever
    * called with the random name of one of delbench's own working copies. With `only`, just those of

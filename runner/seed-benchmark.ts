@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import type { DatabaseSpec } from '../db/database-url.js'
 import { DatabaseServer } from '../db/database-server.js'
 import { PACKAGE_ROOT } from '../core/delbench-version.js'
+import { redact } from '../core/redact.js'
 import { bindPlaceholders } from '../db/placeholders.js'
 import { planDeletion } from '../scenarios/deletion-plan.js'
 import type { Scenario } from '../scenarios/scenario.js'
@@ -47,6 +48,39 @@ export interface PgbenchMeasurement {
   /** What pgbench's tables (with their indexes) occupy on the server. */
   readonly bytes: number
   readonly bytesPerSecond: number
+}
+
+/**
+ * Before each timed load, delbench's and the reference loader's alike, the server writes out what it
+ * holds in memory: otherwise each load pays for the writes of the step before it (the other's dropped
+ * database, a template clone), and the two do not follow the same steps. After a refusal it stops asking.
+ */
+export class WriteFlush {
+  readonly #server: DatabaseServer
+  #outcome: 'flushed' | 'none' | { refused: string } | undefined
+
+  constructor(server: DatabaseServer) {
+    this.#server = server
+  }
+
+  async beforeTiming(): Promise<void> {
+    if (typeof this.#outcome === 'object') return
+    try {
+      this.#outcome = (await this.#server.flushWrites()) ? 'flushed' : 'none'
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      this.#outcome = { refused: redact(message).split('\n')[0] ?? '' }
+    }
+  }
+
+  /** What was done before each timing, in a line. */
+  get note(): string {
+    const outcome = this.#outcome
+    if (outcome === 'flushed') return "the server's pending writes were flushed before each timed load"
+    if (outcome === 'none' || outcome === undefined)
+      return 'this server offers no flush of its pending writes: each timed load may pay for the step before it'
+    return `the server refused to flush its pending writes (${outcome.refused}): each timed load may pay for the step before it`
+  }
 }
 
 /** The measurement whose `key` figure is the median of several runs (the median run, not a mix of runs). */
@@ -126,8 +160,10 @@ export async function measureSeeding(
   scale: number,
   seed: number,
   /** How the child process finds the scenario: its name, or its file's path. */
-  reference: string = scenario.name,
+  reference: string,
+  flush: WriteFlush,
 ): Promise<SeedMeasurement> {
+  await flush.beforeTiming()
   const report = await seedInChild(dbValue, reference, scale, seed)
   const tables = scenarioTables(scenario)
   const working = DatabaseServer.uniqueName(`bench_${scenario.name}`)
@@ -190,12 +226,14 @@ export async function measurePgbench(
   server: DatabaseServer,
   spec: DatabaseSpec,
   rows: number,
+  flush: WriteFlush,
 ): Promise<PgbenchMeasurement | undefined> {
   const loader = server.dialect.referenceLoader
   if (!loader || !('address' in spec) || !(await loader.available())) return undefined
   const name = DatabaseServer.uniqueName('pgbench')
   await server.createDatabase(name, 'pgbench -i reference load')
   try {
+    await flush.beforeTiming()
     const started = performance.now()
     const loaded = await loader.load(spec.address, name, rows)
     const seconds = (performance.now() - started) / 1000

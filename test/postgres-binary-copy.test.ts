@@ -220,6 +220,30 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect === 'postgres'))
       expect(stored[1]).toContain('"\\\\xdeadbeef"')
     })
 
+    it('stores repeated texts as the text path does, kept or not (values met again, values met once)', async () => {
+      // 10,000 rows: v, j and e cycle through few values (their bytes are kept and copied), t is new on
+      // every row (its column stops keeping bytes after its first values), and numbers stand in for text.
+      const repeated = ['', 'naïve ☃ 𝄞', ' '.repeat(40), 'tab\there', 42]
+      const rows: CellValue[][] = Array.from({ length: 10_000 }, (_, i) => {
+        const row: CellValue[] = [i + 1, ...nulls(COLUMNS.length - 1)]
+        row[3] = repeated[i % repeated.length] ?? null
+        row[4] = `row ${i} ${'é'.repeat(i % 20)}`
+        row[8] = i % 3 === 0 ? '{"a":"naïve"}' : '[1,2]'
+        row[13] = i % 2 === 0 ? 'low' : 'high'
+        return row
+      })
+      const binary = await load('bin_repeat', rows, 'binary, else text')
+      expect(binary).toEqual({
+        loaded: rows.length,
+        copies: [expect.stringContaining('FORMAT binary') as string],
+      })
+      await load('txt_repeat', rows, 'text')
+      const stored = await printed('bin_repeat')
+      expect(stored).toEqual(await printed('txt_repeat'))
+      expect(stored[1]).toContain('"naïve ☃ 𝄞"')
+      expect(stored[9_999]).toContain(`"row 9999 ${'é'.repeat(19)}"`)
+    })
+
     it('loads no rows as binary and as text alike', async () => {
       const binary = await load('bin_none', [], 'binary, else text')
       expect(binary).toEqual({ loaded: 0, copies: [expect.stringContaining('FORMAT binary') as string] })

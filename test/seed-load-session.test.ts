@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { PostgresDialect } from '../db/postgres/postgres-dialect.js'
 import { buildCores } from '../seeds/seeder.js'
-import { skipped, TEST_DATABASES } from './support/servers.js'
-import { useScratchDatabase } from './support/test-server.js'
+import { RawServer } from './support/raw-server.js'
+import { requireUrl, skipped, TEST_DATABASES } from './support/servers.js'
+import { openTestServer, useScratchDatabase } from './support/test-server.js'
 
 describe('the cores a seed gives one table index builds (a server on this machine)', () => {
   it('gives a lane its share while the other lanes have work, every core once they have little', () => {
@@ -53,3 +54,36 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect === 'postgres'))
       }
     })
   })
+
+describe("flushing the server's pending writes before each timed load (bench-seed)", () => {
+  for (const db of TEST_DATABASES)
+    describe.skipIf(skipped(db))(db.dialect, () => {
+      it(
+        db.dialect === 'postgres'
+          ? 'asks for a checkpoint, and the server counts one'
+          : 'says the server offers none',
+        async () => {
+          const server = await openTestServer(db)
+          try {
+            if (db.dialect !== 'postgres') {
+              expect(await server.flushWrites()).toBe(false)
+              return
+            }
+            const raw = new RawServer(requireUrl(db))
+            const requested = () =>
+              raw.admin(async (s) =>
+                Number(
+                  (await s.execute('SELECT checkpoints_req FROM pg_stat_bgwriter', [])).rows[0]
+                    ?.checkpoints_req,
+                ),
+              )
+            const before = await requested()
+            expect(await server.flushWrites()).toBe(true)
+            expect(await requested()).toBeGreaterThan(before)
+          } finally {
+            await server.close()
+          }
+        },
+      )
+    })
+})

@@ -1,7 +1,7 @@
 import { Command } from 'commander'
 import { COMMAND_DESCRIPTIONS } from '../command-index.js'
 import { DelbenchError } from '../../core/errors.js'
-import type { PgbenchMeasurement, SeedMeasurement } from '../../runner/seed-benchmark.js'
+import type { PgbenchMeasurement, SeedMeasurement, WriteFlush } from '../../runner/seed-benchmark.js'
 import type { DatabaseServer } from '../../db/database-server.js'
 import type { DatabaseSpec } from '../../db/database-url.js'
 import type { Scenario } from '../../scenarios/scenario.js'
@@ -14,6 +14,8 @@ const num = (n: number) => Math.round(n).toLocaleString('en-US')
 
 /** One scenario at one scale, and `pgbench -i` for the same rows: the median of the repeats of each. */
 interface Comparison {
+  /** What was done before each timed load: the server's pending writes flushed, or why not. */
+  readonly flush: string
   readonly seeding: SeedMeasurement
   readonly pgbench?: PgbenchMeasurement
   /** pgbench's wall time over delbench's (the whole commands): 1 is as fast, above 1 faster. */
@@ -65,9 +67,11 @@ export function benchSeedCommand(): Command {
     const { resolveScenario } = await import('../../scenarios/registry.js')
     const scenarios = await Promise.all(wanted.map((w) => resolveScenario(w.reference)))
     const { openServer } = await import('../../db/open-server.js')
+    const { WriteFlush } = await import('../../runner/seed-benchmark.js')
     const comparisons: Comparison[] = []
     for (const [i, spec] of specs.entries()) {
       const server = await openServer(spec, open)
+      const flush = new WriteFlush(server)
       try {
         for (const [s, scenario] of scenarios.entries()) {
           const { reference, scales: own } = wanted[s] as (typeof wanted)[number]
@@ -78,6 +82,7 @@ export function benchSeedCommand(): Command {
               scale,
               seed: Number(flags.seed),
               repeat: flags.repeat,
+              flush,
             })
             comparisons.push(comparison)
             if (!flags.json) printLines(comparison)
@@ -97,7 +102,14 @@ async function compare(
   server: DatabaseServer,
   dbValue: string,
   spec: DatabaseSpec,
-  what: { scenario: Scenario; reference: string; scale: number; seed: number; repeat: number },
+  what: {
+    scenario: Scenario
+    reference: string
+    scale: number
+    seed: number
+    repeat: number
+    flush: WriteFlush
+  },
 ): Promise<Comparison> {
   const { measurePgbench, measureSeeding, medianRun } = await import('../../runner/seed-benchmark.js')
   const { scenario, reference, scale } = what
@@ -105,14 +117,24 @@ async function compare(
   const references: PgbenchMeasurement[] = []
   // Side by side, one of each in turn: a machine whose load changes affects both alike.
   for (let r = 0; r < what.repeat; r++) {
-    const m = await measureSeeding(server, dbValue, spec.display, scenario, scale, what.seed, reference)
+    const m = await measureSeeding(
+      server,
+      dbValue,
+      spec.display,
+      scenario,
+      scale,
+      what.seed,
+      reference,
+      what.flush,
+    )
     seeds.push(m)
-    const p = await measurePgbench(server, spec, m.rows)
+    const p = await measurePgbench(server, spec, m.rows, what.flush)
     if (p) references.push(p)
   }
   const seeding = medianRun(seeds, (m) => m.wallSeconds)
   const pgbench = references.length > 0 ? medianRun(references, (p) => p.seconds) : undefined
   const comparison: Comparison = {
+    flush: what.flush.note,
     seeding,
     ...(pgbench
       ? {
@@ -131,7 +153,7 @@ function printJson(comparisons: readonly Comparison[], repeat: number): void {
     JSON.stringify(
       {
         repeat: repeat,
-        seeding: comparisons.map((c) => c.seeding),
+        seeding: comparisons.map((c) => ({ ...c.seeding, flush: c.flush })),
         pgbench: comparisons.flatMap((c) =>
           c.pgbench
             ? [
@@ -204,4 +226,5 @@ function printTable(comparisons: readonly Comparison[], repeat: number): void {
     `median of ${repeat} (wall ratio: pgbench -i's whole command over delbench seed's; above 1, delbench is faster)`,
   )
   for (const line of [header, ...rows]) out(line.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  '))
+  for (const note of new Set(comparisons.map((c) => c.flush))) out(note)
 }

@@ -75,6 +75,11 @@ export class PostgresProvisioner implements Provisioner {
     })
   }
 
+  async flushWrites(): Promise<void> {
+    const admin = await this.#admin.get()
+    await admin.query('CHECKPOINT')
+  }
+
   async endSessionsOn(name: string, only?: readonly number[]): Promise<void> {
     const admin = await this.#admin.get()
     if (only)
