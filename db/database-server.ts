@@ -102,21 +102,42 @@ export class DatabaseServer {
 
   /** Creates an empty, marked database. Fails if a database of that name exists, marked or not. */
   async createDatabase(name: string, purpose: string): Promise<void> {
+    await (await this.createAndOpen(name, purpose)).close()
+  }
+
+  /**
+   * Creates an empty, marked database as `createDatabase` does and returns the session that marked it,
+   * set up as `openDatabase` sets one up: the caller works on at once without a second connection.
+   */
+  async createAndOpen(name: string, purpose: string): Promise<InstrumentedConnection> {
     assertOwnName(name)
     if ((await this.#provisioner.listDatabases(name)).includes(name)) {
       throw new SafetyError(
         `database '${name}' exists already on ${this.display}: delbench will not reuse or overwrite it`,
       )
     }
+    let opened: InstrumentedConnection | undefined
     await this.#owning(name, async () => {
       await this.#provisioner.createDatabase(name).catch((error: unknown) => {
         throw this.#createRefusal(error, name)
       })
-      await this.#inNew(name, async (conn) => {
+      const conn = new InstrumentedConnection(
+        await this.#provisioner.connect(name),
+        this.#logger,
+        this.dialect.adapter.beginSql,
+      )
+      try {
         await writeMarker(conn, purpose, DELBENCH_VERSION)
         await writeOwner(conn, this.dialect.adapter, thisOwner())
-      })
+        for (const sql of this.dialect.sessionSetup()) await conn.query(sql)
+      } catch (error) {
+        await conn.close()
+        throw error
+      }
+      conn.resetCounters()
+      opened = conn
     })
+    return opened as InstrumentedConnection
   }
 
   /**
@@ -191,7 +212,10 @@ export class DatabaseServer {
     return this.#provisioner.clientDetails(name)
   }
 
-  /** Opens a connection on one of delbench's own databases; refuses any database without the marker. */
+  /**
+   * Opens a connection on one of delbench's own databases; refuses any database without the marker
+   * (one this process created and owns has it).
+   */
   async openDatabase(
     name: string,
     options: { readonly logger?: SqlLogger } = {},
@@ -204,7 +228,9 @@ export class DatabaseServer {
       this.dialect.adapter.beginSql,
     )
     try {
-      if (!(await hasMarker(conn, this.dialect.adapter))) throw unmarkedError(name, this.display)
+      // A database this process created and still owns carries the marker it wrote: no need to look.
+      if (!this.#claims.has(name) && !(await hasMarker(conn, this.dialect.adapter)))
+        throw unmarkedError(name, this.display)
       for (const sql of this.dialect.sessionSetup()) await conn.query(sql)
     } catch (error) {
       await conn.close()

@@ -15,7 +15,7 @@ import type { RandomSource, RowContext, TrafficSpec } from '../scenarios/scenari
 import { compileGenerator, type ValueFunction } from '../seeds/generators.js'
 import { deriveSeed, randomSource } from '../seeds/random.js'
 import { rowCounts } from '../scenarios/row-counts.js'
-import { ValuePools } from '../seeds/value-pools.js'
+import { valuePools } from '../seeds/value-pools.js'
 import { errorLine } from './error-line.js'
 import type { TrafficCommand, TrafficJob, TrafficMessage, TrafficStats } from './traffic-protocol.js'
 
@@ -73,7 +73,7 @@ interface TrafficSetting {
 async function setUp(job: TrafficJob): Promise<TrafficSetting> {
   const server = await openServer(parseDatabaseSpec(job.db), { sqlite: job.sqlite })
   const scenario = await resolveScenario(job.scenario)
-  const pools = new ValuePools(job.seed)
+  const pools = await valuePools(scenario, job.seed)
   const generators: GeneratorSetting = {
     counts: rowCounts(scenario, job.scale),
     referenceMs: Date.parse(scenario.referenceTime),

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Faker } from '@faker-js/faker'
 import type { z } from 'zod'
 import type { CellValue } from '../core/table-spec.js'
 import { DelbenchError, oneLine } from '../core/errors.js'
@@ -9,6 +10,7 @@ import type { Scenario, TargetSpec } from './scenario.js'
 import { formatPath } from '../core/format-path.js'
 import { jsonScenarioSchema, moduleScenarioSchema } from './scenario-schema.js'
 import { scenarioProblems } from './validate-scenario.js'
+import { fakerFor, loadFaker, mentionsFaker } from './faker-methods.js'
 
 /** A scenario file that cannot be used; the message names the file and the path of the bad field. */
 export class ScenarioFileError extends DelbenchError {}
@@ -34,7 +36,10 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
         `scenario file ${file} is not valid JSON: ${oneLine((error as Error).message)}`,
       )
     }
-    return scenarioFromJson(data, file, options)
+    return scenarioFromJson(data, file, {
+      ...options,
+      faker: mentionsFaker(data) ? await loadFaker() : undefined,
+    })
   }
   if (!/\.(m?js)$/i.test(full))
     throw new ScenarioFileError(
@@ -44,20 +49,33 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
   const parsed = parse(moduleScenarioSchema, exported, file) as unknown as Omit<Scenario, 'target'> & {
     target: TargetSpec | null
   }
-  return checked({ ...parsed, target: parsed.target ?? noTarget(parsed, file, options) }, file)
+  return checked(
+    { ...parsed, target: parsed.target ?? noTarget(parsed, file, options) },
+    file,
+    await fakerFor(parsed),
+  )
 }
 
 /**
  * A scenario from parsed JSON, validated as a file's would be (`file` names it in messages): how
  * `delbench import` proves a scenario it is about to write is one `run` accepts.
  */
-export function scenarioFromJson(data: unknown, file: string, options: LoadOptions = {}): Scenario {
+export function scenarioFromJson(
+  data: unknown,
+  file: string,
+  /** `faker`: loaded where the document names faker generators (`mentionsFaker`), to check their methods. */
+  options: LoadOptions & { readonly faker?: Faker | undefined } = {},
+): Scenario {
   const json = parse(jsonScenarioSchema, data, file) as unknown as JsonScenario
-  return checked(fromJson({ ...json, target: json.target ?? noTarget(json, file, options) }), file)
+  return checked(
+    fromJson({ ...json, target: json.target ?? noTarget(json, file, options) }),
+    file,
+    options.faker,
+  )
 }
 
-function checked(scenario: Scenario, file: string): Scenario {
-  const problems = scenarioProblems(scenario)
+function checked(scenario: Scenario, file: string, faker: Faker | undefined): Scenario {
+  const problems = scenarioProblems(scenario, faker)
   if (problems.length > 0) {
     const more =
       problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : ''

@@ -1,5 +1,6 @@
 import { rowCounts } from './row-counts.js'
 import { scenarioTables } from './scenario-tables.js'
+import type { Faker } from '@faker-js/faker'
 import { isFakerMethod } from './faker-methods.js'
 import { columnProblems } from './column-problems.js'
 import { loadOrder, planDeletion } from './deletion-plan.js'
@@ -7,12 +8,23 @@ import type { Generator, Scenario, ScenarioColumn, ScenarioTable, TargetSpec } f
 import { foreignKeyColumns, fromIndexAlone, primaryKeyOf, referencedColumnsOf } from './scenario-keys.js'
 import { sameColumns } from '../core/table-spec.js'
 
-/** The scenario's tables by name, for checking that names refer to things that exist. */
+/**
+ * The scenario's tables by name, for checking that names refer to things that exist, and faker, for
+ * checking that the faker methods it names exist.
+ */
 class ScenarioNames {
   readonly tables: ReadonlyMap<string, ScenarioTable>
+  readonly #faker: Faker | undefined
 
-  constructor(scenario: Scenario) {
+  constructor(scenario: Scenario, faker: Faker | undefined) {
     this.tables = new Map(scenario.tables.map((t) => [t.name, t]))
+    this.#faker = faker
+  }
+
+  isFakerMethod(method: string): boolean {
+    // Callers load faker for every scenario naming a faker method (fakerFor, mentionsFaker).
+    if (!this.#faker) throw new Error(`faker was not loaded to check '${method}'`)
+    return isFakerMethod(this.#faker, method)
   }
 
   columnOf(table: string, column: string): ScenarioColumn | undefined {
@@ -49,7 +61,7 @@ function tableProblems(scenario: Scenario, t: number, names: ScenarioNames): str
   )
   table.columns.forEach((column, c) =>
     problems.push(
-      ...generatorProblems(column.generate, `${at}.columns[${c}].generate`, names.tables),
+      ...generatorProblems(column.generate, `${at}.columns[${c}].generate`, names),
       ...columnProblems(column, `${at}.columns[${c}]`),
     ),
   )
@@ -209,9 +221,10 @@ function graphProblem(scenario: Scenario): string | undefined {
  * Checks what a schema cannot: that names refer to things that exist, keys are integers, faker methods
  * are real, and the FK graph can be planned. Returns one problem per line, each with the path of the
  * field at fault (`tables[1].foreignKeys[0].references: unknown table 'jobz'`); empty when sound.
+ * `faker`: loaded where the scenario names faker methods (`fakerFor`).
  */
-export function scenarioProblems(scenario: Scenario): string[] {
-  const names = new ScenarioNames(scenario)
+export function scenarioProblems(scenario: Scenario, faker: Faker | undefined): string[] {
+  const names = new ScenarioNames(scenario, faker)
   const problems = [
     ...scenario.tables.flatMap((_, t) => tableProblems(scenario, t, names)),
     ...referenceProblems(scenario, names),
@@ -222,11 +235,12 @@ export function scenarioProblems(scenario: Scenario): string[] {
   return graph === undefined ? [] : [graph]
 }
 
-function generatorProblems(generator: Generator, at: string, tables: ReadonlyMap<string, unknown>): string[] {
+function generatorProblems(generator: Generator, at: string, names: ScenarioNames): string[] {
+  const tables = names.tables
   if (typeof generator === 'function') return []
   switch (generator.kind) {
     case 'faker':
-      return isFakerMethod(generator.method)
+      return names.isFakerMethod(generator.method)
         ? []
         : [`${at}.method: '${generator.method}' is not a faker method (e.g. person.fullName)`]
     case 'parent':
@@ -244,7 +258,7 @@ function generatorProblems(generator: Generator, at: string, tables: ReadonlyMap
         : []
     case 'json':
       return Object.entries(generator.fields).flatMap(([name, field]) =>
-        generatorProblems(field, `${at}.fields.${name}`, tables),
+        generatorProblems(field, `${at}.fields.${name}`, names),
       )
     default:
       return []

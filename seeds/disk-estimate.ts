@@ -3,7 +3,7 @@ import type { Scenario } from '../scenarios/scenario.js'
 import { rowBatches } from './row-batches.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import { scenarioTables, type SchemaKnobs } from '../scenarios/scenario-tables.js'
-import { ValuePools } from './value-pools.js'
+import type { ValuePools } from './value-pools.js'
 
 /** Rows generated per table to measure their size. */
 const SAMPLE_ROWS = 500
@@ -22,8 +22,8 @@ export function estimateSeedBytes(
   scale: number,
   seed: number,
   knobs: SchemaKnobs = {},
-  /** The seeder's own pools, when it seeds next: built once, not once for the estimate and again. */
-  pools: ValuePools = new ValuePools(seed),
+  /** The seeder's own pools: built once, not once for the estimate and again. */
+  pools: ValuePools,
 ): number {
   const counts = rowCounts(scenario, scale)
   const tables = scenarioTables(scenario, knobs)

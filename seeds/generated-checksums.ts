@@ -5,7 +5,7 @@ import { canonicalizer } from './canonical-values.js'
 import { BagHash, type TableChecksum } from './checksum.js'
 import { rowBatches } from './row-batches.js'
 import type { SeedRequest } from './seeder.js'
-import { ValuePools } from './value-pools.js'
+import { valuePools } from './value-pools.js'
 
 // Apart from the checksums read back from a database: the generator brings faker, which a run's
 // processes (verifying, never generating) need not load.
@@ -13,9 +13,10 @@ import { ValuePools } from './value-pools.js'
  * The checksums the seeded tables must have, computed from the generator alone (no database): a
  * database whose read-back checksums equal these holds exactly the generated rows.
  */
-export function generatedChecksums(request: SeedRequest): Record<string, TableChecksum> {
+export async function generatedChecksums(request: SeedRequest): Promise<Record<string, TableChecksum>> {
   const counts = rowCounts(request.scenario, request.scale)
-  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools: new ValuePools(request.seed) }
+  const pools = await valuePools(request.scenario, request.seed)
+  const ctx = { scenario: request.scenario, seed: request.seed, counts, pools }
   const result: Record<string, TableChecksum> = {}
   for (const table of request.scenario.tables) {
     const canon = table.columns.map((c) => canonicalizer(c))

@@ -12,7 +12,7 @@ import { estimateSeedBytes } from './disk-estimate.js'
 import { rowBatches } from './row-batches.js'
 import { rowCounts } from '../scenarios/row-counts.js'
 import { scenarioTables, type SchemaKnobs } from '../scenarios/scenario-tables.js'
-import { ValuePools } from './value-pools.js'
+import { valuePools, type ValuePools } from './value-pools.js'
 import { countOrphans } from './orphans.js'
 
 /** What to seed: a scenario at a scale, from a seed, with schema knobs. */
@@ -125,14 +125,13 @@ export async function seedScenario(
         // An interrupted seed (or --force): start again.
         await server.dropDatabase(database)
       }
-      const pools = new ValuePools(request.seed)
+      const pools = await valuePools(request.scenario, request.seed)
       if (options.diskCheck !== false) await checkDiskSpace(server, request, pools)
       const started = performance.now()
-      await server.createDatabase(
+      const conn = await server.createAndOpen(
         database,
         `seed of ${request.scenario.name} at scale ${request.scale}, seed ${request.seed}`,
       )
-      const conn = await server.openDatabase(database)
       try {
         await load(conn, server, database, { request, counts, total: totalRows, pools }, onProgress)
         await conn.query(
@@ -238,9 +237,10 @@ async function load(
   // Tables have no constraints while loading, so several load at once where the database allows;
   // the largest go first so the lanes finish together.
   const queue = [...order].sort((a, b) => (counts[b.name] ?? 0) - (counts[a.name] ?? 0))
-  const lanes = [conn]
-  for (let i = 1; i < Math.min(dialect.loadConnections, queue.length); i++)
-    lanes.push(await server.openDatabase(database))
+  const lanes = [
+    conn,
+    ...(await openSessions(server, database, Math.min(dialect.loadConnections, queue.length) - 1)),
+  ]
   const work = new LaneWork(queue, counts, lanes.length, server)
   const constraints = new ForeignKeyQueue(order, (table) => dialect.schema.constrainTable(table))
   try {
@@ -274,6 +274,22 @@ async function load(
     for (const lane of lanes.slice(1)) await lane.close()
   }
   await verifyForeignKeys(conn, server, order)
+}
+
+/** Opens `count` sessions on a database at once (each waits on the server, not on this process). */
+async function openSessions(
+  server: DatabaseServer,
+  database: string,
+  count: number,
+): Promise<InstrumentedConnection[]> {
+  const opened = await Promise.allSettled(
+    Array.from({ length: Math.max(0, count) }, () => server.openDatabase(database)),
+  )
+  const sessions = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []))
+  const failed = opened.find((o) => o.status === 'rejected')
+  if (!failed) return sessions
+  for (const session of sessions) await session.close()
+  throw failed.reason
 }
 
 /** The tables waiting for a lane and the rows each lane has in hand: how much the other lanes have left. */

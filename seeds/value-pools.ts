@@ -1,7 +1,7 @@
-// The English locale's own entry point: the package's index loads all ~60 locales (~0.4 s per process).
-import { faker } from '@faker-js/faker/locale/en'
+import type { Faker } from '@faker-js/faker'
 import { deriveSeed } from './random.js'
-import { fakerMethod } from '../scenarios/faker-methods.js'
+import { fakerFor, fakerMethod } from '../scenarios/faker-methods.js'
+import type { Scenario } from '../scenarios/scenario.js'
 
 /** Pool size when a scenario does not name one: enough variety, built in a few milliseconds. */
 export const DEFAULT_POOL_SIZE = 1000
@@ -12,16 +12,21 @@ export const DEFAULT_POOL_SIZE = 1000
  */
 export class ValuePools {
   readonly #seed: number
+  readonly #faker: Faker | undefined
   readonly #pools = new Map<string, readonly string[]>()
 
-  constructor(seed: number) {
+  /** `faker`: loaded where the scenario's generators may ask for pools (`valuePools` sees to it). */
+  constructor(seed: number, faker: Faker | undefined) {
     this.#seed = seed
+    this.#faker = faker
   }
 
   get(method: string, size = DEFAULT_POOL_SIZE): readonly string[] {
     const key = `${method}#${size}`
     let pool = this.#pools.get(key)
     if (!pool) {
+      const faker = this.#faker
+      if (!faker) throw new Error(`a pool of ${method} was asked for, and faker was not loaded`)
       // One shared instance, re-seeded for each pool: its output depends on the seed alone, and a pool
       // is built in one synchronous stretch, so no other pool's calls interleave.
       faker.seed(deriveSeed(this.#seed, 'pool', method, String(size)))
@@ -31,4 +36,9 @@ export class ValuePools {
     }
     return pool
   }
+}
+
+/** The value pools for generating a scenario's rows, with faker loaded only where they may be asked for. */
+export async function valuePools(scenario: Pick<Scenario, 'tables'>, seed: number): Promise<ValuePools> {
+  return new ValuePools(seed, await fakerFor(scenario))
 }

@@ -232,7 +232,7 @@ for (const db of TEST_DATABASES) {
         const conn = await server.openDatabase(result.database)
         try {
           const found = await tableChecksums(conn, server.dialect.adapter, scenarioTables(scenario))
-          expect(found).toEqual(generatedChecksums(request))
+          expect(found).toEqual(await generatedChecksums(request))
           // Trees: some roots, and every other post replies to an earlier one.
           const { rows } = await conn.query<{ roots: number; later: number }>(
             'SELECT SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END) AS roots, SUM(CASE WHEN parent_id >= id THEN 1 ELSE 0 END) AS later FROM posts',

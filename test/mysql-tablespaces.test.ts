@@ -71,7 +71,7 @@ describe.skipIf(skipped(mysql))('MySQL restores by copying table files (transpor
 
   it('copies the files in, proves the copy equal, and drops the kept files with the pristine database', async () => {
     const working = DatabaseServer.uniqueName('tablespace_work')
-    const expected = generatedChecksums(request)
+    const expected = await generatedChecksums(request)
     const kept = tablespaces().files.folderOf(pristine)
     try {
       const first = await restoreWorkingCopy(server, pristine, working, tables)

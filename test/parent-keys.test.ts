@@ -6,6 +6,7 @@ import { rowCounts } from '../scenarios/row-counts.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import { rowBatches } from '../seeds/row-batches.js'
 import { ValuePools } from '../seeds/value-pools.js'
+import { faker } from '@faker-js/faker/locale/en'
 
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'keyed-shapes.json')
 
@@ -13,7 +14,7 @@ const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'keyed-shapes.json')
 function rowsOf(scenario: Scenario, name: string, seed = 3): Record<string, CellValue>[] {
   const table = scenario.tables.find((t) => t.name === name)
   if (!table) throw new Error(`no table ${name}`)
-  const ctx = { scenario, seed, counts: rowCounts(scenario, 1), pools: new ValuePools(seed) }
+  const ctx = { scenario, seed, counts: rowCounts(scenario, 1), pools: new ValuePools(seed, faker) }
   return [...rowBatches(table, ctx)]
     .flat()
     .map((values) => Object.fromEntries(table.columns.map((c, i) => [c.name, values[i] as CellValue])))

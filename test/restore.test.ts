@@ -34,7 +34,7 @@ for (const db of TEST_DATABASES) {
     }
 
     it('gives back exactly the seeded data after a strategy deleted, updated and traffic inserted rows', async () => {
-      const expected = generatedChecksums(request)
+      const expected = await generatedChecksums(request)
       const first = await restoreWorkingCopy(server, pristine, working, tables)
       // MySQL copies its table files in where this process can reach them (its own server, as root).
       const files = db.dialect === 'mysql' && first.method === 'tablespace'

@@ -173,7 +173,7 @@ describe('delbench run', () => {
       await tableChecksums(conn, server.dialect.adapter, scenarioTables(bookstore)).finally(() =>
         conn.close(),
       ),
-    ).toEqual(generatedChecksums({ scenario: bookstore, scale: 0.004, seed: 42 }))
+    ).toEqual(await generatedChecksums({ scenario: bookstore, scale: 0.004, seed: 42 }))
     await server.close()
   })
 })

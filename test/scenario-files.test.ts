@@ -5,6 +5,7 @@ import { BUILTIN_SCENARIOS } from '../scenarios/builtins/index.js'
 import { resolveScenario } from '../scenarios/registry.js'
 import { loadScenarioFile, ScenarioFileError } from '../scenarios/scenario-file.js'
 import { scenarioProblems } from '../scenarios/validate-scenario.js'
+import { faker } from '@faker-js/faker/locale/en'
 import { generatedChecksums } from '../seeds/generated-checksums.js'
 import { tempFolder } from './support/test-server.js'
 
@@ -55,7 +56,8 @@ async function loadError(file: string): Promise<string> {
 
 describe('scenario files', () => {
   it('the built-ins are sound', () => {
-    for (const scenario of BUILTIN_SCENARIOS) expect(scenarioProblems(scenario), scenario.name).toEqual([])
+    for (const scenario of BUILTIN_SCENARIOS)
+      expect(scenarioProblems(scenario, faker), scenario.name).toEqual([])
   })
 
   it('loads a valid JSON scenario, which generates deterministically', async () => {
@@ -64,10 +66,12 @@ describe('scenario files', () => {
     expect(
       scenario.target.params?.({ scale: 1, referenceMs: Date.parse('2026-01-01T00:00:00Z'), counts: {} }),
     ).toEqual(['2025-01-01 00:00:00'])
-    const a = generatedChecksums({ scenario, scale: 1, seed: 1 })
+    const a = await generatedChecksums({ scenario, scale: 1, seed: 1 })
     expect(a.orders?.rows).toBe(600)
-    expect(generatedChecksums({ scenario, scale: 1, seed: 1 })).toEqual(a)
-    expect(generatedChecksums({ scenario, scale: 1, seed: 2 }).orders?.checksum).not.toBe(a.orders?.checksum)
+    expect(await generatedChecksums({ scenario, scale: 1, seed: 1 })).toEqual(a)
+    expect((await generatedChecksums({ scenario, scale: 1, seed: 2 })).orders?.checksum).not.toBe(
+      a.orders?.checksum,
+    )
     expect((await resolveScenario(FIXTURE)).name).toBe('shop')
   })
 

@@ -20,7 +20,7 @@ describe('delbench seed', () => {
     }[]
     expect(report?.reused).toBe(false)
     expect(report?.rowsPerSecond).toBeGreaterThan(0)
-    expect(report?.tables).toEqual(generatedChecksums({ scenario: bookstore, scale: 0.01, seed: 5 }))
+    expect(report?.tables).toEqual(await generatedChecksums({ scenario: bookstore, scale: 0.01, seed: 5 }))
 
     const second = await runCli(args)
     expect(second.code).toBe(0)

@@ -51,7 +51,7 @@ for (const db of TEST_DATABASES) {
           () => conn.close(),
         )
         // The same checksums the generator produces without any database: so identical on all three.
-        expect(found).toEqual(generatedChecksums(request))
+        expect(found).toEqual(await generatedChecksums(request))
 
         const env = { scale, referenceMs: Date.parse(scenario.referenceTime), counts: result.counts }
         expect(await countTargets(server, result.database, scenario, scale)).toBe(

@@ -56,6 +56,25 @@ describe('start-up loads only what the command uses', () => {
     // It did seed: the driver and the generator were loaded, only the bars were not.
     expect(libraries).toContain('better-sqlite3')
     expect(libraries).not.toContain('cli-progress')
+    // library's generators name faker methods: faker is loaded to check them and fill the pools.
+    expect(libraries).toContain('@faker-js/faker')
+  })
+
+  it("a seed of a scenario file naming no faker method loads no faker (pgbench's tables)", async () => {
+    const folder = tempFolder('seed-modules')
+    const { code, libraries } = await librariesLoaded([
+      'seed',
+      '--db',
+      `sqlite:${folder}`,
+      '--scenario',
+      path.resolve(import.meta.dirname, '..', 'examples', 'scenarios', 'pgbench-accounts.json'),
+      '--scale',
+      '0.01',
+    ])
+    expect(code).toBe(0)
+    // The file was validated and seeded: the schema library and the driver were loaded, faker was not.
+    expect(libraries).toEqual(expect.arrayContaining(['zod', 'better-sqlite3']))
+    expect(libraries).not.toContain('@faker-js/faker')
   })
 
   it('delbench list loads no driver, validator, generator or chart library', async () => {

@@ -70,13 +70,19 @@ export function importCommand(): Command {
 
 /** Reads the source, translates it, proves the scenario valid, writes it atomically and says what it did. */
 async function importTo(outFile: string, flags: ImportFlags, request: CatalogReadOptions): Promise<void> {
-  const [{ readSourceCatalog }, { scenarioFromCatalog }, { scenarioFromJson }, { writeFileAtomic }] =
-    await Promise.all([
-      import('../../db/source-catalog.js'),
-      import('../../scenarios/imported-scenario.js'),
-      import('../../scenarios/scenario-file.js'),
-      import('../../reports/write-results.js'),
-    ])
+  const [
+    { readSourceCatalog },
+    { scenarioFromCatalog },
+    { scenarioFromJson },
+    { writeFileAtomic },
+    { loadFaker, mentionsFaker },
+  ] = await Promise.all([
+    import('../../db/source-catalog.js'),
+    import('../../scenarios/imported-scenario.js'),
+    import('../../scenarios/scenario-file.js'),
+    import('../../reports/write-results.js'),
+    import('../../scenarios/faker-methods.js'),
+  ])
   const { DELBENCH_VERSION } = await import('../../core/delbench-version.js')
   const catalog = await readSourceCatalog(flags.db, request)
   const file = scenarioFromCatalog(catalog, {
@@ -87,7 +93,10 @@ async function importTo(outFile: string, flags: ImportFlags, request: CatalogRea
   })
   // What is written must be a scenario `run` accepts: a file it would refuse is not written at all.
   try {
-    scenarioFromJson(file, outFile, { withoutTarget: true })
+    scenarioFromJson(file, outFile, {
+      withoutTarget: true,
+      faker: mentionsFaker(file) ? await loadFaker() : undefined,
+    })
   } catch (error) {
     throw new DelbenchError(`import could not make a valid scenario: ${(error as Error).message}`)
   }

@@ -13,6 +13,7 @@ import { generatedChecksums } from '../../seeds/generated-checksums.js'
 import { dryRun } from '../../runner/dry-run.js'
 import { seedAndPrepare, type PreparedScenario } from '../../runner/run-strategy.js'
 import { scenarioFromJson } from '../../scenarios/scenario-file.js'
+import { faker } from '@faker-js/faker/locale/en'
 import type { Scenario } from '../../scenarios/scenario.js'
 import { subqueryDeletionSql, touchSql, type PortableSql } from '../../scenarios/target-sql.js'
 import { BUILTIN_STRATEGIES } from '../../strategies/builtins.js'
@@ -28,7 +29,7 @@ import { restoreWorkingCopy } from '../../seeds/restore-working-copy.js'
 /** What validation made of a generated file: the scenario, or its one-line refusal. */
 export function validate(doc: unknown): { scenario: Scenario } | { refusal: string } {
   try {
-    return { scenario: scenarioFromJson(doc, 'random.json') }
+    return { scenario: scenarioFromJson(doc, 'random.json', { faker }) }
   } catch (error) {
     // Anything but delbench's own one-line refusal is a crash: the property fails with it.
     if (!(error instanceof DelbenchError)) throw error
@@ -78,7 +79,7 @@ export async function checkCase(
       await dryRun(prepared, strategy, DEFAULT_OPTIONS)
     return {
       seeded,
-      generated: generatedChecksums(request),
+      generated: await generatedChecksums(request),
       verdicts,
       wrong,
       after: await pristineChecksums(prepared),
