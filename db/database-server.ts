@@ -108,8 +108,14 @@ export class DatabaseServer {
   /**
    * Creates an empty, marked database as `createDatabase` does and returns the session that marked it,
    * set up as `openDatabase` sets one up: the caller works on at once without a second connection.
+   * `whileCreating`: the caller's own work, begun once the server has the CREATE statement, so the two
+   * overlap; if it fails, the new database is dropped and its error thrown.
    */
-  async createAndOpen(name: string, purpose: string): Promise<InstrumentedConnection> {
+  async createAndOpen(
+    name: string,
+    purpose: string,
+    whileCreating?: () => Promise<void>,
+  ): Promise<InstrumentedConnection> {
     assertOwnName(name)
     if ((await this.#provisioner.listDatabases(name)).includes(name)) {
       throw new SafetyError(
@@ -118,26 +124,40 @@ export class DatabaseServer {
     }
     let opened: InstrumentedConnection | undefined
     await this.#owning(name, async () => {
-      await this.#provisioner.createDatabase(name).catch((error: unknown) => {
+      const created = this.#provisioner.createDatabase(name).catch((error: unknown) => {
         throw this.#createRefusal(error, name)
       })
-      const conn = new InstrumentedConnection(
-        await this.#provisioner.connect(name),
-        this.#logger,
-        this.dialect.adapter.beginSql,
-      )
-      try {
-        await writeMarker(conn, purpose, DELBENCH_VERSION)
-        await writeOwner(conn, this.dialect.adapter, thisOwner())
-        for (const sql of this.dialect.sessionSetup()) await conn.query(sql)
-      } catch (error) {
-        await conn.close()
-        throw error
+      // One turn of the event loop puts the statement on its way before the caller's work takes the thread.
+      await new Promise((resolve) => setImmediate(resolve))
+      const meanwhile = whileCreating?.()
+      const [made, own] = await Promise.allSettled([created, meanwhile])
+      if (made.status === 'rejected') throw made.reason
+      if (own.status === 'rejected') {
+        await this.#provisioner.dropDatabase(name).catch(() => {})
+        throw own.reason
       }
-      conn.resetCounters()
-      opened = conn
+      opened = await this.#markNew(name, purpose)
     })
     return opened as InstrumentedConnection
+  }
+
+  /** A session on a database this process has just created, after writing its marker and owner. */
+  async #markNew(name: string, purpose: string): Promise<InstrumentedConnection> {
+    const conn = new InstrumentedConnection(
+      await this.#provisioner.connect(name),
+      this.#logger,
+      this.dialect.adapter.beginSql,
+    )
+    try {
+      await writeMarker(conn, purpose, DELBENCH_VERSION)
+      await writeOwner(conn, this.dialect.adapter, thisOwner())
+      for (const sql of this.dialect.sessionSetup()) await conn.query(sql)
+    } catch (error) {
+      await conn.close()
+      throw error
+    }
+    conn.resetCounters()
+    return conn
   }
 
   /**

@@ -125,15 +125,26 @@ export async function seedScenario(
         // An interrupted seed (or --force): start again.
         await server.dropDatabase(database)
       }
-      const pools = await valuePools(request.scenario, request.seed)
-      if (options.diskCheck !== false) await checkDiskSpace(server, request, pools)
       const started = performance.now()
+      // The rows' value pools are made, and the space they need estimated, while the server creates the
+      // database; a seed that cannot fit drops it again.
+      let pools: ValuePools | undefined
       const conn = await server.createAndOpen(
         database,
         `seed of ${request.scenario.name} at scale ${request.scale}, seed ${request.seed}`,
+        async () => {
+          pools = await valuePools(request.scenario, request.seed)
+          if (options.diskCheck !== false) await checkDiskSpace(server, request, pools)
+        },
       )
       try {
-        await load(conn, server, database, { request, counts, total: totalRows, pools }, onProgress)
+        await load(
+          conn,
+          server,
+          database,
+          { request, counts, total: totalRows, pools: pools as ValuePools },
+          onProgress,
+        )
         await conn.query(
           `CREATE TABLE ${SEED_TABLE} (scenario VARCHAR(100) NOT NULL, scale VARCHAR(32) NOT NULL, seed VARCHAR(32) NOT NULL, total_rows BIGINT NOT NULL)`,
         )
@@ -162,10 +173,11 @@ async function checkDiskSpace(
   request: SeedRequest,
   pools: ValuePools,
 ): Promise<void> {
-  const free = await server.freeBytes()
-  if (free === undefined) return
+  // Estimated before the free space is asked: the estimate is this process's work, done while the
+  // server is busy creating the database.
   const needed = 2 * estimateSeedBytes(request.scenario, request.scale, request.seed, request.knobs, pools)
-  if (needed <= free) return
+  const free = await server.freeBytes()
+  if (free === undefined || needed <= free) return
   const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 1e10 ? 1 : 0)} GB`
   throw new DelbenchError(
     `${request.scenario.name} at --scale ${request.scale} needs about ${gb(needed)} (the seed and one working copy) and ${server.display} has ${gb(free)} free: choose a smaller --scale, or pass --skip-disk-check if the estimate is wrong`,

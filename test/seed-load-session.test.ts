@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { PostgresDialect } from '../db/postgres/postgres-dialect.js'
-import { buildCores } from '../seeds/seeder.js'
+import { DatabaseServer } from '../db/database-server.js'
+import { scalar } from '../db/scalar.js'
+import { errorLog } from '../scenarios/builtins/error-log.js'
+import { buildCores, seedDatabaseName, seedScenario } from '../seeds/seeder.js'
 import { RawServer } from './support/raw-server.js'
 import { requireUrl, skipped, TEST_DATABASES } from './support/servers.js'
 import { openTestServer, useScratchDatabase } from './support/test-server.js'
@@ -85,5 +88,55 @@ describe("flushing the server's pending writes before each timed load (bench-see
           }
         },
       )
+    })
+})
+
+describe('creating a database while the caller works on', () => {
+  for (const db of TEST_DATABASES)
+    describe.skipIf(skipped(db))(db.dialect, () => {
+      it('runs the work beside the creation and hands back a marked session; a failed work leaves no database', async () => {
+        const server = await openTestServer(db)
+        try {
+          const kept = DatabaseServer.uniqueName('while_creating')
+          let worked = false
+          const conn = await server.createAndOpen(kept, 'while-creating test', async () => {
+            worked = true
+          })
+          try {
+            expect(worked).toBe(true)
+            expect(
+              Number(
+                await scalar(
+                  conn,
+                  "SELECT COUNT(*) FROM delbench_marker WHERE marker = 'created by delbench'",
+                ),
+              ),
+            ).toBe(1)
+          } finally {
+            await conn.close()
+            await server.dropDatabase(kept)
+          }
+          const refused = DatabaseServer.uniqueName('while_creating')
+          await expect(
+            server.createAndOpen(refused, 'while-creating test', async () => {
+              throw new Error('the work failed')
+            }),
+          ).rejects.toThrow('the work failed')
+          expect(await server.listDatabases(refused)).toEqual([])
+        } finally {
+          await server.close()
+        }
+      })
+
+      it('a seed the disk cannot hold is refused with the estimate and leaves no database behind', async () => {
+        const server = await openTestServer(db)
+        try {
+          const request = { scenario: errorLog, scale: 900, seed: 4711 }
+          await expect(seedScenario(server, request)).rejects.toThrow(/needs about \d+ GB/)
+          expect(await server.listDatabases(seedDatabaseName(request))).toEqual([])
+        } finally {
+          await server.close()
+        }
+      })
     })
 })
