@@ -142,15 +142,29 @@ export class DatabaseServer {
   }
 
   /** A session on a database this process has just created, after writing its marker and owner. */
-  async #markNew(name: string, purpose: string): Promise<InstrumentedConnection> {
+  #markNew(name: string, purpose: string): Promise<InstrumentedConnection> {
+    return this.#session(name, this.#logger, async (conn) => {
+      await writeMarker(conn, purpose, DELBENCH_VERSION)
+      await writeOwner(conn, this.dialect.adapter, thisOwner())
+    })
+  }
+
+  /**
+   * A session on a database, `first` run on it (a check, the marker's writing), then the dialect's
+   * session setup; its counters start after both. Closed again if either fails.
+   */
+  async #session(
+    name: string,
+    logger: SqlLogger | undefined,
+    first: (conn: InstrumentedConnection) => Promise<void>,
+  ): Promise<InstrumentedConnection> {
     const conn = new InstrumentedConnection(
       await this.#provisioner.connect(name),
-      this.#logger,
+      logger,
       this.dialect.adapter.beginSql,
     )
     try {
-      await writeMarker(conn, purpose, DELBENCH_VERSION)
-      await writeOwner(conn, this.dialect.adapter, thisOwner())
+      await first(conn)
       for (const sql of this.dialect.sessionSetup()) await conn.query(sql)
     } catch (error) {
       await conn.close()
@@ -241,23 +255,11 @@ export class DatabaseServer {
     options: { readonly logger?: SqlLogger } = {},
   ): Promise<InstrumentedConnection> {
     assertOwnName(name)
-    const logger = options.logger ?? this.#logger
-    const conn = new InstrumentedConnection(
-      await this.#provisioner.connect(name),
-      logger,
-      this.dialect.adapter.beginSql,
-    )
-    try {
+    return this.#session(name, options.logger ?? this.#logger, async (conn) => {
       // A database this process created and still owns carries the marker it wrote: no need to look.
       if (!this.#claims.has(name) && !(await hasMarker(conn, this.dialect.adapter)))
         throw unmarkedError(name, this.display)
-      for (const sql of this.dialect.sessionSetup()) await conn.query(sql)
-    } catch (error) {
-      await conn.close()
-      throw error
-    }
-    conn.resetCounters()
-    return conn
+    })
   }
 
   /**
