@@ -250,6 +250,11 @@ export interface Dialect {
     conn: InstrumentedConnection,
     table: TableSpec,
     batches: () => Iterable<readonly CellValue[][]>,
+    /**
+     * Columns every row holds the same value in (a constant generator), by name: a loader may have the
+     * server fill them instead of sending the value with every row (the rows still carry it).
+     */
+    constants?: ReadonlyMap<string, CellValue>,
   ): Promise<number>
   /**
    * Takes a named single-runner lock without waiting and resolves to its release; rejects when another

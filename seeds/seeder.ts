@@ -7,7 +7,7 @@ import { OWN_PREFIX, SEED_TABLE } from '../db/ownership.js'
 import { scalar } from '../db/scalar.js'
 import type { CellValue, TableSpec } from '../core/table-spec.js'
 import { loadOrder } from '../scenarios/deletion-plan.js'
-import type { Scenario } from '../scenarios/scenario.js'
+import type { Scenario, ScenarioTable } from '../scenarios/scenario.js'
 import { estimateSeedBytes } from './disk-estimate.js'
 import { rowBatches } from './row-batches.js'
 import { rowCounts } from '../scenarios/row-counts.js'
@@ -238,7 +238,7 @@ async function load(
       tableRows = 0
       return reported(rowBatches(scenarioTable, ctx))
     }
-    const loaded = await inTurn(() => dialect.loadTable(lane, table, batches))
+    const loaded = await inTurn(() => dialect.loadTable(lane, table, batches, constantColumns(scenarioTable)))
     if (loaded !== tableTotal)
       throw new SeedError(`loaded ${loaded} of ${tableTotal} rows into ${table.name}: the seed is incomplete`)
     for (const sql of work.buildSettings(lane, tableTotal)) await lane.query(sql)
@@ -286,6 +286,15 @@ async function load(
     for (const lane of lanes.slice(1)) await lane.close()
   }
   await verifyForeignKeys(conn, server, order)
+}
+
+/** The columns a table's generators fill with one value, by name: the loader may have the server fill them. */
+function constantColumns(table: ScenarioTable): Map<string, CellValue> {
+  const constants = new Map<string, CellValue>()
+  for (const column of table.columns)
+    if (typeof column.generate !== 'function' && column.generate.kind === 'constant')
+      constants.set(column.name, column.generate.value)
+  return constants
 }
 
 /** Opens `count` sessions on a database at once (each waits on the server, not on this process). */

@@ -187,6 +187,7 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect === 'postgres'))
       name: string,
       rows: CellValue[][],
       how: 'binary, else text' | 'text',
+      constants?: ReadonlyMap<string, CellValue>,
     ): Promise<{ loaded: number; copies: string[] }> => {
       const conn = await scratch.open()
       copies.length = 0
@@ -194,7 +195,7 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect === 'postgres'))
         const loaded =
           how === 'text'
             ? await postgresLoadTableAs(conn, table(name), 'text', () => [rows])
-            : await postgresLoadTable(conn, table(name), () => [rows])
+            : await postgresLoadTable(conn, table(name), () => [rows], constants)
         return { loaded, copies: [...copies] }
       } finally {
         await conn.close()
@@ -242,6 +243,43 @@ for (const db of TEST_DATABASES.filter((d) => d.dialect === 'postgres'))
       expect(stored).toEqual(await printed('txt_repeat'))
       expect(stored[1]).toContain('"naïve ☃ 𝄞"')
       expect(stored[9_999]).toContain(`"row 9999 ${'é'.repeat(19)}"`)
+    })
+
+    it('has the server fill the constant columns it can, storing what sending them stores, and leaves no default', async () => {
+      // Each constant column holds its value on every row, as the generators make it.
+      const constants = new Map<string, CellValue>([
+        ['i', 7],
+        ['b', '9007199254740993'], // beyond a double: sent
+        ['v', "it's a \\ $$ test"],
+        ['t', 'a $d$ tag'], // holds the quoting's tag: sent
+        ['ts', null], // nullable: omitted
+        ['f', 2.5], // not a plain form: sent
+      ])
+      const rows = ROWS.map((row) =>
+        row.map((v, c) => {
+          const name = COLUMNS[c]?.name ?? ''
+          return constants.has(name) ? (constants.get(name) as CellValue) : v
+        }),
+      )
+      const binary = await load('bin_const', rows, 'binary, else text', constants)
+      expect(binary.loaded).toBe(rows.length)
+      expect(binary.copies).toHaveLength(1)
+      const sent = /\(([^)]*)\) FROM STDIN/.exec(binary.copies[0] ?? '')?.[1] ?? ''
+      for (const filled of ['"i"', '"v"', '"ts"']) expect(sent).not.toContain(filled)
+      for (const kept of ['"id"', '"b"', '"t"', '"f"', '"u"']) expect(sent).toContain(kept)
+      await load('txt_const', rows, 'text')
+      const stored = await printed('bin_const')
+      expect(stored).toEqual(await printed('txt_const'))
+      expect(stored[0]).toContain(`(1,7,9007199254740993,"it's a \\\\ $$ test","a $d$ tag",,`)
+      const conn = await scratch.open()
+      try {
+        const { rows: left } = await conn.query(
+          "SELECT adnum FROM pg_attrdef WHERE adrelid = 'bin_const'::regclass",
+        )
+        expect(left).toEqual([])
+      } finally {
+        await conn.close()
+      }
     })
 
     it('loads no rows as binary and as text alike', async () => {

@@ -458,8 +458,10 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
 export async function* binaryCopyChunks(
   batches: Iterable<readonly CellValue[][]>,
   columns: readonly ColumnSpec[],
+  /** The positions of the columns sent, in order (default: all). */
+  sent: readonly number[] = columns.map((_, i) => i),
 ): AsyncGenerator<Buffer> {
-  const encoders = columns.map(encoderFor)
+  const encoders = sent.map((i) => encoderFor(columns[i] as ColumnSpec))
   const width = encoders.length
   let capacity = 1 << 16
   let first = true
@@ -475,7 +477,7 @@ export async function* binaryCopyChunks(
     for (const row of batch) {
       w.int16(width)
       for (let c = 0; c < width; c++) {
-        const v = row[c]
+        const v = row[sent[c] as number]
         if (v === null || v === undefined) w.int32(-1)
         else (encoders[c] as Encode)(w, v)
       }
