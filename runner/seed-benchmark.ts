@@ -78,7 +78,7 @@ export class WriteFlush {
     const outcome = this.#outcome
     if (outcome === 'flushed') return "the server's pending writes were flushed before each timed load"
     if (outcome === 'none' || outcome === undefined)
-      return 'this server offers no flush of its pending writes: each timed load may pay for the step before it'
+      return 'no flush of pending writes was asked before each timed load (this database offers none)'
     return `the server refused to flush its pending writes (${outcome.refused}): each timed load may pay for the step before it`
   }
 }

@@ -166,9 +166,9 @@ function float64(column: string): Encode {
 
 /** How many values a text column looks up before it judges whether they repeat enough to keep. */
 const TEXT_CACHE_TRIAL = 4096
-/** The most values, and bytes, one text column keeps. */
-const TEXT_CACHE_ENTRIES = 4096
-const TEXT_CACHE_BYTES = 4 << 20
+/** The most values, and bytes, one text column keeps: the built-in scenarios' pools hold up to 5,000. */
+const TEXT_CACHE_ENTRIES = 16_384
+const TEXT_CACHE_BYTES = 8 << 20
 
 /**
  * A text column's encoder, which keeps the UTF-8 bytes of the values it meets again (a constant, a pool's
