@@ -26,7 +26,15 @@ export class SqliteDialect implements Dialect {
   readonly name = 'sqlite' as const
   readonly adapter = sqliteAdapter
   readonly schema = sqliteSchema
-  readonly loadSession = { before: ['PRAGMA foreign_keys = OFF'], after: ['PRAGMA foreign_keys = ON'] }
+  /**
+   * A load writes each page once and reads few again: 2 MB of page cache instead of better-sqlite3's
+   * 16 MB keeps a seed's peak memory flat as rows grow (job-history: 126 MB at scale 1 and 156 MB at 10
+   * with 16 MB, 112 and 131 MB with 2 MB; no slower). The session ends with the load.
+   */
+  readonly loadSession = {
+    before: ['PRAGMA foreign_keys = OFF', 'PRAGMA cache_size = -2000'],
+    after: ['PRAGMA foreign_keys = ON'],
+  }
   readonly loadTable = sqliteLoadTable
   readonly cost = sqliteCost
   readonly work = sqliteWorkCounters
