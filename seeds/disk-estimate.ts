@@ -22,7 +22,7 @@ export function estimateSeedBytes(
   scale: number,
   seed: number,
   knobs: SchemaKnobs = {},
-  /** The seeder's own pools: built once, not once for the estimate and again. */
+  /** Value pools for the sample rows (a sample of the seeder's own: `ValuePools.sample`). */
   pools: ValuePools,
 ): number {
   const counts = rowCounts(scenario, scale)

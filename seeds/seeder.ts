@@ -164,6 +164,9 @@ export async function seedScenario(
   )
 }
 
+/** Values per pool the disk estimate's sample rows draw from (the first of each full pool). */
+const ESTIMATE_POOL = 50
+
 /**
  * Refuses a seed that cannot fit: the seeded copy and one working copy, estimated from sample rows,
  * against the space free where the server keeps its data (when that can be known from here).
@@ -175,7 +178,15 @@ async function checkDiskSpace(
 ): Promise<void> {
   // Estimated before the free space is asked: the estimate is this process's work, done while the
   // server is busy creating the database.
-  const needed = 2 * estimateSeedBytes(request.scenario, request.scale, request.seed, request.knobs, pools)
+  const needed =
+    2 *
+    estimateSeedBytes(
+      request.scenario,
+      request.scale,
+      request.seed,
+      request.knobs,
+      pools.sample(ESTIMATE_POOL),
+    )
   const free = await server.freeBytes()
   if (free === undefined || needed <= free) return
   const gb = (bytes: number) => `${(bytes / 1e9).toFixed(bytes < 1e10 ? 1 : 0)} GB`

@@ -13,12 +13,26 @@ export const DEFAULT_POOL_SIZE = 1000
 export class ValuePools {
   readonly #seed: number
   readonly #faker: Faker | undefined
+  readonly #limit: number
   readonly #pools = new Map<string, readonly string[]>()
 
-  /** `faker`: loaded where the scenario's generators may ask for pools (`valuePools` sees to it). */
-  constructor(seed: number, faker: Faker | undefined) {
+  /**
+   * `faker`: loaded where the scenario's generators may ask for pools (`valuePools` sees to it).
+   * `limit`: at most this many values per pool (see `sample`).
+   */
+  constructor(seed: number, faker: Faker | undefined, limit = Infinity) {
     this.#seed = seed
     this.#faker = faker
+    this.#limit = limit
+  }
+
+  /**
+   * Pools of at most `limit` values each, the first values of the full pools (the same seeds): what an
+   * estimate from sample rows needs, without making every pool before the first row is sent (faker's
+   * calls for job-history's pools take ~0.2 s; the full pools are made when their tables load).
+   */
+  sample(limit: number): ValuePools {
+    return new ValuePools(this.#seed, this.#faker, limit)
   }
 
   get(method: string, size = DEFAULT_POOL_SIZE): readonly string[] {
@@ -31,7 +45,7 @@ export class ValuePools {
       // is built in one synchronous stretch, so no other pool's calls interleave.
       faker.seed(deriveSeed(this.#seed, 'pool', method, String(size)))
       const make = fakerMethod(faker, method)
-      pool = Array.from({ length: size }, () => String(make()))
+      pool = Array.from({ length: Math.min(size, this.#limit) }, () => String(make()))
       this.#pools.set(key, pool)
     }
     return pool

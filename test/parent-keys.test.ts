@@ -61,3 +61,17 @@ describe('parent keys computed from the parent row index', () => {
     })
   })
 })
+
+describe('value pools', () => {
+  it("a sample's pools are the first values of the full pools, and the full pools come out the same after it", () => {
+    const full = new ValuePools(7, faker)
+    const sampled = new ValuePools(7, faker).sample(10)
+    const pool = full.get('lorem.sentence', 500)
+    expect(pool).toHaveLength(500)
+    expect(sampled.get('lorem.sentence', 500)).toEqual(pool.slice(0, 10))
+    // A pool smaller than the sample's limit is whole.
+    expect(sampled.get('person.lastName', 5)).toEqual(full.get('person.lastName', 5))
+    // The shared faker was re-seeded by the sample: the full pools do not depend on what came before.
+    expect(new ValuePools(7, faker).get('lorem.sentence', 500)).toEqual(pool)
+  })
+})
