@@ -29,6 +29,17 @@ const SESSION_COUNTERS = [
   'Select_full_join',
 ]
 
+/**
+ * Counters that loading a table's definition afresh adds to: MariaDB reads its engine-independent
+ * statistics (`mysql.table_stats`, `column_stats`, `index_stats`) in the session that opens the table
+ * after another session's FLUSH TABLES, or after a busy server evicted the definition from its cache.
+ * Measured here: +9 key reads for bookstore's books; +6 key reads and +6 rows read for a two-column
+ * table with persistent statistics. The same statements on the same rows, then, do not always count
+ * the same: compared within the tolerance, not exactly.
+ */
+const DEFINITION_LOAD_COUNTERS: readonly string[] = ['Handler_read_key', 'Rows_read']
+const EXACT = SESSION_COUNTERS.filter((name) => !DEFINITION_LOAD_COUNTERS.includes(name))
+
 export const mysqlWorkCounters: WorkCounterProbe = {
   scope: 'sessions',
   read: async (session) => {
@@ -38,9 +49,10 @@ export const mysqlWorkCounters: WorkCounterProbe = {
     )
     return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]))
   },
-  // Every one counts this session's statements only: the same statements on the same rows, the same counts.
-  deterministic: SESSION_COUNTERS,
+  // Every one counts this session's statements only: the same statements on the same rows, the same
+  // counts, but for what a table definition's loading reads.
+  deterministic: EXACT,
   // Measured: parallel-batched's sessions (consistent reads, disjoint key ranges) counted the same run after run.
-  deterministicWithWorkers: SESSION_COUNTERS,
+  deterministicWithWorkers: EXACT,
   note: 'MySQL/MariaDB session status (Handler_*, Rows_*, Select_*, Sort_rows) of every session of the strategy, summed; one SHOW SESSION STATUS per session is included; InnoDB’s internal cascades are not counted',
 }
