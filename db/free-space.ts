@@ -24,14 +24,14 @@ export function freeBytesAt(dir: string): number | undefined {
 }
 
 /**
- * Bytes free in a server's data directory when the server runs on this machine and tells where that
- * is (`readDirectory` resolves to undefined, or rejects, where the user may not know).
+ * Bytes free in a server's data directory when the server runs on this machine (`Provisioner.onThisMachine`)
+ * and tells where that is (`readDirectory` resolves to undefined, or rejects, where the user may not know).
  */
 export async function serverFreeBytes(
-  host: string,
+  onThisMachine: boolean,
   readDirectory: () => Promise<string | null | undefined>,
 ): Promise<number | undefined> {
-  if (!isLocalHost(host)) return undefined
+  if (!onThisMachine) return undefined
   const dir = await readDirectory().catch(() => undefined)
   return dir ? freeBytesAt(dir) : undefined
 }

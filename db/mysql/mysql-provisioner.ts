@@ -55,7 +55,7 @@ export class MysqlProvisioner implements Provisioner {
   }
 
   async freeBytes(): Promise<number | undefined> {
-    return serverFreeBytes(this.#address.host, async () => {
+    return serverFreeBytes(this.onThisMachine, async () => {
       const admin = await this.#admin.get()
       return scalar(admin, 'SELECT @@datadir')
     })

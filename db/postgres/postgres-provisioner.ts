@@ -69,7 +69,7 @@ export class PostgresProvisioner implements Provisioner {
 
   async freeBytes(): Promise<number | undefined> {
     // Readable by superusers and pg_read_all_settings members only; others get no answer.
-    return serverFreeBytes(this.#address.host, async () => {
+    return serverFreeBytes(this.onThisMachine, async () => {
       const admin = await this.#admin.get()
       return scalar(admin, "SELECT setting FROM pg_settings WHERE name = 'data_directory'")
     })
