@@ -127,16 +127,19 @@ export class DatabaseServer {
       const created = this.#provisioner.createDatabase(name).catch((error: unknown) => {
         throw this.#createRefusal(error, name)
       })
+      // Marked as soon as it exists, whatever the caller's work is doing: a process killed meanwhile leaves
+      // a database `delbench clean` knows as its own.
+      const marked = created.then(() => this.#markNew(name, purpose))
       // One turn of the event loop puts the statement on its way before the caller's work takes the thread.
       await new Promise((resolve) => setImmediate(resolve))
-      const meanwhile = whileCreating?.()
-      const [made, own] = await Promise.allSettled([created, meanwhile])
-      if (made.status === 'rejected') throw made.reason
+      const [session, own] = await Promise.allSettled([marked, whileCreating?.()])
+      if (session.status === 'rejected') throw session.reason
       if (own.status === 'rejected') {
+        await session.value.close()
         await this.#provisioner.dropDatabase(name).catch(() => {})
         throw own.reason
       }
-      opened = await this.#markNew(name, purpose)
+      opened = session.value
     })
     return opened as InstrumentedConnection
   }

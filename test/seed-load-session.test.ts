@@ -5,6 +5,7 @@ import { scalar } from '../db/scalar.js'
 import { errorLog } from '../scenarios/builtins/error-log.js'
 import { buildCores, seedDatabaseName, seedScenario } from '../seeds/seeder.js'
 import { RawServer } from './support/raw-server.js'
+import { eventually } from './support/run-cli.js'
 import { requireUrl, skipped, TEST_DATABASES } from './support/servers.js'
 import { openTestServer, useScratchDatabase } from './support/test-server.js'
 
@@ -100,6 +101,12 @@ describe('creating a database while the caller works on', () => {
           const kept = DatabaseServer.uniqueName('while_creating')
           let worked = false
           const conn = await server.createAndOpen(kept, 'while-creating test', async () => {
+            // The database is marked while the work goes on, not after it (a process killed meanwhile
+            // leaves a database delbench knows as its own).
+            await eventually(
+              async () => ((await server.listDatabases(kept))[0]?.marked ? true : undefined),
+              'the new database to carry the marker',
+            )
             worked = true
           })
           try {
