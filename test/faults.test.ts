@@ -306,7 +306,9 @@ if (!PG_BIN && !IN_CI)
 
 describe.skipIf(!PG_BIN && !IN_CI)('the server stopped mid-run', () => {
   let data = ''
-  const port = 54_000 + Math.floor(Math.random() * 1000)
+  // Below Linux's ephemeral range (32768–60999): a port there may be held by one of the thousands of
+  // client connections the other test files make, and the server could not bind it (seen in CI).
+  let port = 0
   const asPostgres = (command: string, args: string[]) =>
     execFileSync('runuser', ['-u', 'postgres', '--', path.join(PG_BIN ?? '', command), ...args], {
       stdio: 'pipe',
@@ -317,16 +319,29 @@ describe.skipIf(!PG_BIN && !IN_CI)('the server stopped mid-run', () => {
     data = tempFolder('private-pg')
     execFileSync('chown', ['postgres', data])
     asPostgres('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync'])
-    asPostgres('pg_ctl', [
-      '-D',
-      data,
-      '-o',
-      `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off`,
-      '-l',
-      path.join(data, 'log'),
-      '-w',
-      'start',
-    ])
+    // Another process may hold a port even there: three ports tried, the server's own reason kept.
+    for (let attempt = 1; ; attempt++) {
+      port = 21_000 + Math.floor(Math.random() * 9000)
+      try {
+        asPostgres('pg_ctl', [
+          '-D',
+          data,
+          '-o',
+          `-p ${port} -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off`,
+          '-l',
+          path.join(data, 'log'),
+          '-w',
+          'start',
+        ])
+        return
+      } catch (error) {
+        const file = path.join(data, 'log')
+        const log = fs.existsSync(file)
+          ? fs.readFileSync(file, 'utf8').trim().split('\n').slice(-3).join(' | ')
+          : 'none written'
+        if (attempt === 3) throw new Error(`${(error as Error).message.trim()}; server log: ${log}`)
+      }
+    }
   }, 60_000)
   afterAll(() => {
     if (data === '') return
