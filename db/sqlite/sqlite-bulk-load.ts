@@ -10,20 +10,25 @@ const ROWS_PER_TRANSACTION = 100_000
 
 /**
  * The statement's parameters: the rows' values in order, with bytes (hex from the generators) as
- * Buffers, which SQLite stores as BLOBs. Tables without bytes columns pay nothing.
+ * Buffers, which SQLite stores as BLOBs. Filled into one new array per statement (a logger or a profile
+ * may keep it), not sliced and flattened: job-history ×10 seeded in 28 s instead of 36 s.
  */
-function blobValues(table: TableSpec): (rows: readonly CellValue[][]) => unknown[] {
+function parameters(
+  table: TableSpec,
+): (batch: readonly CellValue[][], start: number, rows: number) => unknown[] {
   const width = table.columns.length
-  const blobs = table.columns.flatMap((c, i) => (c.type === 'bytes' ? [i] : []))
-  if (blobs.length === 0) return (rows) => rows.flat()
-  return (rows) => {
-    const flat: unknown[] = rows.flat()
-    for (let r = 0; r < rows.length; r++)
-      for (const c of blobs) {
-        const hex = flat[r * width + c]
-        if (typeof hex === 'string') flat[r * width + c] = Buffer.from(hex, 'hex')
+  const blobs = table.columns.map((c) => c.type === 'bytes')
+  return (batch, start, rows) => {
+    const params = new Array<unknown>(width * rows)
+    let at = 0
+    for (let r = start; r < start + rows; r++) {
+      const row = batch[r] as readonly CellValue[]
+      for (let c = 0; c < width; c++) {
+        const v = row[c] ?? null
+        params[at++] = blobs[c] && typeof v === 'string' ? Buffer.from(v, 'hex') : v
       }
-    return flat
+    }
+    return params
   }
 }
 
@@ -40,7 +45,7 @@ export async function sqliteLoadTable(
   const tuple = `(${new Array(width).fill('?').join(', ')})`
   const sqlFor = (rows: number): string => head + new Array(rows).fill(tuple).join(', ')
   const full = sqlFor(perStatement)
-  const values = blobValues(table)
+  const values = parameters(table)
 
   for (const sql of sqliteSchema.createTable(table)) await conn.query(sql)
   let loaded = 0
@@ -49,13 +54,13 @@ export async function sqliteLoadTable(
   try {
     for (const batch of batches()) {
       for (let start = 0; start < batch.length; start += perStatement) {
-        const rows = batch.slice(start, start + perStatement)
+        const rows = Math.min(perStatement, batch.length - start)
         const { affected } = await conn.query(
-          rows.length === perStatement ? full : sqlFor(rows.length),
-          values(rows),
+          rows === perStatement ? full : sqlFor(rows),
+          values(batch, start, rows),
         )
         loaded += affected
-        inTransaction += rows.length
+        inTransaction += rows
       }
       if (inTransaction >= ROWS_PER_TRANSACTION) {
         await conn.query('COMMIT')
