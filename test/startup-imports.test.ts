@@ -17,6 +17,12 @@ async function librariesLoaded(args: readonly string[]): Promise<{ code: number;
   return { code: result.code, libraries: [...new Set(loaded)].sort() }
 }
 
+/** The libraries a small seed of `scenario` into a new SQLite folder loads, piped (no terminal). */
+function librariesOfSeed(scenario: string): Promise<{ code: number; libraries: string[] }> {
+  const folder = tempFolder('seed-modules')
+  return librariesLoaded(['seed', '--db', `sqlite:${folder}`, '--scenario', scenario, '--scale', '0.01'])
+}
+
 /** What makes a start slow: drivers, schema validation, data generation, charts, containers, timing. */
 const HEAVY = [
   'pg',
@@ -42,16 +48,7 @@ describe('start-up loads only what the command uses', () => {
   )
 
   it('a seed whose progress goes to a pipe (a log, CI) loads no progress-bar library', async () => {
-    const folder = tempFolder('seed-modules')
-    const { code, libraries } = await librariesLoaded([
-      'seed',
-      '--db',
-      `sqlite:${folder}`,
-      '--scenario',
-      'library',
-      '--scale',
-      '0.01',
-    ])
+    const { code, libraries } = await librariesOfSeed('library')
     expect(code).toBe(0)
     // It did seed: the driver and the generator were loaded, only the bars were not.
     expect(libraries).toContain('better-sqlite3')
@@ -61,16 +58,9 @@ describe('start-up loads only what the command uses', () => {
   })
 
   it("a seed of a scenario file naming no faker method loads no faker (pgbench's tables)", async () => {
-    const folder = tempFolder('seed-modules')
-    const { code, libraries } = await librariesLoaded([
-      'seed',
-      '--db',
-      `sqlite:${folder}`,
-      '--scenario',
+    const { code, libraries } = await librariesOfSeed(
       path.resolve(import.meta.dirname, '..', 'examples', 'scenarios', 'pgbench-accounts.json'),
-      '--scale',
-      '0.01',
-    ])
+    )
     expect(code).toBe(0)
     // The file was validated and seeded: the schema library and the driver were loaded, faker was not.
     expect(libraries).toEqual(expect.arrayContaining(['zod', 'better-sqlite3']))

@@ -66,11 +66,9 @@ export function postgresLoadTableAs(
   // A row of no fields cannot be sent: a table of constants alone is sent whole.
   if (filled.size === table.columns.length) filled.clear()
   const sent = table.columns.flatMap((_, i) => (filled.has(i) ? [] : [i]))
-  const defaults = [...filled].flatMap(([i, fill]) =>
-    fill === null ? [] : [q(table.columns[i]?.name ?? '')],
-  )
-  const setDefaults = [...filled].flatMap(([i, fill]) =>
-    fill === null ? [] : [`ALTER COLUMN ${q(table.columns[i]?.name ?? '')} SET DEFAULT ${fill}`],
+  // The filled columns that take a default (null needs none): set for the load, dropped after it.
+  const defaulted = [...filled].flatMap(([i, fill]) =>
+    fill === null ? [] : [{ column: q(table.columns[i]?.name ?? ''), fill }],
   )
   const chunks =
     format === 'binary'
@@ -87,12 +85,13 @@ export function postgresLoadTableAs(
   const sql = `COPY ${q(table.name)} (${names}) FROM STDIN${options.length ? ` WITH (${options.join(', ')})` : ''}`
   return conn.transaction(async () => {
     for (const ddl of postgresSchema.createTable(table)) await conn.query(ddl)
-    if (setDefaults.length > 0) await conn.query(`ALTER TABLE ${q(table.name)} ${setDefaults.join(', ')}`)
-    const loaded = await conn.copyIn(sql, chunks)
-    if (defaults.length > 0)
-      await conn.query(
-        `ALTER TABLE ${q(table.name)} ${defaults.map((c) => `ALTER COLUMN ${c} DROP DEFAULT`).join(', ')}`,
+    const alter = (change: (d: (typeof defaulted)[number]) => string) =>
+      conn.query(
+        `ALTER TABLE ${q(table.name)} ${defaulted.map((d) => `ALTER COLUMN ${d.column} ${change(d)}`).join(', ')}`,
       )
+    if (defaulted.length > 0) await alter((d) => `SET DEFAULT ${d.fill}`)
+    const loaded = await conn.copyIn(sql, chunks)
+    if (defaulted.length > 0) await alter(() => 'DROP DEFAULT')
     return loaded
   })
 }
